@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `baton`: the Baton token service.
+@main
+struct BatonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "baton",
+        abstract: "Baton: a multi-tenant token service with rotating refresh tokens and per-tenant signing keys.",
+        subcommands: [ServeCommand.self, MigrateCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

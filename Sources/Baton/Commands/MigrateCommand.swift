@@ -1,0 +1,38 @@
+import ArgumentParser
+import BatonCore
+import BatonPostgres
+import Foundation
+import Logging
+import PostgresNIO
+
+/// `baton migrate`: applies pending `sql/` migrations and exits.
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations.")
+
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (env BATON_DATABASE_URL)")
+    var databaseURL: String?
+
+    func run() async throws {
+        let logger = BatonLogging.logger(level: .info)
+        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["BATON_DATABASE_URL"], !url.isEmpty else {
+            StartupFailure.exit("BATON_DATABASE_URL (or --database-url) is required for migrate")
+        }
+        let configuration: PostgresClient.Configuration
+        do { configuration = try DatabaseURL.configuration(from: url) } catch { StartupFailure.exit(error.message) }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let applied: [Int]
+        do {
+            applied = try await withThrowingTaskGroup(of: [Int]?.self) { group in
+                group.addTask {
+                    await client.run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            }
+        } catch {
+            StartupFailure.exit("migrate failed: \(error)")
+        }
+        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import BatonCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `baton serve`: runs the HTTP service until SIGTERM/SIGINT, then drains and exits 0.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP service.")
+
+    @OptionGroup var options: ServeOptions
+
+    func run() async throws {
+        var configuration = StartupFailure.exitOnError { () throws(ConfigurationError) in
+            try ConfigurationResolver.resolve(options: options, environment: ProcessInfo.processInfo.environment)
+        }
+        // Memory mode without BATON_ADMIN_KEY gets a key for this run, printed once in the banner.
+        let adminKeyWasGenerated = configuration.adminKey == nil && configuration.isMemory
+        if adminKeyWasGenerated {
+            configuration.adminKey = RandomSecret.token(prefix: AdminAuthenticator<MemoryStore>.keyPrefix)
+        }
+        let logger = BatonLogging.logger(level: configuration.logLevel)
+        if configuration.adminKey == nil {
+            logger.warning("BATON_ADMIN_KEY is not set: only stored admin keys can use the admin API")
+        }
+        let application: any ApplicationProtocol
+        do {
+            application = try await BatonApplication.build(configuration: configuration, logger: logger)
+        } catch {
+            StartupFailure.exit("could not start: \(error)")
+        }
+        if configuration.isMemory {
+            FileHandle.standardOutput.write(Data(MemoryModeBanner.text(configuration: configuration, adminKeyWasGenerated: adminKeyWasGenerated).utf8))
+        }
+        do {
+            try await application.runService()
+        } catch {
+            StartupFailure.exit("\(error)")
+        }
+    }
+}

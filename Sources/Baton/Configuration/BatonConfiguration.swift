@@ -1,0 +1,26 @@
+import BatonCore
+import Logging
+
+/// Everything `serve` needs, resolved and validated: environment first, command-line flags over it.
+struct BatonConfiguration: Sendable {
+    enum Storage: Sendable {
+        case memory
+        case postgres(url: String)
+    }
+
+    var storage: Storage
+    var masterKey: MasterKey
+    /// True when the master key was generated for this run (memory mode): sealed data dies with the process.
+    var masterKeyIsEphemeral: Bool
+    var adminKey: String?
+    var publicURL: String
+    var host: String
+    var port: Int
+    var logLevel: Logger.Level
+    var migrateOnStart: Bool
+
+    var isMemory: Bool {
+        if case .memory = storage { return true }
+        return false
+    }
+}

@@ -1,0 +1,74 @@
+import BatonCore
+import Foundation
+import Logging
+
+/// Resolves `BatonConfiguration` from the environment and flags; every failure names the setting in one line.
+enum ConfigurationResolver {
+    static func resolve(options: ServeOptions, environment: [String: String]) throws(ConfigurationError) -> BatonConfiguration {
+        func value(_ flag: String?, _ name: String) -> String? {
+            let raw = flag ?? environment[name]
+            return raw?.isEmpty == true ? nil : raw
+        }
+
+        let databaseURL = value(options.databaseURL, "BATON_DATABASE_URL")
+        let storage: BatonConfiguration.Storage
+        switch options.store ?? (databaseURL == nil ? .memory : .postgres) {
+        case .memory:
+            storage = .memory
+        case .postgres:
+            guard let databaseURL else { throw ConfigurationError("BATON_DATABASE_URL (or --database-url) is required with --store postgres") }
+            storage = .postgres(url: databaseURL)
+        }
+
+        let masterKey: MasterKey
+        let ephemeral: Bool
+        if let raw = environment["BATON_MASTER_KEY"], !raw.isEmpty {
+            do { masterKey = try MasterKey(base64: raw) } catch { throw ConfigurationError("BATON_MASTER_KEY must be base64 of exactly 32 bytes") }
+            ephemeral = false
+        } else if case .memory = storage {
+            masterKey = MasterKey.generate()
+            ephemeral = true
+        } else {
+            throw ConfigurationError("BATON_MASTER_KEY is required with PostgreSQL (base64 of 32 random bytes, e.g. from 'openssl rand -base64 32')")
+        }
+
+        let adminKey = environment["BATON_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let adminKey, adminKey.utf8.count < 24 || adminKey.utf8.count > 512 {
+            throw ConfigurationError("BATON_ADMIN_KEY must be 24 to 512 characters long")
+        }
+
+        let host = value(options.host, "BATON_HOST") ?? "127.0.0.1"
+        let portText = value(options.port, "BATON_PORT") ?? "8080"
+        guard let port = Int(portText), (0...65_535).contains(port) else {
+            throw ConfigurationError("BATON_PORT must be an integer between 0 and 65535")
+        }
+
+        let publicURL = try resolvePublicURL(value(options.publicURL, "BATON_PUBLIC_URL"), host: host, port: port)
+
+        let levelText = value(options.logLevel, "BATON_LOG_LEVEL") ?? "info"
+        guard let logLevel = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+        }
+
+        return BatonConfiguration(
+            storage: storage, masterKey: masterKey, masterKeyIsEphemeral: ephemeral, adminKey: adminKey, publicURL: publicURL,
+            host: host, port: port, logLevel: logLevel, migrateOnStart: options.migrate
+        )
+    }
+
+    /// An http(s) URL with no query or fragment; trailing slashes are dropped so issuers are `{public_url}/t/{tenant}` exactly.
+    static func resolvePublicURL(_ raw: String?, host: String, port: Int) throws(ConfigurationError) -> String {
+        guard let raw else {
+            let visibleHost = (host == "0.0.0.0" || host == "::") ? "127.0.0.1" : host
+            return "http://\(visibleHost):\(port)"
+        }
+        var trimmed = raw
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard let components = URLComponents(string: trimmed), ["http", "https"].contains(components.scheme?.lowercased() ?? ""),
+            components.host?.isEmpty == false, components.query == nil, components.fragment == nil, components.user == nil
+        else {
+            throw ConfigurationError("BATON_PUBLIC_URL must be an http(s) URL without query, fragment or credentials, e.g. https://auth.example.com")
+        }
+        return trimmed
+    }
+}

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// Where Baton keeps its data.
+enum StoreKind: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case memory
+    case postgres
+}

@@ -1,0 +1,32 @@
+/// A domain error: what went wrong, in words safe to show a caller (never a secret, never a driver message).
+public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The kind of failure; the HTTP layer maps each kind to one status code.
+    public enum Kind: String, Sendable, Equatable {
+        case invalidInput
+        case notFound
+        case conflict
+        case unauthorized
+        case forbidden
+        case unavailable
+        case storeFailure
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    private init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public static func invalidInput(_ message: String) -> Self { .init(.invalidInput, message) }
+    public static func notFound(_ message: String) -> Self { .init(.notFound, message) }
+    public static func conflict(_ message: String) -> Self { .init(.conflict, message) }
+    public static func unauthorized(_ message: String) -> Self { .init(.unauthorized, message) }
+    public static func forbidden(_ message: String) -> Self { .init(.forbidden, message) }
+    public static func unavailable(_ message: String) -> Self { .init(.unavailable, message) }
+    /// A storage fault; the message is generic on purpose, the cause is logged where it happened.
+    public static let storeFailure = Self(.storeFailure, "the data store failed")
+
+    public var description: String { "BatonError(\(kind.rawValue): \(message))" }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The in-process store behind `--store memory` and fast tests. Data lives as long as the process.
+public actor MemoryStore: BatonStore {
+    private var tenantsByID: [TenantID: Tenant] = [:]
+    private var tenantIDsBySlug: [TenantSlug: TenantID] = [:]
+    private var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
+    private var chainKeysByTenant: [TenantID: [ChainKey]] = [:]
+    private var adminKeysByDigest: [Data: AdminKey] = [:]
+
+    public init() {}
+
+    public func createTenant(_ tenant: Tenant, signingKeys: [SigningKey], chainKey: ChainKey) throws {
+        guard tenantIDsBySlug[tenant.slug] == nil else { throw BatonError.conflict("a tenant with this id already exists") }
+        tenantsByID[tenant.id] = tenant
+        tenantIDsBySlug[tenant.slug] = tenant.id
+        signingKeysByTenant[tenant.id] = signingKeys
+        chainKeysByTenant[tenant.id] = [chainKey]
+    }
+
+    public func tenant(slug: TenantSlug) -> Tenant? {
+        tenantIDsBySlug[slug].flatMap { tenantsByID[$0] }
+    }
+
+    public func tenants(after: TenantSlug?, limit: Int) -> [Tenant] {
+        tenantsByID.values
+            .filter { tenant in after.map { tenant.slug > $0 } ?? true }
+            .sorted { $0.slug < $1.slug }
+            .prefix(max(0, limit))
+            .map { $0 }
+    }
+
+    public func updateTenant(_ tenant: Tenant) throws {
+        guard tenantsByID[tenant.id] != nil else { throw BatonError.notFound("no such tenant") }
+        tenantsByID[tenant.id] = tenant
+    }
+
+    public func deleteTenant(_ id: TenantID) -> Bool {
+        guard let tenant = tenantsByID.removeValue(forKey: id) else { return false }
+        tenantIDsBySlug[tenant.slug] = nil
+        signingKeysByTenant[id] = nil
+        chainKeysByTenant[id] = nil
+        adminKeysByDigest = adminKeysByDigest.filter { $0.value.tenantID != id }
+        return true
+    }
+
+    public func signingKeys(tenantID: TenantID) -> [SigningKey] {
+        (signingKeysByTenant[tenantID] ?? []).sorted { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) }
+    }
+
+    public func chainKeys(tenantID: TenantID) -> [ChainKey] {
+        chainKeysByTenant[tenantID] ?? []
+    }
+
+    public func createAdminKey(_ key: AdminKey) throws {
+        if let tenantID = key.tenantID, tenantsByID[tenantID] == nil { throw BatonError.notFound("no such tenant") }
+        guard adminKeysByDigest[key.digest] == nil else { throw BatonError.conflict("admin key already exists") }
+        adminKeysByDigest[key.digest] = key
+    }
+
+    public func adminKey(digest: Data) -> AdminKey? { adminKeysByDigest[digest] }
+
+    public func checkReachable() {}
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+
+/// Creates, reads, changes and deletes tenants; a new tenant starts with an active and a pending key and a chain key.
+public struct TenantService<Store: BatonStore>: Sendable {
+    public static var maxPageSize: Int { 200 }
+
+    let store: Store
+    let keyFactory: SigningKeyFactory
+    let jwksCache: JWKSCache
+    let clock: any BatonClock
+    let logger: Logger
+
+    public init(store: Store, keyFactory: SigningKeyFactory, jwksCache: JWKSCache, clock: any BatonClock, logger: Logger) {
+        self.store = store
+        self.keyFactory = keyFactory
+        self.jwksCache = jwksCache
+        self.clock = clock
+        self.logger = logger
+    }
+
+    public func create(slug rawSlug: String, displayName: String?, settings patch: TenantSettingsPatch) async throws -> Tenant {
+        let slug = try TenantSlug(rawSlug)
+        let name = try DisplayName.validate(displayName ?? rawSlug, field: "display_name")
+        let settings = try patch.applied(to: .default)
+        let now = clock.now()
+        let tenantID = TenantID()
+        let tenant = Tenant(id: tenantID, slug: slug, displayName: name, settings: settings, createdAt: now, updatedAt: now)
+        let active = try keyFactory.makeSigningKey(tenantID: tenantID, algorithm: settings.signingAlgorithm, state: .active, now: now)
+        let pending = try keyFactory.makeSigningKey(tenantID: tenantID, algorithm: settings.signingAlgorithm, state: .pending, now: now)
+        let chainKey = try keyFactory.makeChainKey(tenantID: tenantID, id: 1, now: now)
+        try await store.createTenant(tenant, signingKeys: [active, pending], chainKey: chainKey)
+        logger.info("tenant created", metadata: ["tenant": "\(slug)", "signing_alg": "\(settings.signingAlgorithm.rawValue)"])
+        return tenant
+    }
+
+    /// The tenant named `rawSlug`; every unknown or malformed slug gets the same `notFound`.
+    public func tenant(slug rawSlug: String) async throws -> Tenant {
+        guard let slug = try? TenantSlug(rawSlug), let tenant = try await store.tenant(slug: slug) else {
+            throw BatonError.notFound("no such tenant")
+        }
+        return tenant
+    }
+
+    public func list(after rawAfter: String?, limit: Int?) async throws -> [Tenant] {
+        let limit = limit ?? 50
+        guard (1...Self.maxPageSize).contains(limit) else { throw BatonError.invalidInput("limit must be between 1 and \(Self.maxPageSize)") }
+        let after = try rawAfter.map { raw throws(BatonError) in try TenantSlug(raw) }
+        return try await store.tenants(after: after, limit: limit)
+    }
+
+    public func update(_ tenant: Tenant, displayName: String?, settings patch: TenantSettingsPatch) async throws -> Tenant {
+        var updated = tenant
+        if let displayName { updated.displayName = try DisplayName.validate(displayName, field: "display_name") }
+        updated.settings = try patch.applied(to: tenant.settings)
+        updated.updatedAt = clock.now()
+        try await store.updateTenant(updated)
+        await jwksCache.invalidate(tenant.id)
+        logger.info("tenant updated", metadata: ["tenant": "\(tenant.slug)"])
+        return updated
+    }
+
+    public func delete(_ tenant: Tenant) async throws {
+        guard try await store.deleteTenant(tenant.id) else { throw BatonError.notFound("no such tenant") }
+        await jwksCache.invalidate(tenant.id)
+        logger.info("tenant deleted", metadata: ["tenant": "\(tenant.slug)"])
+    }
+}

@@ -1,0 +1,12 @@
+/// Persistence of tenants. A tenant is created together with its first keys, all or nothing.
+public protocol TenantStore: Sendable {
+    /// Stores the tenant, its initial signing keys and chain key atomically; `BatonError.conflict` if the slug is taken.
+    func createTenant(_ tenant: Tenant, signingKeys: [SigningKey], chainKey: ChainKey) async throws
+    func tenant(slug: TenantSlug) async throws -> Tenant?
+    /// Tenants ordered by slug, those after `after`, at most `limit`.
+    func tenants(after: TenantSlug?, limit: Int) async throws -> [Tenant]
+    /// Replaces display name and settings; `BatonError.notFound` if the tenant is gone.
+    func updateTenant(_ tenant: Tenant) async throws
+    /// Deletes the tenant and everything it owns; false if there was no such tenant.
+    func deleteTenant(_ id: TenantID) async throws -> Bool
+}

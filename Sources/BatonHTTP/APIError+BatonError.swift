@@ -1,0 +1,16 @@
+import BatonCore
+
+extension APIError {
+    /// The one place domain errors become HTTP statuses.
+    init(_ error: BatonError) {
+        switch error.kind {
+        case .invalidInput: self = .invalidRequest(error.message)
+        case .notFound: self = .notFound(error.message)
+        case .conflict: self = .conflict(error.message)
+        case .unauthorized: self = .unauthorized(error.message)
+        case .forbidden: self = .forbidden(error.message)
+        case .unavailable: self = .unavailable(error.message)
+        case .storeFailure: self = .unavailable("the service cannot reach its data right now")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import BatonCore
+import Foundation
+import Hummingbird
+
+/// The per-request context: Hummingbird's core storage plus the admin caller once authenticated.
+public struct BatonRequestContext: RequestContext {
+    /// Request bodies above this size are refused with 413 before any parsing.
+    public static let bodyLimit = 64 * 1024
+
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `AdminAuthMiddleware` on admin routes.
+    public var adminPrincipal: AdminPrincipal?
+
+    public init(source: Source) {
+        self.coreContext = .init(source: source)
+    }
+
+    public var maxUploadSize: Int { Self.bodyLimit }
+
+    /// ISO 8601 dates, unescaped slashes (URLs stay readable), stable member order.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The authenticated admin caller; admin routes sit behind `AdminAuthMiddleware`, so nil here is a wiring fault.
+    func requireAdmin() throws -> AdminPrincipal {
+        guard let adminPrincipal else { throw APIError.unauthorized("a valid admin key is required") }
+        return adminPrincipal
+    }
+}

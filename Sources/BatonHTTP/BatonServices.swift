@@ -1,0 +1,23 @@
+import BatonCore
+
+/// The Core services the HTTP layer calls, and the few settings it needs to build URLs and answer readiness.
+public struct BatonServices<Store: BatonStore>: Sendable {
+    public let tenants: TenantService<Store>
+    public let keys: KeyService<Store>
+    public let adminAuthenticator: AdminAuthenticator<Store>
+    /// Issuer base, without a trailing slash.
+    public let publicURL: String
+    /// True when the instance can serve: its store answers and its start-up work (migrations check, keys) is done.
+    public let isReady: @Sendable () async -> Bool
+
+    public init(
+        tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, publicURL: String,
+        isReady: @escaping @Sendable () async -> Bool
+    ) {
+        self.tenants = tenants
+        self.keys = keys
+        self.adminAuthenticator = adminAuthenticator
+        self.publicURL = publicURL
+        self.isReady = isReady
+    }
+}

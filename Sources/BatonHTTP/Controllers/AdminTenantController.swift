@@ -1,0 +1,55 @@
+import BatonCore
+import Foundation
+import Hummingbird
+
+/// `/admin/v1/tenants`: create, list, read, change and delete tenants.
+struct AdminTenantController<Store: BatonStore>: Sendable {
+    let services: BatonServices<Store>
+
+    func register(on group: RouterGroup<BatonRequestContext>) {
+        group.post("/tenants", use: create)
+        group.get("/tenants", use: list)
+        group.get("/tenants/{tenant}", use: read)
+        group.patch("/tenants/{tenant}", use: update)
+        group.delete("/tenants/{tenant}", use: delete)
+    }
+
+    @Sendable func create(_ request: Request, context: BatonRequestContext) async throws -> EditedResponse<TenantResponse> {
+        guard try context.requireAdmin().isOperator else { throw APIError.forbidden("only an operator key may create tenants") }
+        let body = try await JSONRequestBody.decode(CreateTenantRequest.self, from: request, context: context)
+        let tenant = try await services.tenants.create(slug: body.id, displayName: body.displayName, settings: body.settings?.patch ?? .init())
+        return EditedResponse(status: .created, response: TenantResponse(tenant, publicURL: services.publicURL))
+    }
+
+    @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> TenantListResponse {
+        guard try context.requireAdmin().isOperator else { throw APIError.forbidden("only an operator key may list tenants") }
+        let query = request.uri.queryParameters
+        let limit = try query["limit"].map { raw in
+            guard let value = Int(String(raw)) else { throw APIError.invalidRequest("limit must be an integer") }
+            return value
+        }
+        let pageSize = limit ?? 50
+        let tenants = try await services.tenants.list(after: query["after"].map(String.init), limit: pageSize)
+        let nextAfter = tenants.count == pageSize ? tenants.last?.slug.value : nil
+        return TenantListResponse(tenants: tenants.map { TenantResponse($0, publicURL: services.publicURL) }, nextAfter: nextAfter)
+    }
+
+    @Sendable func read(_ request: Request, context: BatonRequestContext) async throws -> TenantResponse {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        return TenantResponse(tenant, publicURL: services.publicURL)
+    }
+
+    @Sendable func update(_ request: Request, context: BatonRequestContext) async throws -> TenantResponse {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        let body = try await JSONRequestBody.decode(UpdateTenantRequest.self, from: request, context: context)
+        let updated = try await services.tenants.update(tenant, displayName: body.displayName, settings: body.settings?.patch ?? .init())
+        return TenantResponse(updated, publicURL: services.publicURL)
+    }
+
+    @Sendable func delete(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        guard try context.requireAdmin().isOperator else { throw APIError.forbidden("only an operator key may delete tenants") }
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        try await services.tenants.delete(tenant)
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,24 @@
+import BatonCore
+import Foundation
+import Hummingbird
+
+/// `/healthz`, `/readyz` and `/openapi.yaml`.
+struct OperationsController<Store: BatonStore>: Sendable {
+    let services: BatonServices<Store>
+    let openAPIDocument: ByteBuffer
+
+    func register(on router: Router<BatonRequestContext>) {
+        router.get("/healthz") { _, _ in Self.status("ok") }
+        router.get("/readyz") { _, _ in
+            guard await services.isReady() else { throw APIError.unavailable("not ready") }
+            return Self.status("ready")
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: openAPIDocument))
+        }
+    }
+
+    static func status(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"\(text)\"}")))
+    }
+}

@@ -1,0 +1,34 @@
+import BatonCore
+
+/// Tenant settings as JSON, every member optional: the `settings` object of create and update requests.
+struct TenantSettingsBody: Decodable {
+    let patch: TenantSettingsPatch
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case accessTokenTTL = "access_token_ttl"
+        case refreshIdleTTL = "refresh_idle_ttl"
+        case refreshAbsoluteTTL = "refresh_absolute_ttl"
+        case reuseGrace = "reuse_grace"
+        case signingAlgorithm = "signing_alg"
+        case keyRotationInterval = "key_rotation_interval"
+        case jwksMaxAge = "jwks_max_age"
+        case allowSignup = "allow_signup"
+        case audiences
+    }
+
+    init(from decoder: any Decoder) throws {
+        try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        patch = TenantSettingsPatch(
+            accessTokenTTL: try c.decodeIfPresent(Int.self, forKey: .accessTokenTTL),
+            refreshIdleTTL: try c.decodeIfPresent(Int.self, forKey: .refreshIdleTTL),
+            refreshAbsoluteTTL: try c.decodeIfPresent(Int.self, forKey: .refreshAbsoluteTTL),
+            reuseGrace: try c.decodeIfPresent(Int.self, forKey: .reuseGrace),
+            signingAlgorithm: try c.decodeIfPresent(String.self, forKey: .signingAlgorithm).map { raw throws(BatonError) in try SigningAlgorithm(parsing: raw) },
+            keyRotationInterval: try c.decodeIfPresent(Int.self, forKey: .keyRotationInterval),
+            jwksMaxAge: try c.decodeIfPresent(Int.self, forKey: .jwksMaxAge),
+            allowSignup: try c.decodeIfPresent(Bool.self, forKey: .allowSignup),
+            audiences: try c.decodeIfPresent([String].self, forKey: .audiences)
+        )
+    }
+}

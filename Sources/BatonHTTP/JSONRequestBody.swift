@@ -1,0 +1,20 @@
+import Foundation
+import Hummingbird
+
+/// Reads a JSON request body: checks the content type (415), the size (413) and decodes strictly (400).
+enum JSONRequestBody {
+    static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, context: BatonRequestContext) async throws -> Body {
+        guard let contentType = request.headers[.contentType], isJSON(contentType) else {
+            throw APIError.unsupportedMediaType("application/json")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("request body is empty") }
+        return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return mediaType == "application/json"
+    }
+}

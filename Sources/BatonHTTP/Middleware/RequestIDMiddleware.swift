@@ -1,0 +1,34 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Puts `X-Request-Id` on every response: the caller's own id if it is short and plain, else Hummingbird's.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = BatonRequestContext
+
+    static let header = HTTPField.Name("X-Request-Id")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let requestID = request.headers[Self.header].flatMap(Self.accepted) ?? context.id
+        context.logger[metadataKey: "request_id"] = "\(requestID)"
+        var response = try await next(request, context)
+        response.headers[Self.header] = requestID
+        return response
+    }
+
+    /// Only 1–64 characters of `A-Z a-z 0-9 - _ .`: anything else could smuggle text into logs and headers.
+    static func accepted(_ candidate: String) -> String? {
+        guard (1...64).contains(candidate.utf8.count),
+            candidate.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") })
+        else { return nil }
+        return candidate
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
+    }
+}

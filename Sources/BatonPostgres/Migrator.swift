@@ -1,0 +1,87 @@
+import Logging
+import PostgresNIO
+
+/// Applies `sql/` migrations in order, each in its own transaction, under an advisory lock so concurrent runs are safe.
+public struct Migrator: Sendable {
+    /// Arbitrary but fixed: the advisory lock every Baton instance takes to migrate.
+    static let advisoryLockKey: Int64 = 0x6261_746f_6e4d_6967  // "batonMig"
+
+    let client: PostgresClient
+    let migrations: [Migration]
+    let logger: Logger
+
+    public init(client: PostgresClient, migrations: [Migration], logger: Logger) {
+        self.client = client
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// Applies every pending migration; returns the versions applied by this call.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
+            do {
+                let applied = try await applyPending(on: connection)
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                return applied
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Throws `MigrationError` unless the database has exactly the migrations of this build, unedited.
+    public func verifyCurrent() async throws {
+        let pending = try await client.withConnection { connection in
+            try await pendingMigrations(on: connection)
+        }
+        guard pending.isEmpty else { throw MigrationError.behind(pending: pending.map(\.version)) }
+    }
+
+    private func applyPending(on connection: PostgresConnection) async throws -> [Int] {
+        try await connection.query(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+            """,
+            logger: logger
+        )
+        var applied: [Int] = []
+        for migration in try await pendingMigrations(on: connection) {
+            try await connection.withTransaction(logger: logger) { connection in
+                _ = try await connection.simpleQuery(migration.sql).get()
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
+                    logger: logger
+                )
+            }
+            logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            applied.append(migration.version)
+        }
+        return applied
+    }
+
+    /// The migrations not yet applied; throws if an applied one was edited or is unknown to this build.
+    private func pendingMigrations(on connection: PostgresConnection) async throws -> [Migration] {
+        var appliedChecksums: [Int: String] = [:]
+        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+        var tableExists = false
+        for try await value in exists.decode(Bool.self) { tableExists = value }
+        if tableExists {
+            let rows = try await connection.query("SELECT version, checksum FROM schema_migrations", logger: logger)
+            for try await (version, checksum) in rows.decode((Int, String).self) { appliedChecksums[version] = checksum }
+        }
+        let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        if let unknown = appliedChecksums.keys.sorted().first(where: { known[$0] == nil }) {
+            throw MigrationError.unknownApplied(version: unknown)
+        }
+        for migration in migrations {
+            if let checksum = appliedChecksums[migration.version], checksum != migration.checksum {
+                throw MigrationError.edited(version: migration.version, name: migration.name)
+            }
+        }
+        return migrations.filter { appliedChecksums[$0.version] == nil }
+    }
+}

@@ -1,0 +1,108 @@
+import BatonCore
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    public func createTenant(_ tenant: Tenant, signingKeys: [SigningKey], chainKey: ChainKey) async throws {
+        try await translatingErrors {
+            try await client.withTransaction(logger: logger) { connection in
+                let s = tenant.settings
+                try await connection.query(
+                    """
+                    INSERT INTO tenants (tenant_id, slug, display_name, access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl,
+                        reuse_grace, signing_alg, key_rotation_interval, jwks_max_age, allow_signup, audiences, created_at, updated_at)
+                    VALUES (\(tenant.id.uuid), \(tenant.slug.value), \(tenant.displayName), \(s.accessTokenTTL), \(s.refreshIdleTTL),
+                        \(s.refreshAbsoluteTTL), \(s.reuseGrace), \(s.signingAlgorithm.rawValue), \(s.keyRotationInterval),
+                        \(s.jwksMaxAge), \(s.allowSignup), \(s.audiences), \(tenant.createdAt), \(tenant.updatedAt))
+                    """,
+                    logger: logger
+                )
+                for key in signingKeys {
+                    try await Self.insert(key, on: connection, logger: logger)
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO chain_keys (tenant_id, id, sealed_key, master_key_id, created_at)
+                    VALUES (\(chainKey.tenantID.uuid), \(chainKey.id), \(chainKey.sealedKey.combined),
+                        \(chainKey.sealedKey.masterKeyID), \(chainKey.createdAt))
+                    """,
+                    logger: logger
+                )
+            }
+        }
+    }
+
+    public func tenant(slug: TenantSlug) async throws -> Tenant? {
+        try await translatingErrors {
+            let rows = try await client.query("\(unescaped: Self.tenantColumns) WHERE slug = \(slug.value)", logger: logger)
+            return try await Self.decodeTenants(rows).first
+        }
+    }
+
+    public func tenants(after: TenantSlug?, limit: Int) async throws -> [Tenant] {
+        try await translatingErrors {
+            let rows = try await client.query(
+                "\(unescaped: Self.tenantColumns) WHERE slug > \(after?.value ?? "") ORDER BY slug LIMIT \(limit)",
+                logger: logger
+            )
+            return try await Self.decodeTenants(rows)
+        }
+    }
+
+    public func updateTenant(_ tenant: Tenant) async throws {
+        try await translatingErrors {
+            let s = tenant.settings
+            let rows = try await client.query(
+                """
+                UPDATE tenants SET display_name = \(tenant.displayName), access_token_ttl = \(s.accessTokenTTL),
+                    refresh_idle_ttl = \(s.refreshIdleTTL), refresh_absolute_ttl = \(s.refreshAbsoluteTTL),
+                    reuse_grace = \(s.reuseGrace), signing_alg = \(s.signingAlgorithm.rawValue),
+                    key_rotation_interval = \(s.keyRotationInterval), jwks_max_age = \(s.jwksMaxAge),
+                    allow_signup = \(s.allowSignup), audiences = \(s.audiences), updated_at = \(tenant.updatedAt)
+                WHERE tenant_id = \(tenant.id.uuid)
+                RETURNING tenant_id
+                """,
+                logger: logger
+            )
+            var updated = 0
+            for try await _ in rows { updated += 1 }
+            guard updated == 1 else { throw BatonError.notFound("no such tenant") }
+        }
+    }
+
+    public func deleteTenant(_ id: TenantID) async throws -> Bool {
+        try await translatingErrors {
+            let rows = try await client.query("DELETE FROM tenants WHERE tenant_id = \(id.uuid) RETURNING tenant_id", logger: logger)
+            var deleted = 0
+            for try await _ in rows { deleted += 1 }
+            return deleted == 1
+        }
+    }
+
+    static let tenantColumns = """
+        SELECT tenant_id, slug, display_name, access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl, reuse_grace,
+            signing_alg, key_rotation_interval, jwks_max_age, allow_signup, audiences, created_at, updated_at
+        FROM tenants
+        """
+
+    static func decodeTenants(_ rows: PostgresRowSequence) async throws -> [Tenant] {
+        var tenants: [Tenant] = []
+        let decoded = rows.decode((UUID, String, String, Int, Int, Int, Int, String, Int, Int, Bool, [String], Date, Date).self)
+        for try await (id, slug, name, accessTTL, idleTTL, absoluteTTL, grace, alg, rotation, maxAge, signup, audiences, created, updated)
+            in decoded
+        {
+            let settings = TenantSettings(
+                accessTokenTTL: accessTTL, refreshIdleTTL: idleTTL, refreshAbsoluteTTL: absoluteTTL, reuseGrace: grace,
+                signingAlgorithm: try SigningAlgorithm(parsing: alg), keyRotationInterval: rotation, jwksMaxAge: maxAge,
+                allowSignup: signup, audiences: audiences
+            )
+            tenants.append(
+                Tenant(
+                    id: TenantID(id), slug: try TenantSlug(slug), displayName: name, settings: settings, createdAt: created,
+                    updatedAt: updated
+                )
+            )
+        }
+        return tenants
+    }
+}
