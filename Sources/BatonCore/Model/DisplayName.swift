@@ -4,7 +4,8 @@ public enum DisplayName {
 
     /// Returns `raw` if it is 1–200 characters with no control, format (zero-width, bidi) or NUL characters.
     public static func validate(_ raw: String, field: String) throws(BatonError) -> String {
-        guard !raw.isEmpty, raw.count <= maxLength else {
+        // Counted in code points, as JSON Schema's maxLength counts them.
+        guard !raw.isEmpty, raw.unicodeScalars.count <= maxLength else {
             throw .invalidInput("\(field) must be 1 to \(maxLength) characters long")
         }
         guard raw.unicodeScalars.allSatisfy(isPrintable) else {

@@ -14,7 +14,7 @@ struct CreateTenantRequest: Decodable {
         try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(String.self, forKey: .id)
-        displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
-        settings = try c.decodeIfPresent(TenantSettingsBody.self, forKey: .settings)
+        displayName = try c.decodeIfPresentNonNull(String.self, forKey: .displayName)
+        settings = try c.decodeIfPresentNonNull(TenantSettingsBody.self, forKey: .settings)
     }
 }

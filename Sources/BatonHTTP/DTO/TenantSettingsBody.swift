@@ -20,15 +20,15 @@ struct TenantSettingsBody: Decodable {
         try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         patch = TenantSettingsPatch(
-            accessTokenTTL: try c.decodeIfPresent(Int.self, forKey: .accessTokenTTL),
-            refreshIdleTTL: try c.decodeIfPresent(Int.self, forKey: .refreshIdleTTL),
-            refreshAbsoluteTTL: try c.decodeIfPresent(Int.self, forKey: .refreshAbsoluteTTL),
-            reuseGrace: try c.decodeIfPresent(Int.self, forKey: .reuseGrace),
-            signingAlgorithm: try c.decodeIfPresent(String.self, forKey: .signingAlgorithm).map { raw throws(BatonError) in try SigningAlgorithm(parsing: raw) },
-            keyRotationInterval: try c.decodeIfPresent(Int.self, forKey: .keyRotationInterval),
-            jwksMaxAge: try c.decodeIfPresent(Int.self, forKey: .jwksMaxAge),
-            allowSignup: try c.decodeIfPresent(Bool.self, forKey: .allowSignup),
-            audiences: try c.decodeIfPresent([String].self, forKey: .audiences)
+            accessTokenTTL: try c.decodeIfPresentNonNull(Int.self, forKey: .accessTokenTTL),
+            refreshIdleTTL: try c.decodeIfPresentNonNull(Int.self, forKey: .refreshIdleTTL),
+            refreshAbsoluteTTL: try c.decodeIfPresentNonNull(Int.self, forKey: .refreshAbsoluteTTL),
+            reuseGrace: try c.decodeIfPresentNonNull(Int.self, forKey: .reuseGrace),
+            signingAlgorithm: try c.decodeIfPresentNonNull(String.self, forKey: .signingAlgorithm).map { raw throws(BatonError) in try SigningAlgorithm(parsing: raw) },
+            keyRotationInterval: try c.decodeIfPresentNonNull(Int.self, forKey: .keyRotationInterval),
+            jwksMaxAge: try c.decodeIfPresentNonNull(Int.self, forKey: .jwksMaxAge),
+            allowSignup: try c.decodeIfPresentNonNull(Bool.self, forKey: .allowSignup),
+            audiences: try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
         )
     }
 }

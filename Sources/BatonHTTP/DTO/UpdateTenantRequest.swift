@@ -11,7 +11,7 @@ struct UpdateTenantRequest: Decodable {
     init(from decoder: any Decoder) throws {
         try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
-        settings = try c.decodeIfPresent(TenantSettingsBody.self, forKey: .settings)
+        displayName = try c.decodeIfPresentNonNull(String.self, forKey: .displayName)
+        settings = try c.decodeIfPresentNonNull(TenantSettingsBody.self, forKey: .settings)
     }
 }

@@ -1,0 +1,7 @@
+extension KeyedDecodingContainer {
+    /// Like `decodeIfPresent`, but an explicit `null` is an error: a member is either absent or has a value.
+    func decodeIfPresentNonNull<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value? {
+        guard contains(key) else { return nil }
+        return try decode(type, forKey: key)
+    }
+}

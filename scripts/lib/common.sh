@@ -1,0 +1,56 @@
+# Shared helpers for scripts/: installing Debian packages and running a throwaway PostgreSQL.
+# Sourced, not executed.
+
+log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }
+
+# ensure_packages PKG... : installs the Debian packages that are missing (as root; otherwise says what to install).
+ensure_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing Debian packages: ${missing[*]} — install them with: sudo apt-get install -y ${missing[*]}"
+    return 1
+  fi
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# free_port : prints a TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# pg_start DIR : starts a throwaway cluster in DIR on a private port on 127.0.0.1, as a non-root user.
+# Sets PG_PORT, PG_URL (database baton_test) and PG_DIR; pg_stop DIR stops it.
+pg_start() {
+  PG_DIR=$1
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$bin" ] || { log "PostgreSQL server binaries not found under /usr/lib/postgresql"; return 1; }
+  PG_BIN=$bin
+  PG_PORT=$(free_port)
+  local as=()
+  if [ "$(id -u)" -eq 0 ]; then
+    # PostgreSQL refuses to run as root: the Debian package's postgres user owns the throwaway cluster.
+    chown postgres: "$PG_DIR"
+    as=(runuser -u postgres --)
+  fi
+  PG_AS=("${as[@]}")
+  "${as[@]}" "$bin/initdb" -D "$PG_DIR/data" -U baton -A trust --no-sync -E UTF8 >"$PG_DIR/initdb.log" 2>&1 \
+    || { cat "$PG_DIR/initdb.log" >&2; return 1; }
+  "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_EXTRA_OPTS:-}" start >/dev/null \
+    || { cat "$PG_DIR/postgres.log" >&2; return 1; }
+  "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U baton -d postgres -qc "CREATE DATABASE baton_test" >/dev/null
+  PG_URL="postgres://baton@127.0.0.1:$PG_PORT/baton_test"
+  log "PostgreSQL running on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
+}
+
+pg_stop() {
+  [ -n "${PG_BIN:-}" ] && [ -d "$1/data" ] && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
+}
