@@ -80,6 +80,18 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["EmbedFilesTool"]
         ),
+        // Helpers shared by the test targets: the throwaway test database and a log recorder.
+        .target(
+            name: "BatonTestSupport",
+            dependencies: [
+                "BatonCore",
+                "BatonPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/BatonTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BatonCoreTests",
             dependencies: ["BatonCore"],
@@ -87,12 +99,12 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreContractTests",
-            dependencies: ["BatonCore", "BatonPostgres", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["BatonCore", "BatonPostgres", "BatonTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BatonPostgresTests",
-            dependencies: ["BatonCore", "BatonPostgres", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["BatonCore", "BatonPostgres", "BatonTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -101,6 +113,7 @@ let package = Package(
                 "BatonCore",
                 "BatonHTTP",
                 "Baton",
+                "BatonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -51,7 +51,9 @@ public struct Migrator: Sendable {
         var applied: [Int] = []
         for migration in try await pendingMigrations(on: connection) {
             try await connection.withTransaction(logger: logger) { connection in
-                _ = try await connection.simpleQuery(migration.sql).get()
+                for statement in SQLScript.statements(in: migration.sql) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
                 try await connection.query(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
                     logger: logger

@@ -12,6 +12,8 @@ public actor MemoryStore: BatonStore {
 
     public func createTenant(_ tenant: Tenant, signingKeys: [SigningKey], chainKey: ChainKey) throws {
         guard tenantIDsBySlug[tenant.slug] == nil else { throw BatonError.conflict("a tenant with this id already exists") }
+        // Mirrors the database's partial unique index: never two active keys for one tenant.
+        guard signingKeys.filter({ $0.state == .active }).count <= 1 else { throw BatonError.conflict("a tenant has one active key at most") }
         tenantsByID[tenant.id] = tenant
         tenantIDsBySlug[tenant.slug] = tenant.id
         signingKeysByTenant[tenant.id] = signingKeys

@@ -1,0 +1,46 @@
+import BatonCore
+import Foundation
+import Logging
+import Testing
+
+@Suite("Admin key authentication")
+struct AdminAuthenticatorTests {
+    let store = MemoryStore()
+    let bootstrap = "bootstrap-operator-key-0123456789"
+
+    var authenticator: AdminAuthenticator<MemoryStore> {
+        AdminAuthenticator(store: store, bootstrapKey: bootstrap, clock: ManualClock(), logger: Logger(label: "test"))
+    }
+
+    func makeTenant() async throws -> Tenant {
+        let service = TenantService(
+            store: store, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())), jwksCache: JWKSCache(), clock: ManualClock(),
+            logger: Logger(label: "test")
+        )
+        return try await service.create(slug: "acme", displayName: nil, settings: .init())
+    }
+
+    @Test("the bootstrap key is an operator")
+    func bootstrapKey() async throws {
+        #expect(try await authenticator.authenticate(bearer: bootstrap) == .operator(keyID: "bootstrap"))
+    }
+
+    @Test("missing, empty, unknown and oversized keys are unauthorized", arguments: [nil, "", "nope", String(repeating: "k", count: 10_000)])
+    func rejected(_ key: String?) async {
+        await #expect(throws: BatonError.unauthorized("a valid admin key is required")) { _ = try await authenticator.authenticate(bearer: key) }
+    }
+
+    @Test("a tenant key is stored as a digest only and manages only its tenant")
+    func tenantKey() async throws {
+        let tenant = try await makeTenant()
+        let (record, key) = try await authenticator.issueTenantKey(for: tenant)
+        #expect(key.hasPrefix("baton_adm_"))
+        #expect(record.digest == SecretDigest.sha256(key))
+        #expect(record.digest.range(of: Data(key.utf8)) == nil)
+        let principal = try await authenticator.authenticate(bearer: key)
+        #expect(principal == .tenant(tenant.id, keyID: record.id.uuidString.lowercased()))
+        #expect(principal.mayManage(tenant.id))
+        #expect(!principal.mayManage(TenantID()))
+        #expect(!principal.isOperator)
+    }
+}

@@ -1,0 +1,89 @@
+import BatonPostgres
+import BatonTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@Suite("Migrator against PostgreSQL")
+struct MigratorTests {
+    let logger = Logger(label: "migrator-test")
+
+    func withFreshClient<Result: Sendable>(_ body: @Sendable @escaping (PostgresClient) async throws -> Result) async throws -> Result {
+        try await TestDatabase.withFreshDatabase { url in
+            let client = PostgresClient(configuration: try DatabaseURL.configuration(from: url), backgroundLogger: logger)
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask {
+                    await client.run()
+                    return nil
+                }
+                defer { group.cancelAll() }
+                return try await body(client)
+            }
+        }
+    }
+
+    @Test("a fresh database is behind; migrate applies everything once, then is current")
+    func applyOnce() async throws {
+        try await withFreshClient { client in
+            let migrations = try Migration.bundled()
+            let migrator = Migrator(client: client, migrations: migrations, logger: logger)
+            await #expect(throws: MigrationError.behind(pending: migrations.map(\.version))) { try await migrator.verifyCurrent() }
+            #expect(try await migrator.migrate() == migrations.map(\.version))
+            #expect(try await migrator.migrate() == [])
+            try await migrator.verifyCurrent()
+            let rows = try await client.query("SELECT count(*) FROM schema_migrations")
+            for try await count in rows.decode(Int.self) { #expect(count == migrations.count) }
+        }
+    }
+
+    @Test("concurrent migrations serialize on the advisory lock: each migration applied exactly once")
+    func concurrent() async throws {
+        try await withFreshClient { client in
+            let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+            let results = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for _ in 0..<4 { group.addTask { try await migrator.migrate() } }
+                return try await group.reduce(into: [[Int]]()) { $0.append($1) }
+            }
+            #expect(results.flatMap { $0 }.sorted() == (try Migration.bundled()).map(\.version))
+        }
+    }
+
+    @Test("an applied migration whose file was edited stops migrate and the schema check")
+    func edited() async throws {
+        try await withFreshClient { client in
+            let original = try Migration.bundled()
+            try await Migrator(client: client, migrations: original, logger: logger).migrate()
+            var edited = original
+            edited[0] = Migration(version: original[0].version, name: original[0].name, sql: original[0].sql + "\n-- edited\n")
+            let migrator = Migrator(client: client, migrations: edited, logger: logger)
+            await #expect(throws: MigrationError.edited(version: original[0].version, name: original[0].name)) { try await migrator.migrate() }
+            await #expect(throws: MigrationError.edited(version: original[0].version, name: original[0].name)) { try await migrator.verifyCurrent() }
+        }
+    }
+
+    @Test("a database with a migration this build does not know is refused")
+    func unknownApplied() async throws {
+        try await withFreshClient { client in
+            let original = try Migration.bundled()
+            let newer = original + [Migration(version: original.count + 1, name: "future", sql: "CREATE TABLE future_table (id int PRIMARY KEY)")]
+            try await Migrator(client: client, migrations: newer, logger: logger).migrate()
+            await #expect(throws: MigrationError.unknownApplied(version: original.count + 1)) {
+                try await Migrator(client: client, migrations: original, logger: logger).verifyCurrent()
+            }
+        }
+    }
+
+    @Test("a failing migration rolls back whole and is not recorded")
+    func failingMigration() async throws {
+        try await withFreshClient { client in
+            let broken = [Migration(version: 1, name: "broken", sql: "CREATE TABLE half_done (id int);\nCREATE TABLE half_done (id int);")]
+            await #expect(throws: (any Error).self) { try await Migrator(client: client, migrations: broken, logger: logger).migrate() }
+            let rows = try await client.query("SELECT to_regclass('half_done') IS NULL, (SELECT count(*) FROM schema_migrations)")
+            for try await (tableAbsent, recorded) in rows.decode((Bool, Int).self) {
+                #expect(tableAbsent)
+                #expect(recorded == 0)
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import BatonCore
+import BatonPostgres
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL server `scripts/test` starts; its URL arrives in `BATON_TEST_DATABASE_URL`.
+public enum TestDatabase {
+    public static let environmentVariable = "BATON_TEST_DATABASE_URL"
+
+    /// The database URL, or an error saying how to get one: Postgres tests never silently pass without a server.
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment[environmentVariable], !url.isEmpty else {
+            throw MissingDatabase()
+        }
+        return url
+    }
+
+    /// Runs `body` with a running, migrated client on the test database; the client stops afterwards.
+    public static func withClient<Result: Sendable>(
+        url: String? = nil, _ body: @Sendable (PostgresClient) async throws -> Result
+    ) async throws -> Result {
+        let logger = Logger(label: "test-database")
+        let client = PostgresClient(configuration: try DatabaseURL.configuration(from: url ?? Self.url()), backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+            return try await body(client)
+        }
+    }
+
+    /// Runs `body` against a `PostgresStore` on the test database.
+    public static func withStore<Result: Sendable>(_ body: @Sendable (PostgresStore) async throws -> Result) async throws -> Result {
+        try await withClient { client in try await body(PostgresStore(client: client, logger: Logger(label: "test-store"))) }
+    }
+
+    /// A database of its own for tests that need an empty schema (migrations); dropped afterwards.
+    public static func withFreshDatabase<Result: Sendable>(_ body: @Sendable (_ url: String) async throws -> Result) async throws -> Result {
+        let base = try url()
+        guard var components = URLComponents(string: base) else { throw MissingDatabase() }
+        let name = "baton_fresh_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
+        let admin = PostgresClient(configuration: try DatabaseURL.configuration(from: base), backgroundLogger: Logger(label: "test-admin"))
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                await admin.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            try await admin.query("CREATE DATABASE \(unescaped: name)")
+            components.path = "/\(name)"
+            do {
+                let result = try await body(components.string ?? base)
+                try await admin.query("DROP DATABASE \(unescaped: name) WITH (FORCE)")
+                return result
+            } catch {
+                _ = try? await admin.query("DROP DATABASE \(unescaped: name) WITH (FORCE)")
+                throw error
+            }
+        }
+    }
+
+    public struct MissingDatabase: Error, CustomStringConvertible {
+        public var description: String { "\(TestDatabase.environmentVariable) is not set: run the tests with scripts/test, which starts PostgreSQL" }
+    }
+}

@@ -1,0 +1,177 @@
+import BatonCore
+import BatonPostgres
+import BatonTestSupport
+import Foundation
+import Testing
+
+/// One behaviour suite for the store protocols, run against the memory store and the real PostgreSQL store.
+@Suite("Store contract")
+struct StoreContractTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case memory, postgres
+        var testDescription: String { rawValue }
+    }
+
+    static func withStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
+        switch backend {
+        case .memory: try await body(MemoryStore())
+        case .postgres: try await TestDatabase.withStore { try await body($0) }
+        }
+    }
+
+    let factory = SigningKeyFactory(sealer: SecretSealer(current: .generate()))
+    /// Whole seconds: PostgreSQL keeps microseconds, and fixtures must compare equal after a round trip.
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// A tenant with a unique slug, so parallel tests share one database without resets.
+    func makeTenant(_ prefix: String = "t", settings: TenantSettings = .default) throws -> (Tenant, [SigningKey], ChainKey) {
+        let id = TenantID()
+        let slug = try TenantSlug("\(prefix)-\(UUID().uuidString.prefix(8).lowercased())")
+        let tenant = Tenant(id: id, slug: slug, displayName: "Tenant \(slug)", settings: settings, createdAt: now, updatedAt: now)
+        let keys = [
+            try factory.makeSigningKey(tenantID: id, algorithm: settings.signingAlgorithm, state: .active, now: now),
+            try factory.makeSigningKey(tenantID: id, algorithm: settings.signingAlgorithm, state: .pending, now: now),
+        ]
+        return (tenant, keys, try factory.makeChainKey(tenantID: id, id: 1, now: now))
+    }
+
+    @Test("a created tenant reads back field for field, with its keys and chain key", arguments: Backend.allCases)
+    func roundTrip(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            var settings = TenantSettings.default
+            settings.audiences = ["api://orders", "api://billing"]
+            settings.allowSignup = true
+            settings.signingAlgorithm = .edDSA
+            let (tenant, keys, chainKey) = try makeTenant(settings: settings)
+            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            #expect(try await store.tenant(slug: tenant.slug) == tenant)
+            let stored = try await store.signingKeys(tenantID: tenant.id)
+            #expect(stored == keys.sorted { ($0.createdAt, $0.kid) < ($1.createdAt, $1.kid) })
+            #expect(try await store.chainKeys(tenantID: tenant.id) == [chainKey])
+        }
+    }
+
+    @Test("a duplicate slug is a conflict and writes nothing of the second tenant", arguments: Backend.allCases)
+    func duplicateSlug(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (tenant, keys, chainKey) = try makeTenant()
+            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let otherID = TenantID()
+            let other = Tenant(id: otherID, slug: tenant.slug, displayName: "Other", settings: .default, createdAt: now, updatedAt: now)
+            let otherKeys = [try factory.makeSigningKey(tenantID: otherID, algorithm: .es256, state: .active, now: now)]
+            await #expect(throws: BatonError.self) {
+                try await store.createTenant(other, signingKeys: otherKeys, chainKey: try factory.makeChainKey(tenantID: otherID, id: 1, now: now))
+            }
+            #expect(try await store.tenant(slug: tenant.slug) == tenant)
+            #expect(try await store.signingKeys(tenantID: otherID).isEmpty)
+            #expect(try await store.chainKeys(tenantID: otherID).isEmpty)
+        }
+    }
+
+    @Test("a tenant never has two active keys; the refused create leaves nothing behind", arguments: Backend.allCases)
+    func oneActiveKey(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (tenant, keys, chainKey) = try makeTenant()
+            let second = try factory.makeSigningKey(tenantID: tenant.id, algorithm: .es256, state: .active, now: now)
+            await #expect(throws: BatonError.self) { try await store.createTenant(tenant, signingKeys: keys + [second], chainKey: chainKey) }
+            #expect(try await store.tenant(slug: tenant.slug) == nil)
+            #expect(try await store.signingKeys(tenantID: tenant.id).isEmpty)
+        }
+    }
+
+    @Test("keys and chain keys are scoped to their tenant", arguments: Backend.allCases)
+    func isolation(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (a, aKeys, aChain) = try makeTenant("a")
+            let (b, bKeys, bChain) = try makeTenant("b")
+            try await store.createTenant(a, signingKeys: aKeys, chainKey: aChain)
+            try await store.createTenant(b, signingKeys: bKeys, chainKey: bChain)
+            #expect(Set(try await store.signingKeys(tenantID: a.id).map(\.kid)) == Set(aKeys.map(\.kid)))
+            #expect(Set(try await store.signingKeys(tenantID: b.id).map(\.kid)) == Set(bKeys.map(\.kid)))
+            #expect(try await store.chainKeys(tenantID: b.id) == [bChain])
+        }
+    }
+
+    @Test("tenants list in slug order, a page after a slug at a time", arguments: Backend.allCases)
+    func listing(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let prefix = "l\(UUID().uuidString.prefix(6).lowercased())"
+            var slugs: [String] = []
+            for suffix in ["c", "a", "b"] {
+                let id = TenantID()
+                let slug = try TenantSlug("\(prefix)-\(suffix)")
+                slugs.append(slug.value)
+                try await store.createTenant(
+                    Tenant(id: id, slug: slug, displayName: "x", settings: .default, createdAt: now, updatedAt: now),
+                    signingKeys: [try factory.makeSigningKey(tenantID: id, algorithm: .es256, state: .active, now: now)],
+                    chainKey: try factory.makeChainKey(tenantID: id, id: 1, now: now)
+                )
+            }
+            // Other tests add tenants concurrently: look only at this test's prefix.
+            let page = try await store.tenants(after: TenantSlug("\(prefix)-a"), limit: 2).map(\.slug.value)
+            #expect(page == ["\(prefix)-b", "\(prefix)-c"])
+            let first = try await store.tenants(after: TenantSlug(prefix), limit: 1).map(\.slug.value)
+            #expect(first == ["\(prefix)-a"])
+            #expect(try await store.tenants(after: nil, limit: 0).isEmpty)
+        }
+    }
+
+    @Test("updates replace name and settings; updating a missing tenant is not found", arguments: Backend.allCases)
+    func update(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (tenant, keys, chainKey) = try makeTenant()
+            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            var updated = tenant
+            updated.displayName = "Renamed 'quoted'; --"
+            updated.settings.jwksMaxAge = 30
+            updated.settings.audiences = ["x"]
+            updated.updatedAt = now.addingTimeInterval(5)
+            try await store.updateTenant(updated)
+            #expect(try await store.tenant(slug: tenant.slug) == updated)
+            let ghost = Tenant(id: TenantID(), slug: try TenantSlug("ghost-tenant"), displayName: "g", settings: .default, createdAt: now, updatedAt: now)
+            await #expect(throws: BatonError.notFound("no such tenant")) { try await store.updateTenant(ghost) }
+        }
+    }
+
+    @Test("deleting a tenant removes its keys, chain keys and admin keys; a second delete finds nothing", arguments: Backend.allCases)
+    func delete(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (tenant, keys, chainKey) = try makeTenant()
+            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let digest = SecretDigest.sha256("key-\(UUID())")
+            try await store.createAdminKey(AdminKey(id: UUID(), tenantID: tenant.id, digest: digest, createdAt: now))
+            #expect(try await store.deleteTenant(tenant.id))
+            #expect(try await store.tenant(slug: tenant.slug) == nil)
+            #expect(try await store.signingKeys(tenantID: tenant.id).isEmpty)
+            #expect(try await store.chainKeys(tenantID: tenant.id).isEmpty)
+            #expect(try await store.adminKey(digest: digest) == nil)
+            #expect(try await !store.deleteTenant(tenant.id))
+        }
+    }
+
+    @Test("admin keys are found by digest only; a key for a missing tenant or a repeated digest is refused", arguments: Backend.allCases)
+    func adminKeys(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (tenant, keys, chainKey) = try makeTenant()
+            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let scoped = AdminKey(id: UUID(), tenantID: tenant.id, digest: SecretDigest.sha256("scoped-\(UUID())"), createdAt: now)
+            let global = AdminKey(id: UUID(), tenantID: nil, digest: SecretDigest.sha256("global-\(UUID())"), createdAt: now)
+            try await store.createAdminKey(scoped)
+            try await store.createAdminKey(global)
+            #expect(try await store.adminKey(digest: scoped.digest) == scoped)
+            #expect(try await store.adminKey(digest: global.digest) == global)
+            #expect(try await store.adminKey(digest: SecretDigest.sha256("unknown")) == nil)
+            await #expect(throws: BatonError.self) {
+                try await store.createAdminKey(AdminKey(id: UUID(), tenantID: TenantID(), digest: SecretDigest.sha256("\(UUID())"), createdAt: now))
+            }
+            await #expect(throws: BatonError.self) {
+                try await store.createAdminKey(AdminKey(id: UUID(), tenantID: nil, digest: scoped.digest, createdAt: now))
+            }
+        }
+    }
+
+    @Test("the store answers its reachability check", arguments: Backend.allCases)
+    func reachable(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in try await store.checkReachable() }
+    }
+}
