@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Testing
+
+@testable import Baton
+
+@Suite("Configuration from environment and flags")
+struct ConfigurationTests {
+    func resolve(_ environment: [String: String], _ arguments: [String] = []) throws(ConfigurationError) -> BatonConfiguration {
+        let options = try! ServeOptions.parse(arguments)
+        return try ConfigurationResolver.resolve(options: options, environment: environment)
+    }
+
+    let masterKey = Data(repeating: 7, count: 32).base64EncodedString()
+
+    @Test("no database means memory mode with an ephemeral master key and safe defaults")
+    func defaults() throws {
+        let configuration = try resolve([:])
+        #expect(configuration.isMemory)
+        #expect(configuration.masterKeyIsEphemeral)
+        #expect(configuration.host == "127.0.0.1")
+        #expect(configuration.port == 8080)
+        #expect(configuration.publicURL == "http://127.0.0.1:8080")
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test("a database URL selects PostgreSQL and then requires the master key")
+    func postgresNeedsMasterKey() throws {
+        #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_URL": "postgres://u@h/db"]) }
+        let configuration = try resolve(["BATON_DATABASE_URL": "postgres://u@h/db", "BATON_MASTER_KEY": masterKey])
+        #expect(!configuration.isMemory)
+        #expect(!configuration.masterKeyIsEphemeral)
+    }
+
+    @Test("flags override the environment")
+    func flagsOverride() throws {
+        let configuration = try resolve(
+            ["BATON_PORT": "9000", "BATON_HOST": "0.0.0.0", "BATON_LOG_LEVEL": "debug"], ["--port", "9100", "--log-level", "warning", "--public-url", "https://auth.example.com/"]
+        )
+        #expect(configuration.port == 9100)
+        #expect(configuration.host == "0.0.0.0")
+        #expect(configuration.logLevel == .warning)
+        #expect(configuration.publicURL == "https://auth.example.com")
+    }
+
+    @Test(
+        "each wrong setting fails with one line naming it",
+        arguments: [
+            (["BATON_PORT": "eighty"], "BATON_PORT"),
+            (["BATON_PORT": "70000"], "BATON_PORT"),
+            (["BATON_LOG_LEVEL": "loud"], "BATON_LOG_LEVEL"),
+            (["BATON_MASTER_KEY": "short"], "BATON_MASTER_KEY"),
+            (["BATON_ADMIN_KEY": "tiny"], "BATON_ADMIN_KEY"),
+            (["BATON_PUBLIC_URL": "ftp://x"], "BATON_PUBLIC_URL"),
+            (["BATON_PUBLIC_URL": "https://x/?a=b"], "BATON_PUBLIC_URL"),
+        ]
+    )
+    func wrongSettings(_ environment: [String: String], _ name: String) {
+        do {
+            _ = try resolve(environment)
+            Issue.record("expected \(name) to be refused")
+        } catch {
+            #expect(error.description.contains(name))
+            #expect(!error.description.contains("\n"))
+        }
+    }
+
+    @Test("--store postgres without a database URL is refused")
+    func postgresWithoutURL() {
+        #expect(throws: ConfigurationError.self) { try resolve(["BATON_MASTER_KEY": masterKey], ["--store", "postgres"]) }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Operations endpoints, request ids and error shapes")
+struct OperationsTests {
+    @Test("healthz and readyz answer 200 in memory mode")
+    func health() async throws {
+        try await TestApp.run { client in
+            #expect(try await client.send(.get, "/healthz").status == .ok)
+            let ready = try await client.send(.get, "/readyz")
+            #expect(ready.status == .ok)
+            #expect(ready.json["status"] as? String == "ready")
+        }
+    }
+
+    @Test("the served openapi.yaml is the repository's file")
+    func openAPI() async throws {
+        try await TestApp.run { client in
+            let response = try await client.send(.get, "/openapi.yaml")
+            #expect(response.status == .ok)
+            let file = try String(contentsOf: RouteCoverageTests.openAPIFile, encoding: .utf8)
+            #expect(String(buffer: response.body) == file)
+        }
+    }
+
+    @Test("unknown routes are a JSON 404; a known path with the wrong method is a JSON 405 with Allow")
+    func routingErrors() async throws {
+        try await TestApp.run { client in
+            let missing = try await client.send(.get, "/nowhere")
+            #expect(missing.status == .notFound)
+            #expect(missing.errorCode == "not_found")
+            let wrong = try await client.send(.put, "/t/demo/.well-known/jwks.json")
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.errorCode == "method_not_allowed")
+            #expect(wrong.headers[.allow] == "GET")
+            let admin = try await client.send(.put, "/admin/v1/tenants/demo", key: TestApp.operatorKey)
+            #expect(admin.status == .methodNotAllowed)
+            #expect(admin.headers[.allow] == "DELETE, GET, PATCH")
+        }
+    }
+
+    @Test("every response carries X-Request-Id; a plain caller id is echoed, anything else replaced")
+    func requestID() async throws {
+        try await TestApp.run { client in
+            let header = HTTPField.Name("X-Request-Id")!
+            for (method, path) in [(HTTPRequest.Method.get, "/healthz"), (.get, "/nowhere"), (.get, "/admin/v1/tenants"), (.delete, "/healthz")] {
+                let response = try await client.send(method, path)
+                #expect(response.headers[header]?.isEmpty == false, "\(path)")
+            }
+            let echoed = try await client.send(.get, "/healthz", headers: [header: "trace-123_abc.def"])
+            #expect(echoed.headers[header] == "trace-123_abc.def")
+            let hostile = try await client.send(.get, "/healthz", headers: [header: "evil value\twith spaces"])
+            #expect(hostile.headers[header] != "evil value\twith spaces")
+            #expect(hostile.headers[header]?.contains(" ") == false)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import BatonTestSupport
+import Foundation
+import Testing
+
+/// Runs the real `baton` binary: a wrong setting is one line and exit 2; SIGTERM drains and exits 0.
+@Suite("The baton process", .serialized)
+struct ProcessTests {
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("baton")
+    }
+
+    func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// GET with curl (Foundation on Linux has no HTTP client without FoundationNetworking); "" on failure.
+    static func get(_ url: String) throws -> String {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-fsS", "--max-time", "2", url]
+        let out = Pipe()
+        curl.standardOutput = out
+        curl.standardError = FileHandle.nullDevice
+        try curl.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        curl.waitUntilExit()
+        return curl.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : ""
+    }
+
+    @Test("a wrong setting stops start-up with one line naming it, no stack trace")
+    func wrongSetting() throws {
+        let (process, _, err) = try launch(["serve"], environment: ["BATON_PORT": "not-a-port"])
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 2)
+        #expect(stderr.contains("BATON_PORT"))
+        #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)")
+    }
+
+    @Test("PostgreSQL without a master key is refused at start-up")
+    func postgresWithoutMasterKey() throws {
+        let (process, _, err) = try launch(["serve"], environment: ["BATON_DATABASE_URL": "postgres://baton@127.0.0.1:1/x"])
+        process.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 2)
+        #expect(stderr.contains("BATON_MASTER_KEY"))
+    }
+
+    @Test("memory mode prints how to call it, serves, and exits 0 on SIGTERM")
+    func sigterm() async throws {
+        let port = Int.random(in: 20_000..<60_000)
+        let (process, out, _) = try launch(["serve", "--port", "\(port)"], environment: ["BATON_LOG_LEVEL": "warning"])
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            healthy = try Self.get("http://127.0.0.1:\(port)/healthz").contains("ok")
+        }
+        #expect(healthy)
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stdout.contains("IN MEMORY"))
+        #expect(stdout.contains("curl"))
+        #expect(stdout.contains("baton_adm_"))
+    }
+
+    @Test("serve refuses a schema that is behind and names the fix; baton migrate applies it")
+    func behindSchemaThenMigrate() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let environment = ["BATON_DATABASE_URL": url, "BATON_MASTER_KEY": Data(repeating: 1, count: 32).base64EncodedString(), "BATON_PORT": "0"]
+            let (serve, _, serveErr) = try launch(["serve"], environment: environment)
+            serve.waitUntilExit()
+            let stderr = String(decoding: serveErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(serve.terminationStatus == 2)
+            #expect(stderr.contains("baton migrate"))
+
+            let (migrate, migrateOut, _) = try launch(["migrate"], environment: environment)
+            migrate.waitUntilExit()
+            #expect(migrate.terminationStatus == 0)
+            #expect(String(decoding: migrateOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("applied migrations: 1"))
+
+            let (again, againOut, _) = try launch(["migrate"], environment: environment)
+            again.waitUntilExit()
+            #expect(again.terminationStatus == 0)
+            #expect(String(decoding: againOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("up to date"))
+        }
+    }
+}
