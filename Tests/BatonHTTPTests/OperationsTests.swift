@@ -1,8 +1,14 @@
+import BatonCore
+import BatonHTTP
 import Foundation
 import HTTPTypes
+import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import Baton
 
 @Suite("Operations endpoints, request ids and error shapes")
 struct OperationsTests {
@@ -55,6 +61,23 @@ struct OperationsTests {
             let hostile = try await client.send(.get, "/healthz", headers: [header: "evil value\twith spaces"])
             #expect(hostile.headers[header] != "evil value\twith spaces")
             #expect(hostile.headers[header]?.contains(" ") == false)
+        }
+    }
+
+    @Test("readyz is 503 with Retry-After while the instance is not ready; healthz stays 200")
+    func notReady() async throws {
+        let configuration = TestApp.configuration()
+        let services = BatonApplication.makeServices(
+            store: MemoryStore(), sealer: SecretSealer(current: configuration.masterKey), configuration: configuration, logger: Logger(label: "t"),
+            clock: SystemClock()
+        ) { false }
+        let app = Application(router: BatonRouter.build(services: services, openAPIDocument: ByteBuffer()))
+        try await app.test(.router) { client in
+            let ready = try await client.send(.get, "/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.errorCode == "unavailable")
+            #expect(ready.headers[.retryAfter] != nil)
+            #expect(try await client.send(.get, "/healthz").status == .ok)
         }
     }
 }
