@@ -1,4 +1,5 @@
 import BatonCore
+import HTTPTypes
 
 extension APIError {
     /// The one place domain errors become HTTP statuses.
@@ -11,6 +12,7 @@ extension APIError {
         case .forbidden: self = .forbidden(error.message)
         case .unavailable: self = .unavailable(error.message)
         case .storeFailure: self = .unavailable("the service cannot reach its data right now")
+        case .invalidGrant: self = .init(status: .badRequest, code: "invalid_grant", description: error.message)
         }
     }
 }

@@ -174,4 +174,49 @@ struct StoreContractTests {
     func reachable(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in try await store.checkReachable() }
     }
+
+    @Test("clients and users are found by id within their tenant only; duplicates are conflicts", arguments: Backend.allCases)
+    func clientsAndUsers(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (a, aKeys, aChain) = try makeTenant("a")
+            let (b, bKeys, bChain) = try makeTenant("b")
+            try await store.createTenant(a, signingKeys: aKeys, chainKey: aChain)
+            try await store.createTenant(b, signingKeys: bKeys, chainKey: bChain)
+            let client = Client(
+                tenantID: a.id, clientID: "web", name: "Web", kind: .confidential, secretDigest: SecretDigest.sha256("s"),
+                grantTypes: ["refresh_token", "client_credentials"], scopes: ["read", "write"], audiences: ["api"], createdAt: now, updatedAt: now
+            )
+            try await store.createClient(client)
+            #expect(try await store.client(tenantID: a.id, clientID: "web") == client)
+            #expect(try await store.client(tenantID: b.id, clientID: "web") == nil)
+            await #expect(throws: BatonError.self) { try await store.createClient(client) }
+
+            let user = User(tenantID: a.id, id: UUID(), username: "ada", passwordHash: "$argon2id$v=19$x", disabled: false, createdAt: now, updatedAt: now)
+            try await store.createUser(user)
+            #expect(try await store.user(tenantID: a.id, username: "ada") == user)
+            #expect(try await store.user(tenantID: a.id, id: user.id) == user)
+            #expect(try await store.user(tenantID: b.id, username: "ada") == nil)
+            #expect(try await store.user(tenantID: b.id, id: user.id) == nil)
+            await #expect(throws: BatonError.self) {
+                try await store.createUser(User(tenantID: a.id, id: UUID(), username: "ada", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now))
+            }
+            // The same username in another tenant is another user.
+            try await store.createUser(User(tenantID: b.id, id: UUID(), username: "ada", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now))
+        }
+    }
+
+    @Test("a session must name an existing user and client of its tenant", arguments: Backend.allCases)
+    func sessionReferences(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let (tenant, keys, chainKey) = try makeTenant()
+            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let session = Session(
+                tenantID: tenant.id, id: UUID(), userID: UUID(), clientID: "nope", scope: [], audience: [], createdAt: now,
+                absoluteExpiresAt: now.addingTimeInterval(60), idleExpiresAt: now.addingTimeInterval(60), generation: 0,
+                currentHash: SecretDigest.sha256("x")
+            )
+            await #expect(throws: BatonError.self) { try await store.createSession(session) }
+            #expect(try await store.session(tenantID: tenant.id, id: session.id) == nil)
+        }
+    }
 }

@@ -9,6 +9,8 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
         case forbidden
         case unavailable
         case storeFailure
+        /// OAuth `invalid_grant`: the refresh token (or other grant) is invalid, spent, expired or revoked.
+        case invalidGrant
     }
 
     public let kind: Kind
@@ -25,6 +27,7 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func unauthorized(_ message: String) -> Self { .init(.unauthorized, message) }
     public static func forbidden(_ message: String) -> Self { .init(.forbidden, message) }
     public static func unavailable(_ message: String) -> Self { .init(.unavailable, message) }
+    public static func invalidGrant(_ message: String) -> Self { .init(.invalidGrant, message) }
     /// A storage fault; the message is generic on purpose, the cause is logged where it happened.
     public static let storeFailure = Self(.storeFailure, "the data store failed")
 

@@ -2,7 +2,10 @@ import Foundation
 
 /// The in-process store behind `--store memory` and fast tests. Data lives as long as the process.
 public actor MemoryStore: BatonStore {
-    private var tenantsByID: [TenantID: Tenant] = [:]
+    var tenantsByID: [TenantID: Tenant] = [:]
+    var clients: [ClientKey: Client] = [:]
+    var users: [UUID: User] = [:]
+    var sessions: [UUID: Session] = [:]
     private var tenantIDsBySlug: [TenantSlug: TenantID] = [:]
     private var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
     private var chainKeysByTenant: [TenantID: [ChainKey]] = [:]
@@ -42,6 +45,9 @@ public actor MemoryStore: BatonStore {
         tenantIDsBySlug[tenant.slug] = nil
         signingKeysByTenant[id] = nil
         chainKeysByTenant[id] = nil
+        clients = clients.filter { $0.key.tenantID != id }
+        users = users.filter { $0.value.tenantID != id }
+        sessions = sessions.filter { $0.value.tenantID != id }
         adminKeysByDigest = adminKeysByDigest.filter { $0.value.tenantID != id }
         return true
     }

@@ -1,0 +1,70 @@
+import Foundation
+
+extension MemoryStore {
+    public func createClient(_ client: Client) throws {
+        guard tenantsByID[client.tenantID] != nil else { throw BatonError.notFound("no such tenant") }
+        let key = ClientKey(tenantID: client.tenantID, clientID: client.clientID)
+        guard clients[key] == nil else { throw BatonError.conflict("a client with this id already exists") }
+        clients[key] = client
+    }
+
+    public func client(tenantID: TenantID, clientID: String) -> Client? {
+        clients[ClientKey(tenantID: tenantID, clientID: clientID)]
+    }
+
+    public func createUser(_ user: User) throws {
+        guard tenantsByID[user.tenantID] != nil else { throw BatonError.notFound("no such tenant") }
+        guard !users.values.contains(where: { $0.tenantID == user.tenantID && $0.username == user.username }) else {
+            throw BatonError.conflict("a user with this username already exists")
+        }
+        users[user.id] = user
+    }
+
+    public func user(tenantID: TenantID, id: UUID) -> User? {
+        users[id].flatMap { $0.tenantID == tenantID ? $0 : nil }
+    }
+
+    public func user(tenantID: TenantID, username: String) -> User? {
+        users.values.first { $0.tenantID == tenantID && $0.username == username }
+    }
+
+    public func createSession(_ session: Session) throws {
+        guard user(tenantID: session.tenantID, id: session.userID) != nil,
+            client(tenantID: session.tenantID, clientID: session.clientID) != nil
+        else { throw BatonError.notFound("a record this one refers to does not exist") }
+        guard sessions[session.id] == nil else { throw BatonError.conflict("session exists") }
+        sessions[session.id] = session
+    }
+
+    public func session(tenantID: TenantID, id: UUID) -> Session? {
+        sessions[id].flatMap { $0.tenantID == tenantID ? $0 : nil }
+    }
+
+    public func rotate(_ request: RotationRequest) -> Session? {
+        guard var session = session(tenantID: request.tenantID, id: request.sessionID),
+            session.isLive(at: request.now),
+            session.clientID == request.clientID,
+            session.generation == request.presentedGeneration,
+            session.currentHash == request.presentedHash
+        else { return nil }
+        session.generation += 1
+        session.currentHash = request.successorHash
+        session.lastRotatedAt = request.now
+        session.idleExpiresAt = min(request.idleExpiresAt, session.absoluteExpiresAt)
+        sessions[session.id] = session
+        return session
+    }
+
+    public func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) -> Bool {
+        guard var session = session(tenantID: tenantID, id: id), session.revokedAt == nil else { return false }
+        session.revokedAt = at
+        session.revokeReason = reason
+        sessions[id] = session
+        return true
+    }
+}
+
+struct ClientKey: Hashable {
+    let tenantID: TenantID
+    let clientID: String
+}

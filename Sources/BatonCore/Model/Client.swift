@@ -1,0 +1,37 @@
+import Foundation
+
+/// An application registered with a tenant. Confidential clients authenticate with a secret kept only as SHA-256.
+public struct Client: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case `public`
+        case confidential
+    }
+
+    public let tenantID: TenantID
+    public let clientID: String
+    public var name: String
+    public let kind: Kind
+    /// SHA-256 of the secret; nil for public clients.
+    public var secretDigest: Data?
+    public var grantTypes: [String]
+    public var scopes: [String]
+    public var audiences: [String]
+    public let createdAt: Date
+    public var updatedAt: Date
+
+    public init(
+        tenantID: TenantID, clientID: String, name: String, kind: Kind, secretDigest: Data?, grantTypes: [String], scopes: [String],
+        audiences: [String], createdAt: Date, updatedAt: Date
+    ) {
+        self.tenantID = tenantID
+        self.clientID = clientID
+        self.name = name
+        self.kind = kind
+        self.secretDigest = secretDigest
+        self.grantTypes = grantTypes
+        self.scopes = scopes
+        self.audiences = audiences
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,20 @@
+/// A successful refresh: the session after it, and the refresh token to hand back.
+public struct RefreshResult: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// The presented token was current: it is spent, and `refreshToken` is its successor.
+        case rotated
+        /// The presented token was the immediate predecessor, within the grace window, its successor unused:
+        /// the same successor is handed out again (a lost response or a second tab), the chain does not fork.
+        case graceRetry
+    }
+
+    public let kind: Kind
+    public let session: Session
+    public let refreshToken: RefreshToken
+
+    public init(kind: Kind, session: Session, refreshToken: RefreshToken) {
+        self.kind = kind
+        self.session = session
+        self.refreshToken = refreshToken
+    }
+}

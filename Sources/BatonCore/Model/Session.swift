@@ -1,0 +1,49 @@
+import Foundation
+
+/// One login: a token family. Holds the hash and generation of its current refresh token, never a token.
+public struct Session: Sendable, Equatable {
+    public let tenantID: TenantID
+    public let id: UUID
+    public let userID: UUID
+    public let clientID: String
+    public let scope: [String]
+    public let audience: [String]
+    public let createdAt: Date
+    public let absoluteExpiresAt: Date
+    public var idleExpiresAt: Date
+    public var generation: Int
+    public var currentHash: Data
+    public var lastRotatedAt: Date?
+    public var revokedAt: Date?
+    public var revokeReason: String?
+    public let userAgent: String?
+    public let ipAddress: String?
+
+    public init(
+        tenantID: TenantID, id: UUID, userID: UUID, clientID: String, scope: [String], audience: [String], createdAt: Date,
+        absoluteExpiresAt: Date, idleExpiresAt: Date, generation: Int, currentHash: Data, lastRotatedAt: Date? = nil,
+        revokedAt: Date? = nil, revokeReason: String? = nil, userAgent: String? = nil, ipAddress: String? = nil
+    ) {
+        self.tenantID = tenantID
+        self.id = id
+        self.userID = userID
+        self.clientID = clientID
+        self.scope = scope
+        self.audience = audience
+        self.createdAt = createdAt
+        self.absoluteExpiresAt = absoluteExpiresAt
+        self.idleExpiresAt = idleExpiresAt
+        self.generation = generation
+        self.currentHash = currentHash
+        self.lastRotatedAt = lastRotatedAt
+        self.revokedAt = revokedAt
+        self.revokeReason = revokeReason
+        self.userAgent = userAgent
+        self.ipAddress = ipAddress
+    }
+
+    /// Live: not revoked, and neither idle nor absolute lifetime is over.
+    public func isLive(at now: Date) -> Bool {
+        revokedAt == nil && now < idleExpiresAt && now < absoluteExpiresAt
+    }
+}

@@ -1,0 +1,12 @@
+import Foundation
+
+/// Persistence of sessions (token families). Rotation is one conditional write on one row.
+public protocol SessionStore: Sendable {
+    func createSession(_ session: Session) async throws
+    func session(tenantID: TenantID, id: UUID) async throws -> Session?
+    /// Applies `request` atomically; returns the rotated session, or nil when the condition did not hold
+    /// (another generation, another hash, revoked or expired) and nothing was changed.
+    func rotate(_ request: RotationRequest) async throws -> Session?
+    /// Revokes a live session; returns false if it was already revoked or does not exist. Committed before returning.
+    func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) async throws -> Bool
+}

@@ -1,0 +1,40 @@
+import BatonCore
+import Foundation
+import PostgresNIO
+
+extension PostgresStore {
+    public func createUser(_ user: User) async throws {
+        try await translatingErrors {
+            try await client.query(
+                """
+                INSERT INTO users (tenant_id, user_id, username, password_hash, disabled, created_at, updated_at)
+                VALUES (\(user.tenantID.uuid), \(user.id), \(user.username), \(user.passwordHash), \(user.disabled), \(user.createdAt), \(user.updatedAt))
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    public func user(tenantID: TenantID, id: UUID) async throws -> User? {
+        try await translatingErrors {
+            try await firstUser(client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id)", logger: logger), tenantID)
+        }
+    }
+
+    public func user(tenantID: TenantID, username: String) async throws -> User? {
+        try await translatingErrors {
+            try await firstUser(
+                client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND username = \(username)", logger: logger), tenantID
+            )
+        }
+    }
+
+    static let userColumns = "SELECT user_id, username, password_hash, disabled, created_at, updated_at FROM users"
+
+    private func firstUser(_ rows: PostgresRowSequence, _ tenantID: TenantID) async throws -> User? {
+        for try await (id, username, hash, disabled, created, updated) in rows.decode((UUID, String, String, Bool, Date, Date).self) {
+            return User(tenantID: tenantID, id: id, username: username, passwordHash: hash, disabled: disabled, createdAt: created, updatedAt: updated)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,33 @@
+import BatonCore
+import Foundation
+
+/// Erases a store's type so one test can drive the generic services over either backend.
+public struct AnyStore: BatonStore {
+    let base: any BatonStore
+
+    public init(_ base: any BatonStore) { self.base = base }
+
+    public func checkReachable() async throws { try await base.checkReachable() }
+    public func createTenant(_ tenant: Tenant, signingKeys: [SigningKey], chainKey: ChainKey) async throws {
+        try await base.createTenant(tenant, signingKeys: signingKeys, chainKey: chainKey)
+    }
+    public func tenant(slug: TenantSlug) async throws -> Tenant? { try await base.tenant(slug: slug) }
+    public func tenants(after: TenantSlug?, limit: Int) async throws -> [Tenant] { try await base.tenants(after: after, limit: limit) }
+    public func updateTenant(_ tenant: Tenant) async throws { try await base.updateTenant(tenant) }
+    public func deleteTenant(_ id: TenantID) async throws -> Bool { try await base.deleteTenant(id) }
+    public func signingKeys(tenantID: TenantID) async throws -> [SigningKey] { try await base.signingKeys(tenantID: tenantID) }
+    public func chainKeys(tenantID: TenantID) async throws -> [ChainKey] { try await base.chainKeys(tenantID: tenantID) }
+    public func createAdminKey(_ key: AdminKey) async throws { try await base.createAdminKey(key) }
+    public func adminKey(digest: Data) async throws -> AdminKey? { try await base.adminKey(digest: digest) }
+    public func createClient(_ client: Client) async throws { try await base.createClient(client) }
+    public func client(tenantID: TenantID, clientID: String) async throws -> Client? { try await base.client(tenantID: tenantID, clientID: clientID) }
+    public func createUser(_ user: User) async throws { try await base.createUser(user) }
+    public func user(tenantID: TenantID, id: UUID) async throws -> User? { try await base.user(tenantID: tenantID, id: id) }
+    public func user(tenantID: TenantID, username: String) async throws -> User? { try await base.user(tenantID: tenantID, username: username) }
+    public func createSession(_ session: Session) async throws { try await base.createSession(session) }
+    public func session(tenantID: TenantID, id: UUID) async throws -> Session? { try await base.session(tenantID: tenantID, id: id) }
+    public func rotate(_ request: RotationRequest) async throws -> Session? { try await base.rotate(request) }
+    public func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) async throws -> Bool {
+        try await base.revokeSession(tenantID: tenantID, id: id, reason: reason, at: at)
+    }
+}
