@@ -37,6 +37,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Argon2id from Debian's libargon2 (libargon2-dev at build time).
+        .systemLibrary(name: "CArgon2", providers: [.apt(["libargon2-dev"])]),
+        .target(
+            name: "BatonPasswords",
+            dependencies: [
+                "BatonCore",
+                "CArgon2",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "BatonPostgres",
             dependencies: [
@@ -54,6 +65,7 @@ let package = Package(
                 "BatonCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings,
@@ -65,6 +77,7 @@ let package = Package(
                 "BatonCore",
                 "BatonPostgres",
                 "BatonHTTP",
+                "BatonPasswords",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -96,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BatonCoreTests",
-            dependencies: ["BatonCore"],
+            dependencies: ["BatonCore", "BatonPasswords"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -115,6 +128,7 @@ let package = Package(
                 "BatonCore",
                 "BatonHTTP",
                 "Baton",
+                "BatonPasswords",
                 "BatonTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

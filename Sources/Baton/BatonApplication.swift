@@ -1,5 +1,6 @@
 import BatonCore
 import BatonHTTP
+import BatonPasswords
 import BatonPostgres
 import Hummingbird
 import Logging
@@ -10,21 +11,37 @@ enum BatonApplication {
     /// The demo tenant memory mode starts with.
     static let demoTenant = "demo"
 
+    /// The demo tenant's public client in memory mode.
+    static let demoClient = "demo-app"
+    static let demoUser = "demo"
+
     static func build(configuration: BatonConfiguration, logger: Logger, clock: any BatonClock = SystemClock()) async throws -> any ApplicationProtocol {
         let sealer = SecretSealer(current: configuration.masterKey)
+        let hasher = Argon2PasswordHasher()
+        let dummyHash = try await hasher.hash(RandomSecret.token(prefix: "dummy"))
         switch configuration.storage {
         case .memory:
             logger.warning("store is MEMORY: every tenant, key and token is lost when this process exits")
             let store = MemoryStore()
-            let services = makeServices(store: store, sealer: sealer, configuration: configuration, logger: logger, clock: clock) { true }
-            _ = try await services.tenants.create(slug: demoTenant, displayName: "Demo tenant", settings: .init())
+            let services = makeServices(
+                store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
+            ) { true }
+            let demo = try await services.tenants.create(slug: demoTenant, displayName: "Demo tenant", settings: .init())
+            _ = try await services.clients.create(
+                tenant: demo, clientID: demoClient, name: "Demo app", kind: .public, grantTypes: ["refresh_token"], scopes: ["profile"], audiences: []
+            )
+            if let password = configuration.demoPassword {
+                _ = try await services.users.create(tenant: demo, username: demoUser, password: password)
+            }
             return try makeApplication(services: services, configuration: configuration, logger: logger)
 
         case .postgres(let url):
             let client = PostgresClient(configuration: try DatabaseURL.configuration(from: url), backgroundLogger: logger)
             let store = PostgresStore(client: client, logger: logger)
             let startupDone = ReadinessFlag()
-            let services = makeServices(store: store, sealer: sealer, configuration: configuration, logger: logger, clock: clock) {
+            let services = makeServices(
+                store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
+            ) {
                 guard startupDone.isSet else { return false }
                 return (try? await store.checkReachable()) != nil
             }
@@ -42,14 +59,24 @@ enum BatonApplication {
     }
 
     static func makeServices<Store: BatonStore>(
-        store: Store, sealer: SecretSealer, configuration: BatonConfiguration, logger: Logger, clock: any BatonClock,
-        isReady: @escaping @Sendable () async -> Bool
+        store: Store, sealer: SecretSealer, hasher: any PasswordHasher, dummyHash: String, configuration: BatonConfiguration, logger: Logger,
+        clock: any BatonClock, isReady: @escaping @Sendable () async -> Bool
     ) -> BatonServices<Store> {
         let jwksCache = JWKSCache()
+        let clients = ClientService(store: store, clock: clock, logger: logger)
+        let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, clock: clock, logger: logger)
+        let refreshTokens = RefreshTokenService(store: store, chains: ChainKeyRing(sealer: sealer), clock: clock, logger: logger)
+        let tokens = TokenService(
+            store: store, clients: clients, users: users, refreshTokens: refreshTokens, signingKeys: SigningKeyRing(sealer: sealer),
+            publicURL: configuration.publicURL, clock: clock, logger: logger
+        )
         return BatonServices(
             tenants: TenantService(store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: jwksCache, clock: clock, logger: logger),
             keys: KeyService(store: store, jwksCache: jwksCache),
             adminAuthenticator: AdminAuthenticator(store: store, bootstrapKey: configuration.adminKey, clock: clock, logger: logger),
+            clients: clients,
+            users: users,
+            tokens: tokens,
             publicURL: configuration.publicURL,
             isReady: isReady
         )

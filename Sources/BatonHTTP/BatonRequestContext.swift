@@ -1,9 +1,10 @@
 import BatonCore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The per-request context: Hummingbird's core storage plus the admin caller once authenticated.
-public struct BatonRequestContext: RequestContext {
+public struct BatonRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Request bodies above this size are refused with 413 before any parsing.
     public static let bodyLimit = 64 * 1024
 
@@ -11,8 +12,12 @@ public struct BatonRequestContext: RequestContext {
     /// Set by `AdminAuthMiddleware` on admin routes.
     public var adminPrincipal: AdminPrincipal?
 
+    /// The peer's address, for audit and brute-force accounting.
+    public let remoteAddress: SocketAddress?
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
     }
 
     public var maxUploadSize: Int { Self.bodyLimit }

@@ -25,8 +25,11 @@ public enum BatonRouter {
     private static func registerRoutes<Store: BatonStore>(on router: Router<BatonRequestContext>, services: BatonServices<Store>, openAPIDocument: ByteBuffer) {
         OperationsController(services: services, openAPIDocument: openAPIDocument).register(on: router)
         WellKnownController(services: services).register(on: router)
+        TokenController(services: services).register(on: router)
         let admin = router.group("/admin/v1").add(middleware: AdminAuthMiddleware(authenticator: services.adminAuthenticator))
         AdminTenantController(services: services).register(on: admin)
         AdminKeyController(services: services).register(on: admin)
+        AdminClientController(services: services).register(on: admin)
+        AdminUserController(services: services).register(on: admin)
     }
 }

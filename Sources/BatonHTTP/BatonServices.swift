@@ -5,18 +5,25 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let tenants: TenantService<Store>
     public let keys: KeyService<Store>
     public let adminAuthenticator: AdminAuthenticator<Store>
+    public let clients: ClientService<Store>
+    public let users: UserService<Store>
+    public let tokens: TokenService<Store>
     /// Issuer base, without a trailing slash.
     public let publicURL: String
     /// True when the instance can serve: its store answers and its start-up work (migrations check, keys) is done.
     public let isReady: @Sendable () async -> Bool
 
     public init(
-        tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, publicURL: String,
+        tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
+        users: UserService<Store>, tokens: TokenService<Store>, publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
     ) {
         self.tenants = tenants
         self.keys = keys
         self.adminAuthenticator = adminAuthenticator
+        self.clients = clients
+        self.users = users
+        self.tokens = tokens
         self.publicURL = publicURL
         self.isReady = isReady
     }

@@ -66,11 +66,7 @@ struct OperationsTests {
 
     @Test("readyz is 503 with Retry-After while the instance is not ready; healthz stays 200")
     func notReady() async throws {
-        let configuration = TestApp.configuration()
-        let services = BatonApplication.makeServices(
-            store: MemoryStore(), sealer: SecretSealer(current: configuration.masterKey), configuration: configuration, logger: Logger(label: "t"),
-            clock: SystemClock()
-        ) { false }
+        let services = try await TestApp.services(isReady: false)
         let app = Application(router: BatonRouter.build(services: services, openAPIDocument: ByteBuffer()))
         try await app.test(.router) { client in
             let ready = try await client.send(.get, "/readyz")

@@ -36,12 +36,7 @@ struct RouteCoverageTests {
 
     @Test("every registered route is in openapi.yaml and every documented operation is registered")
     func coverage() async throws {
-        let configuration = TestApp.configuration()
-        let store = MemoryStore()
-        let services = BatonApplication.makeServices(
-            store: store, sealer: SecretSealer(current: configuration.masterKey), configuration: configuration, logger: Logger(label: "t"),
-            clock: SystemClock()
-        ) { true }
+        let services = try await TestApp.services(isReady: true)
         let registered = Set(BatonRouter.routes(services: services, openAPIDocument: ByteBuffer()).map { "\($0.method.rawValue) \($0.path)" })
         let documented = try Self.documentedOperations()
         #expect(documented.count >= 14)

@@ -1,4 +1,6 @@
 import BatonCore
+import BatonHTTP
+import BatonPasswords
 import BatonTestSupport
 import Foundation
 import HTTPTypes
@@ -17,8 +19,20 @@ enum TestApp {
     static func configuration(storage: BatonConfiguration.Storage = .memory, masterKey: MasterKey = .generate()) -> BatonConfiguration {
         BatonConfiguration(
             storage: storage, masterKey: masterKey, masterKeyIsEphemeral: true, adminKey: operatorKey, publicURL: publicURL,
-            host: "127.0.0.1", port: 0, logLevel: .trace, migrateOnStart: true
+            host: "127.0.0.1", port: 0, logLevel: .trace, migrateOnStart: true, demoPassword: demoPassword
         )
+    }
+
+    static let demoPassword = "demo-password-for-tests"
+
+    /// The services of a memory-mode app, for tests that build a router by hand.
+    static func services(isReady: Bool) async throws -> BatonServices<MemoryStore> {
+        let configuration = configuration()
+        let hasher = Argon2PasswordHasher()
+        return BatonApplication.makeServices(
+            store: MemoryStore(), sealer: SecretSealer(current: configuration.masterKey), hasher: hasher,
+            dummyHash: try await hasher.hash("dummy-password"), configuration: configuration, logger: Logger(label: "test"), clock: SystemClock()
+        ) { isReady }
     }
 
     /// Runs `body` against a memory-mode app (with the `demo` tenant) through Hummingbird's router test client.

@@ -19,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
         if adminKeyWasGenerated {
             configuration.adminKey = RandomSecret.token(prefix: AdminAuthenticator<MemoryStore>.keyPrefix)
         }
+        if configuration.isMemory {
+            configuration.demoPassword = RandomSecret.token(prefix: "demo")
+        }
         let logger = BatonLogging.logger(level: configuration.logLevel)
         if configuration.adminKey == nil {
             logger.warning("BATON_ADMIN_KEY is not set: only stored admin keys can use the admin API")

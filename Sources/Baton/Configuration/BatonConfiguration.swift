@@ -18,6 +18,8 @@ struct BatonConfiguration: Sendable {
     var port: Int
     var logLevel: Logger.Level
     var migrateOnStart: Bool
+    /// Memory mode only: the demo user's password, generated per run and printed in the banner.
+    var demoPassword: String? = nil
 
     var isMemory: Bool {
         if case .memory = storage { return true }

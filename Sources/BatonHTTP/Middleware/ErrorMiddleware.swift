@@ -26,6 +26,8 @@ struct ErrorMiddleware: RouterMiddleware {
                 context.logger.warning("request failed: service unavailable", metadata: ["reason": "\(error.message)"])
             }
             return APIError(error)
+        case let error as OAuthError:
+            return APIError(error)
         case let error as DecodingError:
             return .invalidRequest(DecodingErrorDescription.describe(error))
         case let error as HTTPError:

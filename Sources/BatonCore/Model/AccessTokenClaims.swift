@@ -1,0 +1,41 @@
+import Foundation
+import JWTKit
+
+/// The claims of an RFC 9068 access token.
+public struct AccessTokenClaims: JWTPayload, Equatable {
+    public var iss: IssuerClaim
+    public var sub: SubjectClaim
+    public var aud: AudienceClaim
+    public var exp: ExpirationClaim
+    public var iat: IssuedAtClaim
+    public var nbf: NotBeforeClaim
+    public var jti: IDClaim
+    public var clientID: String
+    /// Space-separated, as RFC 9068 §2.2.3 says.
+    public var scope: String
+    /// The session (token family) this token belongs to; absent for client_credentials tokens.
+    public var sid: String?
+
+    enum CodingKeys: String, CodingKey {
+        case iss, sub, aud, exp, iat, nbf, jti, scope, sid
+        case clientID = "client_id"
+    }
+
+    public init(
+        issuer: String, subject: String, audience: [String], issuedAt: Date, lifetime: Int, clientID: String, scope: [String], sessionID: UUID?
+    ) {
+        iss = IssuerClaim(value: issuer)
+        sub = SubjectClaim(value: subject)
+        aud = AudienceClaim(value: audience)
+        iat = IssuedAtClaim(value: issuedAt)
+        nbf = NotBeforeClaim(value: issuedAt)
+        exp = ExpirationClaim(value: issuedAt.addingTimeInterval(TimeInterval(lifetime)))
+        jti = IDClaim(value: UUID().uuidString.lowercased())
+        self.clientID = clientID
+        self.scope = scope.joined(separator: " ")
+        sid = sessionID?.uuidString.lowercased()
+    }
+
+    /// Signature checks are the caller's; claim checks (time, issuer, typ) are done explicitly where tokens are verified.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+
+/// Registers clients and authenticates them (secrets compared by SHA-256 digest, in constant time).
+public struct ClientService<Store: BatonStore>: Sendable {
+    public static var secretPrefix: String { "baton_cs" }
+    public static var supportedGrantTypes: Set<String> { ["refresh_token", "client_credentials"] }
+
+    let store: Store
+    let clock: any BatonClock
+    let logger: Logger
+
+    public init(store: Store, clock: any BatonClock, logger: Logger) {
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Creates a client; returns it with its secret (confidential clients only), which is never stored or shown again.
+    public func create(
+        tenant: Tenant, clientID rawID: String?, name: String, kind: Client.Kind, grantTypes: [String], scopes: [String], audiences: [String]
+    ) async throws -> (Client, secret: String?) {
+        let clientID = try rawID.map(Self.validateClientID) ?? "c_\(Base64URL.encode(RandomSecret.bytes(12)))"
+        let name = try DisplayName.validate(name, field: "name")
+        guard !grantTypes.isEmpty, Set(grantTypes).isSubset(of: Self.supportedGrantTypes), Set(grantTypes).count == grantTypes.count else {
+            throw BatonError.invalidInput("grant_types must list refresh_token and/or client_credentials, once each")
+        }
+        guard kind == .confidential || !grantTypes.contains("client_credentials") else {
+            throw BatonError.invalidInput("only confidential clients may use client_credentials")
+        }
+        for scope in scopes { try ScopeList.validateToken(scope, field: "scopes") }
+        for audience in audiences { try ScopeList.validateToken(audience, field: "audiences") }
+        let secret = kind == .confidential ? RandomSecret.token(prefix: Self.secretPrefix) : nil
+        let now = clock.now()
+        let client = Client(
+            tenantID: tenant.id, clientID: clientID, name: name, kind: kind, secretDigest: secret.map(SecretDigest.sha256),
+            grantTypes: grantTypes, scopes: Array(Set(scopes)).sorted(), audiences: Array(Set(audiences)).sorted(), createdAt: now, updatedAt: now
+        )
+        try await store.createClient(client)
+        logger.info("client created", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(clientID)", "client_type": "\(kind.rawValue)"])
+        return (client, secret)
+    }
+
+    public func client(tenant: Tenant, clientID: String) async throws -> Client {
+        guard let client = try await store.client(tenantID: tenant.id, clientID: clientID) else { throw BatonError.notFound("no such client") }
+        return client
+    }
+
+    /// Authenticates `credentials`: confidential clients need their secret; public clients must not send one.
+    public func authenticate(_ credentials: ClientCredentials, tenant: Tenant) async throws -> Client {
+        let basic = credentials.method == .basic
+        let failure = OAuthError(.invalidClient, "client authentication failed", usedBasicAuthentication: basic)
+        guard credentials.clientID.utf8.count <= 128, let client = try await store.client(tenantID: tenant.id, clientID: credentials.clientID) else {
+            throw failure
+        }
+        switch client.kind {
+        case .confidential:
+            guard let secret = credentials.secret, secret.utf8.count <= 256, let digest = client.secretDigest,
+                SecretDigest.equal(SecretDigest.sha256(secret), digest)
+            else { throw failure }
+        case .public:
+            guard credentials.secret == nil else { throw failure }
+        }
+        return client
+    }
+
+    static func validateClientID(_ raw: String) throws(BatonError) -> String {
+        guard (3...128).contains(raw.utf8.count),
+            raw.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E })
+        else {
+            throw .invalidInput("client_id must be 3 to 128 characters of A-Z a-z 0-9 - _ .")
+        }
+        return raw
+    }
+}

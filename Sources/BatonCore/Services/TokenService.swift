@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+
+/// The grants: first-party login (password → session), refresh_token, and client_credentials.
+public struct TokenService<Store: BatonStore>: Sendable {
+    let store: Store
+    let clients: ClientService<Store>
+    let users: UserService<Store>
+    let refreshTokens: RefreshTokenService<Store>
+    let signingKeys: SigningKeyRing
+    let publicURL: String
+    let clock: any BatonClock
+    let logger: Logger
+
+    public init(
+        store: Store, clients: ClientService<Store>, users: UserService<Store>, refreshTokens: RefreshTokenService<Store>,
+        signingKeys: SigningKeyRing, publicURL: String, clock: any BatonClock, logger: Logger
+    ) {
+        self.store = store
+        self.clients = clients
+        self.users = users
+        self.refreshTokens = refreshTokens
+        self.signingKeys = signingKeys
+        self.publicURL = publicURL
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Verifies the password and starts a session. Unknown user, wrong password and disabled user answer alike.
+    public func login(
+        tenant: Tenant, credentials: ClientCredentials, username: String, password: String, scope rawScope: String?, audience rawAudience: String?,
+        userAgent: String?, ipAddress: String?
+    ) async throws -> TokenResponse {
+        guard password.unicodeScalars.count <= PasswordPolicy.maxLength else {
+            throw OAuthError(.invalidRequest, "password must be at most \(PasswordPolicy.maxLength) characters")
+        }
+        let client = try await clients.authenticate(credentials, tenant: tenant)
+        guard client.grantTypes.contains("refresh_token") else {
+            throw OAuthError(.unauthorizedClient, "this client may not start sessions (grant type refresh_token not allowed)")
+        }
+        let scope = try grantedScope(requested: rawScope, allowed: client.scopes)
+        let audience = try grantedAudience(requested: rawAudience, client: client, tenant: tenant)
+        guard let user = try await users.verifyCredentials(tenant: tenant, username: username, password: password) else {
+            logger.notice("login failed", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(client.clientID)", "source_ip": "\(ipAddress ?? "-")"])
+            throw OAuthError(.invalidGrant, "invalid username or password")
+        }
+        let (session, refreshToken) = try await refreshTokens.startSession(
+            tenant: tenant, userID: user.id, clientID: client.clientID, scope: scope, audience: audience, userAgent: userAgent, ipAddress: ipAddress
+        )
+        logger.info("login succeeded", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(user.id)", "session_id": "\(session.id)"])
+        return try await tokenResponse(tenant: tenant, subject: user.id.uuidString.lowercased(), audience: audience, client: client, scope: scope, session: session, refreshToken: refreshToken)
+    }
+
+    /// `grant_type=refresh_token`: rotates (or grace-retries) and answers with a fresh access token.
+    public func refresh(tenant: Tenant, credentials: ClientCredentials, refreshToken raw: String, scope rawScope: String?, ipAddress: String?) async throws -> TokenResponse {
+        let client = try await clients.authenticate(credentials, tenant: tenant)
+        guard client.grantTypes.contains("refresh_token") else { throw OAuthError(.unauthorizedClient, "this client may not use refresh_token") }
+        let requested = try ScopeList.parse(rawScope)
+        let result: RefreshResult
+        do {
+            result = try await refreshTokens.refresh(tenant: tenant, presented: raw, clientID: client.clientID, ipAddress: ipAddress)
+        } catch let error as BatonError where error.kind == .invalidGrant {
+            throw OAuthError(.invalidGrant, error.message)
+        }
+        // Never wider than the session (RFC 6749 §6); narrower applies to this access token only.
+        let scope = requested ?? result.session.scope
+        guard Set(scope).isSubset(of: result.session.scope) else { throw OAuthError(.invalidScope, "scope exceeds what the session was granted") }
+        return try await tokenResponse(
+            tenant: tenant, subject: result.session.userID.uuidString.lowercased(), audience: result.session.audience, client: client, scope: scope,
+            session: result.session, refreshToken: result.refreshToken
+        )
+    }
+
+    /// `grant_type=client_credentials`: an access token for the client itself; no session, no refresh token.
+    public func clientCredentials(tenant: Tenant, credentials: ClientCredentials, scope rawScope: String?, audience rawAudience: String?) async throws -> TokenResponse {
+        let client = try await clients.authenticate(credentials, tenant: tenant)
+        guard client.kind == .confidential, client.grantTypes.contains("client_credentials") else {
+            throw OAuthError(.unauthorizedClient, "this client may not use client_credentials")
+        }
+        let scope = try grantedScope(requested: rawScope, allowed: client.scopes)
+        let audience = try grantedAudience(requested: rawAudience, client: client, tenant: tenant)
+        return try await tokenResponse(tenant: tenant, subject: client.clientID, audience: audience, client: client, scope: scope, session: nil, refreshToken: nil)
+    }
+
+    private func tokenResponse(
+        tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, refreshToken: RefreshToken?
+    ) async throws -> TokenResponse {
+        let lifetime = tenant.settings.accessTokenTTL
+        let claims = AccessTokenClaims(
+            issuer: tenant.issuer(publicURL: publicURL), subject: subject, audience: audience, issuedAt: clock.now(), lifetime: lifetime,
+            clientID: client.clientID, scope: scope, sessionID: session?.id
+        )
+        let accessToken = try await signingKeys.sign(claims, tenantID: tenant.id, store: store)
+        return TokenResponse(accessToken: accessToken, expiresIn: lifetime, refreshToken: refreshToken?.encoded, scope: scope)
+    }
+
+    private func grantedScope(requested raw: String?, allowed: [String]) throws -> [String] {
+        guard let requested = try ScopeList.parse(raw) else { return allowed }
+        guard Set(requested).isSubset(of: allowed) else { throw OAuthError(.invalidScope, "scope exceeds what the client may ask for") }
+        return requested
+    }
+
+    /// The requested audiences must be allowed by the tenant and the client; the default is the tenant's issuer.
+    private func grantedAudience(requested raw: String?, client: Client, tenant: Tenant) throws -> [String] {
+        guard let raw else { return [tenant.issuer(publicURL: publicURL)] }
+        let requested = Array(Set(raw.split(separator: " ").map(String.init))).sorted()
+        let allowed = Set(tenant.settings.audiences).intersection(client.audiences)
+        guard !requested.isEmpty, Set(requested).isSubset(of: allowed) else {
+            throw OAuthError(.invalidRequest, "audience is not one this client may ask for")
+        }
+        return requested
+    }
+}

@@ -1,0 +1,47 @@
+import BatonCore
+import Hummingbird
+
+/// `POST /t/{tenant}/login` (first-party login) and `POST /t/{tenant}/oauth/token` (refresh_token, client_credentials).
+struct TokenController<Store: BatonStore>: Sendable {
+    let services: BatonServices<Store>
+
+    func register(on router: Router<BatonRequestContext>) {
+        router.post("/t/{tenant}/login", use: login)
+        router.post("/t/{tenant}/oauth/token", use: token)
+    }
+
+    @Sendable func login(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let parameters = try await OAuthParameters.read(request, context: context)
+        let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
+        let response = try await services.tokens.login(
+            tenant: tenant, credentials: credentials, username: parameters.require("username"), password: parameters.require("password"),
+            scope: parameters["scope"], audience: parameters["audience"], userAgent: request.headers[.userAgent], ipAddress: Self.sourceIP(context)
+        )
+        return try TokenResponseBody.response(response, context: context)
+    }
+
+    @Sendable func token(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let parameters = try await OAuthParameters.read(request, context: context)
+        let grantType = try parameters.require("grant_type")
+        let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
+        let response: TokenResponse
+        switch grantType {
+        case "refresh_token":
+            response = try await services.tokens.refresh(
+                tenant: tenant, credentials: credentials, refreshToken: parameters.require("refresh_token"), scope: parameters["scope"],
+                ipAddress: Self.sourceIP(context)
+            )
+        case "client_credentials":
+            response = try await services.tokens.clientCredentials(tenant: tenant, credentials: credentials, scope: parameters["scope"], audience: parameters["audience"])
+        default:
+            throw OAuthError(.unsupportedGrantType, "grant_type must be refresh_token or client_credentials")
+        }
+        return try TokenResponseBody.response(response, context: context)
+    }
+
+    static func sourceIP(_ context: BatonRequestContext) -> String? {
+        context.remoteAddress?.ipAddress
+    }
+}

@@ -1,0 +1,37 @@
+import BatonCore
+import Foundation
+import Hummingbird
+
+/// A client as the admin API shows it; `client_secret` only in the answer that created it.
+struct ClientResponse: ResponseEncodable {
+    let clientID: String
+    let name: String
+    let type: String
+    let clientSecret: String?
+    let grantTypes: [String]
+    let scopes: [String]
+    let audiences: [String]
+    let createdAt: Date
+    let updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case clientID = "client_id"
+        case name, type, scopes, audiences
+        case clientSecret = "client_secret"
+        case grantTypes = "grant_types"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    init(_ client: Client, secret: String?) {
+        clientID = client.clientID
+        name = client.name
+        type = client.kind.rawValue
+        clientSecret = secret
+        grantTypes = client.grantTypes
+        scopes = client.scopes
+        audiences = client.audiences
+        createdAt = client.createdAt
+        updatedAt = client.updatedAt
+    }
+}

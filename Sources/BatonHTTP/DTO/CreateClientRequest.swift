@@ -1,0 +1,26 @@
+/// `POST /admin/v1/tenants/{tenant}/clients` body.
+struct CreateClientRequest: Decodable {
+    let clientID: String?
+    let name: String
+    let type: String
+    let grantTypes: [String]?
+    let scopes: [String]?
+    let audiences: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case clientID = "client_id"
+        case name, type, scopes, audiences
+        case grantTypes = "grant_types"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        clientID = try c.decodeIfPresentNonNull(String.self, forKey: .clientID)
+        name = try c.decode(String.self, forKey: .name)
+        type = try c.decode(String.self, forKey: .type)
+        grantTypes = try c.decodeIfPresentNonNull([String].self, forKey: .grantTypes)
+        scopes = try c.decodeIfPresentNonNull([String].self, forKey: .scopes)
+        audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
+    }
+}

@@ -1,0 +1,61 @@
+import BatonCore
+import Foundation
+import Hummingbird
+
+/// The parameters of an OAuth request, from a form-encoded body (RFC 6749) or a flat JSON object of strings.
+/// Duplicate parameters, bad percent-encoding and non-string JSON values are `invalid_request`.
+struct OAuthParameters {
+    let values: [String: String]
+
+    static func read(_ request: Request, context: BatonRequestContext) async throws -> OAuthParameters {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let text = String(decoding: body.readableBytesView, as: UTF8.self)
+        switch mediaType {
+        case "application/x-www-form-urlencoded": return OAuthParameters(values: try parseForm(text))
+        case "application/json": return OAuthParameters(values: try parseJSON(Data(body.readableBytesView)))
+        default: throw APIError.unsupportedMediaType("application/x-www-form-urlencoded or application/json")
+        }
+    }
+
+    subscript(_ name: String) -> String? { values[name] }
+
+    func require(_ name: String) throws -> String {
+        guard let value = values[name], !value.isEmpty else { throw OAuthError(.invalidRequest, "\(name) is required") }
+        return value
+    }
+
+    static func parseForm(_ text: String) throws -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = decode(parts[0]), let value = decode(parts.count == 2 ? parts[1] : "") else {
+                throw OAuthError(.invalidRequest, "the form body is not valid percent-encoding")
+            }
+            guard values[name] == nil else { throw OAuthError(.invalidRequest, "parameter \(printable(name)) appears more than once") }
+            values[name] = value
+        }
+        return values
+    }
+
+    static func parseJSON(_ data: Data) throws -> [String: String] {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw OAuthError(.invalidRequest, "the body is not a JSON object")
+        }
+        var values: [String: String] = [:]
+        for (name, value) in object {
+            guard let string = value as? String else { throw OAuthError(.invalidRequest, "parameter \(printable(name)) must be a string") }
+            values[name] = string
+        }
+        return values
+    }
+
+    private static func decode(_ raw: Substring) -> String? {
+        raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+    }
+
+    static func printable(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(64)))
+    }
+}

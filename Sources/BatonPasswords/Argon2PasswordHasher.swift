@@ -1,0 +1,84 @@
+import BatonCore
+import CArgon2
+import Foundation
+import NIOPosix
+
+/// Argon2id (OWASP: m = 19456 KiB, t = 2, p = 1) on a dedicated thread pool, with a bound on waiting work:
+/// when more hashes queue than the bound allows, callers get `unavailable` instead of starving other requests.
+public final class Argon2PasswordHasher: PasswordHasher {
+    public struct Parameters: Sendable, Equatable {
+        public var memoryKiB: UInt32 = 19_456
+        public var iterations: UInt32 = 2
+        public var parallelism: UInt32 = 1
+        public init() {}
+    }
+
+    let parameters: Parameters
+    private let pool: NIOThreadPool
+    private let gate: HashingGate
+
+    /// - Parameters:
+    ///   - threads: concurrent hashes (each holds `memoryKiB` of memory while it runs).
+    ///   - maxWaiting: hashes allowed to wait for a thread; beyond it, `unavailable`.
+    public init(parameters: Parameters = .init(), threads: Int = 2, maxWaiting: Int = 32) {
+        self.parameters = parameters
+        self.pool = NIOThreadPool(numberOfThreads: threads)
+        self.pool.start()
+        self.gate = HashingGate(capacity: threads + maxWaiting)
+    }
+
+    deinit { pool.shutdownGracefully { _ in } }
+
+    public func hash(_ password: String) async throws -> String {
+        try PasswordPolicy.validate(password)
+        let parameters = self.parameters
+        let salt = RandomSecret.bytes(16)
+        return try await gate.run {
+            try await self.pool.runIfActive {
+                try Self.hashSync(password, salt: salt, parameters: parameters)
+            }
+        }
+    }
+
+    public func verify(_ password: String, against phc: String) async throws -> Bool {
+        guard password.unicodeScalars.count <= PasswordPolicy.maxLength, phc.hasPrefix("$argon2id$") else { return false }
+        return try await gate.run {
+            try await self.pool.runIfActive {
+                let bytes = Array(password.utf8)
+                return argon2id_verify(phc, bytes, bytes.count) == ARGON2_OK.rawValue
+            }
+        }
+    }
+
+    public func needsRehash(_ phc: String) -> Bool {
+        let expected = "$argon2id$v=19$m=\(parameters.memoryKiB),t=\(parameters.iterations),p=\(parameters.parallelism)$"
+        return !phc.hasPrefix(expected)
+    }
+
+    static func hashSync(_ password: String, salt: Data, parameters: Parameters) throws -> String {
+        let bytes = Array(password.utf8)
+        let saltBytes = Array(salt)
+        let length = argon2_encodedlen(parameters.iterations, parameters.memoryKiB, parameters.parallelism, UInt32(saltBytes.count), 32, Argon2_id)
+        var encoded = [CChar](repeating: 0, count: length)
+        let status = argon2id_hash_encoded(
+            parameters.iterations, parameters.memoryKiB, parameters.parallelism, bytes, bytes.count, saltBytes, saltBytes.count, 32, &encoded, length
+        )
+        guard status == ARGON2_OK.rawValue else { throw BatonError.unavailable("password hashing failed") }
+        return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+/// Admits at most `capacity` hashing jobs at once (running or waiting); the rest are refused at once.
+actor HashingGate {
+    private let capacity: Int
+    private var admitted = 0
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        guard admitted < capacity else { throw BatonError.unavailable("too many logins at once; retry shortly") }
+        admitted += 1
+        defer { admitted -= 1 }
+        return try await body()
+    }
+}
