@@ -65,11 +65,14 @@ enum BatonApplication {
         let jwksCache = JWKSCache()
         let clients = ClientService(store: store, clock: clock, logger: logger)
         let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, clock: clock, logger: logger)
-        let refreshTokens = RefreshTokenService(store: store, chains: ChainKeyRing(sealer: sealer), clock: clock, logger: logger)
+        let chains = ChainKeyRing(sealer: sealer)
+        let signingKeys = SigningKeyRing(sealer: sealer)
+        let refreshTokens = RefreshTokenService(store: store, chains: chains, clock: clock, logger: logger)
         let tokens = TokenService(
-            store: store, clients: clients, users: users, refreshTokens: refreshTokens, signingKeys: SigningKeyRing(sealer: sealer),
+            store: store, clients: clients, users: users, refreshTokens: refreshTokens, signingKeys: signingKeys,
             publicURL: configuration.publicURL, clock: clock, logger: logger
         )
+        let sessions = SessionService(store: store, signingKeys: signingKeys, chains: chains, publicURL: configuration.publicURL, clock: clock, logger: logger)
         return BatonServices(
             tenants: TenantService(store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: jwksCache, clock: clock, logger: logger),
             keys: KeyService(store: store, jwksCache: jwksCache),
@@ -77,6 +80,7 @@ enum BatonApplication {
             clients: clients,
             users: users,
             tokens: tokens,
+            sessions: sessions,
             publicURL: configuration.publicURL,
             isReady: isReady
         )

@@ -20,6 +20,11 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     static func unauthorized(_ description: String) -> Self {
         .init(status: .unauthorized, code: "unauthorized", description: description, headers: [.wwwAuthenticate: "Bearer realm=\"baton-admin\""])
     }
+    /// A missing, invalid or expired access token, or one whose session was revoked (RFC 6750 §3).
+    static let invalidBearerToken = Self(
+        status: .unauthorized, code: "unauthorized", description: "a valid access token is required",
+        headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""]
+    )
     static func forbidden(_ description: String) -> Self { .init(status: .forbidden, code: "forbidden", description: description) }
     static func notFound(_ description: String) -> Self { .init(status: .notFound, code: "not_found", description: description) }
     static func methodNotAllowed(allowed: [HTTPRequest.Method]) -> Self {

@@ -26,10 +26,13 @@ public enum BatonRouter {
         OperationsController(services: services, openAPIDocument: openAPIDocument).register(on: router)
         WellKnownController(services: services).register(on: router)
         TokenController(services: services).register(on: router)
+        OAuthController(services: services).register(on: router)
+        SelfServiceController(services: services).register(on: router)
         let admin = router.group("/admin/v1").add(middleware: AdminAuthMiddleware(authenticator: services.adminAuthenticator))
         AdminTenantController(services: services).register(on: admin)
         AdminKeyController(services: services).register(on: admin)
         AdminClientController(services: services).register(on: admin)
         AdminUserController(services: services).register(on: admin)
+        AdminSessionController(services: services).register(on: admin)
     }
 }

@@ -8,6 +8,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let clients: ClientService<Store>
     public let users: UserService<Store>
     public let tokens: TokenService<Store>
+    public let sessions: SessionService<Store>
     /// Issuer base, without a trailing slash.
     public let publicURL: String
     /// True when the instance can serve: its store answers and its start-up work (migrations check, keys) is done.
@@ -15,7 +16,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
 
     public init(
         tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
-        users: UserService<Store>, tokens: TokenService<Store>, publicURL: String,
+        users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
     ) {
         self.tenants = tenants
@@ -24,6 +25,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.clients = clients
         self.users = users
         self.tokens = tokens
+        self.sessions = sessions
         self.publicURL = publicURL
         self.isReady = isReady
     }

@@ -87,3 +87,35 @@ extension PostgresStore {
         return sessions
     }
 }
+
+extension PostgresStore {
+    public func sessions(tenantID: TenantID, userID: UUID, now: Date) async throws -> [Session] {
+        try await translatingErrors {
+            let rows = try await client.query(
+                """
+                \(unescaped: Self.sessionColumns) FROM sessions
+                WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL AND absolute_expires_at > \(now)
+                ORDER BY created_at DESC, session_id DESC
+                """,
+                logger: logger
+            )
+            return try await Self.decodeSessions(rows, tenantID: tenantID)
+        }
+    }
+
+    public func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int {
+        try await translatingErrors {
+            let rows = try await client.query(
+                """
+                UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
+                WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL
+                RETURNING session_id
+                """,
+                logger: logger
+            )
+            var count = 0
+            for try await _ in rows { count += 1 }
+            return count
+        }
+    }
+}

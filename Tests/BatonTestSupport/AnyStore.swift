@@ -31,3 +31,12 @@ public struct AnyStore: BatonStore {
         try await base.revokeSession(tenantID: tenantID, id: id, reason: reason, at: at)
     }
 }
+
+extension AnyStore {
+    public func sessions(tenantID: TenantID, userID: UUID, now: Date) async throws -> [Session] {
+        try await base.sessions(tenantID: tenantID, userID: userID, now: now)
+    }
+    public func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int {
+        try await base.revokeSessions(tenantID: tenantID, userID: userID, reason: reason, at: at)
+    }
+}

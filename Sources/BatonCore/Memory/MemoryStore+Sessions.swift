@@ -64,6 +64,26 @@ extension MemoryStore {
     }
 }
 
+extension MemoryStore {
+    public func sessions(tenantID: TenantID, userID: UUID, now: Date) -> [Session] {
+        sessions.values
+            .filter { $0.tenantID == tenantID && $0.userID == userID && $0.revokedAt == nil && $0.absoluteExpiresAt > now }
+            .sorted { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
+    }
+
+    public func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) -> Int {
+        var count = 0
+        for (id, session) in sessions where session.tenantID == tenantID && session.userID == userID && session.revokedAt == nil {
+            var revoked = session
+            revoked.revokedAt = at
+            revoked.revokeReason = reason
+            sessions[id] = revoked
+            count += 1
+        }
+        return count
+    }
+}
+
 struct ClientKey: Hashable {
     let tenantID: TenantID
     let clientID: String

@@ -9,7 +9,14 @@ public actor SigningKeyRing {
     struct Entry {
         let keys: JWTKeyCollection
         let activeKID: String
+        /// The published keys' algorithms by kid: a token's `alg` must be its key's (RFC 8725 §3.1).
+        let algorithms: [String: SigningAlgorithm]
     }
+
+    /// Leeway for `nbf` and `iat` between instances' clocks; `exp` gets none.
+    public static let clockLeeway: TimeInterval = 30
+    static let maxTokenLength = 8_192
+    static let allowedHeaderMembers: Set<String> = ["alg", "typ", "kid"]
 
     private let sealer: SecretSealer
     private var entries: [TenantID: Entry] = [:]
@@ -25,6 +32,28 @@ public actor SigningKeyRing {
     }
 
     public func forget(_ tenantID: TenantID) { entries[tenantID] = nil }
+
+    /// The claims of `token` if it is an access token of this tenant that is valid now: strict compact form,
+    /// header of only `alg`, `typ: at+jwt` and a published `kid` whose algorithm is `alg`, a valid signature,
+    /// the exact issuer, and `exp`/`nbf`/`iat` in range. Nil for anything else, whatever the reason.
+    public func verify(_ token: String, tenantID: TenantID, issuer: String, now: Date, store: some SigningKeyStore) async throws -> AccessTokenClaims? {
+        guard token.utf8.count <= Self.maxTokenLength else { return nil }
+        let segments = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard segments.count == 3, segments.allSatisfy({ !$0.isEmpty && Base64URL.decode(String($0)) != nil }),
+            let headerData = Base64URL.decode(String(segments[0])),
+            let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any],
+            Set(header.keys).isSubset(of: Self.allowedHeaderMembers),
+            let typ = header["typ"] as? String, ["at+jwt", "application/at+jwt"].contains(typ.lowercased()),
+            let alg = header["alg"] as? String, let kid = header["kid"] as? String
+        else { return nil }
+        let entry = try await entry(for: tenantID, store: store)
+        guard let keyAlgorithm = entry.algorithms[kid], keyAlgorithm.rawValue == alg else { return nil }
+        guard let claims = try? await entry.keys.verify(token, as: AccessTokenClaims.self) else { return nil }
+        guard claims.iss.value == issuer, claims.exp.value > now,
+            claims.nbf.value <= now.addingTimeInterval(Self.clockLeeway), claims.iat.value <= now.addingTimeInterval(Self.clockLeeway)
+        else { return nil }
+        return claims
+    }
 
     private func entry(for tenantID: TenantID, store: some SigningKeyStore) async throws -> Entry {
         if let entry = entries[tenantID] { return entry }
@@ -48,7 +77,7 @@ public actor SigningKeyRing {
                 throw BatonError.unavailable("a signing key could not be loaded")
             }
         }
-        let entry = Entry(keys: keys, activeKID: active.kid)
+        let entry = Entry(keys: keys, activeKID: active.kid, algorithms: Dictionary(uniqueKeysWithValues: published.map { ($0.kid, $0.algorithm) }))
         entries[tenantID] = entry
         return entry
     }

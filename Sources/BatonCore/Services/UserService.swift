@@ -42,4 +42,8 @@ public struct UserService<Store: BatonStore>: Sendable {
         guard try await hasher.verify(password, against: user.passwordHash), !user.disabled else { return nil }
         return user
     }
+
+    public func user(tenant: Tenant, id: UUID) async throws -> User? {
+        try await store.user(tenantID: tenant.id, id: id)
+    }
 }

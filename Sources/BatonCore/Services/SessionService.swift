@@ -1,0 +1,122 @@
+import Foundation
+import JWTKit
+import Logging
+
+/// What a valid bearer access token proves: its claims, and the live session it belongs to.
+public struct AuthenticatedSession: Sendable {
+    public let claims: AccessTokenClaims
+    public let session: Session
+}
+
+/// Introspection, revocation, and a user's view of their own sessions. Revocation is seen at once by
+/// introspection and by every endpoint that takes a bearer token, because they all check the session row.
+public struct SessionService<Store: BatonStore>: Sendable {
+    let store: Store
+    let signingKeys: SigningKeyRing
+    let chains: ChainKeyRing
+    let publicURL: String
+    let clock: any BatonClock
+    let logger: Logger
+
+    public init(store: Store, signingKeys: SigningKeyRing, chains: ChainKeyRing, publicURL: String, clock: any BatonClock, logger: Logger) {
+        self.store = store
+        self.signingKeys = signingKeys
+        self.chains = chains
+        self.publicURL = publicURL
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// A bearer access token of a user session that is still live (not revoked); `unauthorized` otherwise.
+    public func authenticate(bearer token: String?, tenant: Tenant) async throws -> AuthenticatedSession {
+        let failure = BatonError.unauthorized("a valid access token is required")
+        let now = clock.now()
+        guard let token, let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),
+            let sid = claims.sid.flatMap(UUID.init(uuidString:)),
+            let session = try await store.session(tenantID: tenant.id, id: sid), session.revokedAt == nil,
+            session.absoluteExpiresAt > now
+        else { throw failure }
+        return AuthenticatedSession(claims: claims, session: session)
+    }
+
+    /// RFC 7662: nil (inactive) for anything that is not a live token of this tenant.
+    public func introspect(_ token: String, tenant: Tenant) async throws -> Introspection? {
+        let now = clock.now()
+        if let refresh = RefreshToken(parsing: token) {
+            guard let session = try await store.session(tenantID: tenant.id, id: refresh.sessionID), session.isLive(at: now),
+                session.generation == refresh.generation, SecretDigest.equal(RefreshChain.digest(refresh.secret), session.currentHash)
+            else { return nil }
+            return Introspection(
+                tokenType: .refreshToken, scope: session.scope.joined(separator: " "), clientID: session.clientID,
+                subject: session.userID.uuidString.lowercased(), issuer: tenant.issuer(publicURL: publicURL), audience: session.audience,
+                expiresAt: min(session.idleExpiresAt, session.absoluteExpiresAt), issuedAt: session.lastRotatedAt ?? session.createdAt,
+                sessionID: session.id, jwtID: nil
+            )
+        }
+        guard let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store) else {
+            return nil
+        }
+        if let sid = claims.sid {
+            guard let id = UUID(uuidString: sid), let session = try await store.session(tenantID: tenant.id, id: id), session.revokedAt == nil else { return nil }
+        }
+        return Introspection(
+            tokenType: .accessToken, scope: claims.scope, clientID: claims.clientID, subject: claims.sub.value, issuer: claims.iss.value,
+            audience: claims.aud.value, expiresAt: claims.exp.value, issuedAt: claims.iat.value, sessionID: claims.sid.flatMap(UUID.init(uuidString:)),
+            jwtID: claims.jti.value
+        )
+    }
+
+    /// RFC 7009: revokes the session of a refresh or access token issued to `client`; unknown or foreign tokens do nothing.
+    public func revoke(_ token: String, tenant: Tenant, client: Client) async throws {
+        let now = clock.now()
+        let sessionID: UUID?
+        if let refresh = RefreshToken(parsing: token) {
+            // Only a token of the chain may revoke: a forged one with a real session id does nothing.
+            let chain = try await chains.chain(for: tenant.id, store: store)
+            guard let session = try await store.session(tenantID: tenant.id, id: refresh.sessionID), session.clientID == client.clientID,
+                let current = chain.derive(refresh.secret, steps: session.generation - refresh.generation),
+                RefreshChain.digest(current) == session.currentHash
+            else { return }
+            sessionID = session.id
+        } else if let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),
+            claims.clientID == client.clientID
+        {
+            sessionID = claims.sid.flatMap(UUID.init(uuidString:))
+        } else {
+            sessionID = nil
+        }
+        guard let sessionID else { return }
+        if try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: "revoked_by_client", at: now) {
+            logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "revoked_by_client"])
+        }
+    }
+
+    /// The user's live sessions.
+    public func sessions(of userID: UUID, tenant: Tenant) async throws -> [Session] {
+        try await store.sessions(tenantID: tenant.id, userID: userID, now: clock.now())
+    }
+
+    /// Revokes one of the user's sessions; `notFound` if it is not theirs or not live.
+    public func revokeSession(_ sessionID: UUID, of userID: UUID, tenant: Tenant, reason: String) async throws {
+        guard let session = try await store.session(tenantID: tenant.id, id: sessionID), session.userID == userID,
+            try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: reason, at: clock.now())
+        else { throw BatonError.notFound("no such session") }
+        logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "\(reason)"])
+    }
+
+    /// Signs the user out everywhere; returns how many sessions ended.
+    @discardableResult
+    public func revokeAllSessions(of userID: UUID, tenant: Tenant, reason: String) async throws -> Int {
+        let count = try await store.revokeSessions(tenantID: tenant.id, userID: userID, reason: reason, at: clock.now())
+        logger.info("sessions revoked", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(userID)", "count": "\(count)", "reason": "\(reason)"])
+        return count
+    }
+
+    /// An operator revokes any session of the tenant; `notFound` if there is no live one with that id.
+    public func revokeSession(_ sessionID: UUID, tenant: Tenant, reason: String) async throws {
+        guard try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: reason, at: clock.now()) else {
+            throw BatonError.notFound("no such session")
+        }
+        logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "\(reason)"])
+    }
+}

@@ -1,0 +1,40 @@
+import BatonCore
+import Foundation
+import Hummingbird
+
+/// Operators' view of users' sessions: list, sign a user out everywhere, revoke one session.
+struct AdminSessionController<Store: BatonStore>: Sendable {
+    let services: BatonServices<Store>
+
+    func register(on group: RouterGroup<BatonRequestContext>) {
+        group.get("/tenants/{tenant}/users/{user_id}/sessions", use: list)
+        group.post("/tenants/{tenant}/users/{user_id}/revoke-sessions", use: revokeAll)
+        group.delete("/tenants/{tenant}/sessions/{session_id}", use: revokeOne)
+    }
+
+    @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> SessionListResponse {
+        let (tenant, userID) = try await user(context)
+        return SessionListResponse(try await services.sessions.sessions(of: userID, tenant: tenant), current: nil)
+    }
+
+    @Sendable func revokeAll(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let (tenant, userID) = try await user(context)
+        try await services.sessions.revokeAllSessions(of: userID, tenant: tenant, reason: "revoked_by_admin")
+        return Response(status: .noContent)
+    }
+
+    @Sendable func revokeOne(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        guard let sessionID = UUID(uuidString: try context.parameters.require("session_id")) else { throw APIError.notFound("no such session") }
+        try await services.sessions.revokeSession(sessionID, tenant: tenant, reason: "revoked_by_admin")
+        return Response(status: .noContent)
+    }
+
+    private func user(_ context: BatonRequestContext) async throws -> (Tenant, UUID) {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        guard let userID = UUID(uuidString: try context.parameters.require("user_id")),
+            try await services.users.user(tenant: tenant, id: userID) != nil
+        else { throw APIError.notFound("no such user") }
+        return (tenant, userID)
+    }
+}

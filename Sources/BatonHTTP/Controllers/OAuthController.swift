@@ -1,0 +1,39 @@
+import BatonCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// RFC 7009 revocation and RFC 7662 introspection.
+struct OAuthController<Store: BatonStore>: Sendable {
+    let services: BatonServices<Store>
+
+    func register(on router: Router<BatonRequestContext>) {
+        router.post("/t/{tenant}/oauth/revoke", use: revoke)
+        router.post("/t/{tenant}/oauth/introspect", use: introspect)
+    }
+
+    @Sendable func revoke(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let parameters = try await OAuthParameters.read(request, context: context)
+        let client = try await services.clients.authenticate(ClientCredentialsReader.read(request, parameters: parameters), tenant: tenant)
+        try await services.sessions.revoke(parameters.require("token"), tenant: tenant, client: client)
+        // Unknown, foreign and already revoked tokens get the same 200 (RFC 7009 §2.2).
+        return Response(status: .ok, headers: [.cacheControl: "no-store"])
+    }
+
+    @Sendable func introspect(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let parameters = try await OAuthParameters.read(request, context: context)
+        let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
+        let client = try await services.clients.authenticate(credentials, tenant: tenant)
+        guard client.kind == .confidential else {
+            throw OAuthError(.unauthorizedClient, "introspection is for confidential clients")
+        }
+        let result = try await services.sessions.introspect(parameters.require("token"), tenant: tenant)
+        let body = try context.responseEncoder.encode(IntrospectionResponse(result))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: body))
+        )
+    }
+}

@@ -1,0 +1,61 @@
+import BatonCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The signed-in user's own endpoints, authorised by a bearer access token whose session is live.
+struct SelfServiceController<Store: BatonStore>: Sendable {
+    let services: BatonServices<Store>
+
+    func register(on router: Router<BatonRequestContext>) {
+        router.get("/t/{tenant}/me", use: me)
+        router.get("/t/{tenant}/sessions", use: listSessions)
+        router.delete("/t/{tenant}/sessions/{session_id}", use: deleteSession)
+        router.post("/t/{tenant}/logout", use: logout)
+    }
+
+    @Sendable func me(_ request: Request, context: BatonRequestContext) async throws -> MeResponse {
+        let (tenant, auth) = try await authenticate(request, context)
+        guard let user = try await services.users.user(tenant: tenant, id: auth.session.userID) else { throw APIError.invalidBearerToken }
+        return MeResponse(id: user.id.uuidString.lowercased(), username: user.username, sessionID: auth.session.id.uuidString.lowercased(), clientID: auth.claims.clientID, scope: auth.claims.scope)
+    }
+
+    @Sendable func listSessions(_ request: Request, context: BatonRequestContext) async throws -> SessionListResponse {
+        let (tenant, auth) = try await authenticate(request, context)
+        let sessions = try await services.sessions.sessions(of: auth.session.userID, tenant: tenant)
+        return SessionListResponse(sessions, current: auth.session.id)
+    }
+
+    @Sendable func deleteSession(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let (tenant, auth) = try await authenticate(request, context)
+        guard let sessionID = UUID(uuidString: try context.parameters.require("session_id")) else { throw APIError.notFound("no such session") }
+        try await services.sessions.revokeSession(sessionID, of: auth.session.userID, tenant: tenant, reason: "revoked_by_user")
+        return Response(status: .noContent)
+    }
+
+    @Sendable func logout(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let (tenant, auth) = try await authenticate(request, context)
+        let all: Bool
+        if request.headers[.contentType] != nil, (request.headers[.contentLength].flatMap(Int.init) ?? 1) > 0 {
+            all = try await JSONRequestBody.decode(LogoutRequest.self, from: request, context: context).all ?? false
+        } else {
+            all = false
+        }
+        if all {
+            try await services.sessions.revokeAllSessions(of: auth.session.userID, tenant: tenant, reason: "logout_all")
+        } else {
+            try await services.sessions.revokeSession(auth.session.id, of: auth.session.userID, tenant: tenant, reason: "logout")
+        }
+        return Response(status: .noContent)
+    }
+
+
+    private func authenticate(_ request: Request, _ context: BatonRequestContext) async throws -> (Tenant, AuthenticatedSession) {
+        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        do {
+            return (tenant, try await services.sessions.authenticate(bearer: AdminAuthMiddleware<Store>.bearerToken(request.headers[.authorization]), tenant: tenant))
+        } catch let error as BatonError where error.kind == .unauthorized {
+            throw APIError.invalidBearerToken
+        }
+    }
+}
