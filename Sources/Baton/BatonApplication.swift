@@ -28,10 +28,11 @@ enum BatonApplication {
             ) { true }
             let demo = try await services.tenants.create(slug: demoTenant, displayName: "Demo tenant", settings: .init())
             _ = try await services.clients.create(
-                tenant: demo, clientID: demoClient, name: "Demo app", kind: .public, grantTypes: ["refresh_token"], scopes: ["profile"], audiences: []
+                tenant: demo, clientID: demoClient, name: "Demo app", kind: .public, grantTypes: ["refresh_token"], scopes: ["profile"], audiences: [],
+                actor: "bootstrap"
             )
             if let password = configuration.demoPassword {
-                _ = try await services.users.create(tenant: demo, username: demoUser, password: password)
+                _ = try await services.users.create(tenant: demo, username: demoUser, password: password, actor: "bootstrap")
             }
             return try makeApplication(services: services, configuration: configuration, logger: logger)
 
@@ -63,24 +64,26 @@ enum BatonApplication {
         clock: any BatonClock, isReady: @escaping @Sendable () async -> Bool
     ) -> BatonServices<Store> {
         let jwksCache = JWKSCache()
-        let clients = ClientService(store: store, clock: clock, logger: logger)
-        let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, clock: clock, logger: logger)
+        let audit = AuditLog(store: store, clock: clock, logger: logger)
+        let clients = ClientService(store: store, audit: audit, clock: clock, logger: logger)
+        let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, audit: audit, clock: clock, logger: logger)
         let chains = ChainKeyRing(sealer: sealer)
         let signingKeys = SigningKeyRing(sealer: sealer)
-        let refreshTokens = RefreshTokenService(store: store, chains: chains, clock: clock, logger: logger)
+        let refreshTokens = RefreshTokenService(store: store, chains: chains, audit: audit, clock: clock, logger: logger)
         let tokens = TokenService(
             store: store, clients: clients, users: users, refreshTokens: refreshTokens, signingKeys: signingKeys,
-            publicURL: configuration.publicURL, clock: clock, logger: logger
+            throttle: LoginThrottle(store: store, clock: clock), audit: audit, publicURL: configuration.publicURL, clock: clock, logger: logger
         )
-        let sessions = SessionService(store: store, signingKeys: signingKeys, chains: chains, publicURL: configuration.publicURL, clock: clock, logger: logger)
+        let sessions = SessionService(store: store, signingKeys: signingKeys, chains: chains, audit: audit, publicURL: configuration.publicURL, clock: clock, logger: logger)
         return BatonServices(
             tenants: TenantService(store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: jwksCache, clock: clock, logger: logger),
             keys: KeyService(store: store, jwksCache: jwksCache),
-            adminAuthenticator: AdminAuthenticator(store: store, bootstrapKey: configuration.adminKey, clock: clock, logger: logger),
+            adminAuthenticator: AdminAuthenticator(store: store, bootstrapKey: configuration.adminKey, audit: audit, clock: clock, logger: logger),
             clients: clients,
             users: users,
             tokens: tokens,
             sessions: sessions,
+            audit: audit,
             publicURL: configuration.publicURL,
             isReady: isReady
         )

@@ -34,5 +34,6 @@ public enum BatonRouter {
         AdminClientController(services: services).register(on: admin)
         AdminUserController(services: services).register(on: admin)
         AdminSessionController(services: services).register(on: admin)
+        AdminAuditController(services: services).register(on: admin)
     }
 }

@@ -9,6 +9,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let users: UserService<Store>
     public let tokens: TokenService<Store>
     public let sessions: SessionService<Store>
+    public let audit: AuditLog<Store>
     /// Issuer base, without a trailing slash.
     public let publicURL: String
     /// True when the instance can serve: its store answers and its start-up work (migrations check, keys) is done.
@@ -16,7 +17,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
 
     public init(
         tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
-        users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, publicURL: String,
+        users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
     ) {
         self.tenants = tenants
@@ -26,6 +27,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.users = users
         self.tokens = tokens
         self.sessions = sessions
+        self.audit = audit
         self.publicURL = publicURL
         self.isReady = isReady
     }

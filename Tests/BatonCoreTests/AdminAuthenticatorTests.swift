@@ -9,7 +9,10 @@ struct AdminAuthenticatorTests {
     let bootstrap = "bootstrap-operator-key-0123456789"
 
     var authenticator: AdminAuthenticator<MemoryStore> {
-        AdminAuthenticator(store: store, bootstrapKey: bootstrap, clock: ManualClock(), logger: Logger(label: "test"))
+        AdminAuthenticator(
+            store: store, bootstrapKey: bootstrap, audit: AuditLog(store: store, clock: ManualClock(), logger: Logger(label: "test")), clock: ManualClock(),
+            logger: Logger(label: "test")
+        )
     }
 
     func makeTenant() async throws -> Tenant {
@@ -33,7 +36,7 @@ struct AdminAuthenticatorTests {
     @Test("a tenant key is stored as a digest only and manages only its tenant")
     func tenantKey() async throws {
         let tenant = try await makeTenant()
-        let (record, key) = try await authenticator.issueTenantKey(for: tenant)
+        let (record, key) = try await authenticator.issueTenantKey(for: tenant, actor: "admin:test")
         #expect(key.hasPrefix("baton_adm_"))
         #expect(record.digest == SecretDigest.sha256(key))
         #expect(record.digest.range(of: Data(key.utf8)) == nil)

@@ -40,3 +40,17 @@ extension AnyStore {
         try await base.revokeSessions(tenantID: tenantID, userID: userID, reason: reason, at: at)
     }
 }
+
+extension AnyStore {
+    public func appendAuditEvent(_ event: AuditEvent) async throws { try await base.appendAuditEvent(event) }
+    public func auditEvents(tenantID: TenantID, kind: AuditEvent.Kind?, before: Int64?, limit: Int) async throws -> [AuditEvent] {
+        try await base.auditEvents(tenantID: tenantID, kind: kind, before: before, limit: limit)
+    }
+    public func loginFailures(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws -> [String: Int] {
+        try await base.loginFailures(tenantID: tenantID, keys: keys, now: now, window: window)
+    }
+    public func recordLoginFailure(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws {
+        try await base.recordLoginFailure(tenantID: tenantID, keys: keys, now: now, window: window)
+    }
+    public func clearLoginFailures(tenantID: TenantID, keys: [String]) async throws { try await base.clearLoginFailures(tenantID: tenantID, keys: keys) }
+}

@@ -39,7 +39,10 @@ struct RefreshRotationTests {
             }
             let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$fake", disabled: false, createdAt: now, updatedAt: now)
             try await store.createUser(user)
-            let service = RefreshTokenService(store: anyStore, chains: ChainKeyRing(sealer: sealer), clock: clock, logger: Logger(label: "t"))
+            let service = RefreshTokenService(
+                store: anyStore, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: anyStore, clock: clock, logger: Logger(label: "t")), clock: clock,
+                logger: Logger(label: "t")
+            )
             try await body(Fixture(store: store, tenant: tenant, userID: user.id, clock: clock, service: service))
         }
     }

@@ -11,14 +11,19 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
         case storeFailure
         /// OAuth `invalid_grant`: the refresh token (or other grant) is invalid, spent, expired or revoked.
         case invalidGrant
+        /// Too many attempts; `retryAfter` says when to try again.
+        case rateLimited
     }
 
     public let kind: Kind
     public let message: String
+    /// Seconds until a retry may succeed (`rateLimited`).
+    public let retryAfter: Int?
 
-    private init(_ kind: Kind, _ message: String) {
+    private init(_ kind: Kind, _ message: String, retryAfter: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     public static func invalidInput(_ message: String) -> Self { .init(.invalidInput, message) }
@@ -28,6 +33,7 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func forbidden(_ message: String) -> Self { .init(.forbidden, message) }
     public static func unavailable(_ message: String) -> Self { .init(.unavailable, message) }
     public static func invalidGrant(_ message: String) -> Self { .init(.invalidGrant, message) }
+    public static func rateLimited(_ message: String, retryAfter: Int) -> Self { .init(.rateLimited, message, retryAfter: retryAfter) }
     /// A storage fault; the message is generic on purpose, the cause is logged where it happened.
     public static let storeFailure = Self(.storeFailure, "the data store failed")
 

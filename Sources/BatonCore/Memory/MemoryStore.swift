@@ -6,6 +6,9 @@ public actor MemoryStore: BatonStore {
     var clients: [ClientKey: Client] = [:]
     var users: [UUID: User] = [:]
     var sessions: [UUID: Session] = [:]
+    var auditEvents: [AuditEvent] = []
+    var nextAuditID: Int64 = 0
+    var loginFailures: [ThrottleKey: (windowStart: Date, failures: Int)] = [:]
     private var tenantIDsBySlug: [TenantSlug: TenantID] = [:]
     private var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
     private var chainKeysByTenant: [TenantID: [ChainKey]] = [:]
@@ -48,6 +51,8 @@ public actor MemoryStore: BatonStore {
         clients = clients.filter { $0.key.tenantID != id }
         users = users.filter { $0.value.tenantID != id }
         sessions = sessions.filter { $0.value.tenantID != id }
+        auditEvents.removeAll { $0.tenantID == id }
+        loginFailures = loginFailures.filter { $0.key.tenantID != id }
         adminKeysByDigest = adminKeysByDigest.filter { $0.value.tenantID != id }
         return true
     }

@@ -7,11 +7,13 @@ public struct AdminAuthenticator<Store: BatonStore>: Sendable {
 
     let store: Store
     let bootstrapDigest: Data?
+    let audit: AuditLog<Store>
     let clock: any BatonClock
     let logger: Logger
 
-    public init(store: Store, bootstrapKey: String?, clock: any BatonClock, logger: Logger) {
+    public init(store: Store, bootstrapKey: String?, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
         self.store = store
+        self.audit = audit
         self.bootstrapDigest = bootstrapKey.map(SecretDigest.sha256)
         self.clock = clock
         self.logger = logger
@@ -34,11 +36,18 @@ public struct AdminAuthenticator<Store: BatonStore>: Sendable {
     }
 
     /// Issues a key limited to `tenant`; returns the stored record and the key itself, which is shown once and never stored.
-    public func issueTenantKey(for tenant: Tenant) async throws -> (record: AdminKey, key: String) {
+    public func issueTenantKey(for tenant: Tenant, actor: String) async throws -> (record: AdminKey, key: String) {
         let key = RandomSecret.token(prefix: Self.keyPrefix)
         let record = AdminKey(id: UUID(), tenantID: tenant.id, digest: SecretDigest.sha256(key), createdAt: clock.now())
         try await store.createAdminKey(record)
         logger.info("tenant admin key issued", metadata: ["tenant": "\(tenant.slug)", "admin_key_id": "\(record.id)"])
+        await audit.record(.adminKeyIssued, tenant: tenant.id, actor: actor, details: ["admin_key_id": record.id.uuidString.lowercased()])
         return (record, key)
+    }
+
+    /// Audits a refused admin call under the tenant it aimed at, when that tenant exists (unknown slugs have nowhere to go).
+    public func recordRefusal(tenantSlug: String?, actor: String, reason: String, sourceIP: String?) async {
+        guard let tenantSlug, let slug = try? TenantSlug(tenantSlug), let tenant = try? await store.tenant(slug: slug) else { return }
+        await audit.record(.adminAuthenticationFailed, tenant: tenant.id, actor: actor, sourceIP: sourceIP, details: ["reason": reason])
     }
 }

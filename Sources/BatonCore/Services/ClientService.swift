@@ -7,18 +7,21 @@ public struct ClientService<Store: BatonStore>: Sendable {
     public static var supportedGrantTypes: Set<String> { ["refresh_token", "client_credentials"] }
 
     let store: Store
+    let audit: AuditLog<Store>
     let clock: any BatonClock
     let logger: Logger
 
-    public init(store: Store, clock: any BatonClock, logger: Logger) {
+    public init(store: Store, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
         self.store = store
+        self.audit = audit
         self.clock = clock
         self.logger = logger
     }
 
     /// Creates a client; returns it with its secret (confidential clients only), which is never stored or shown again.
     public func create(
-        tenant: Tenant, clientID rawID: String?, name: String, kind: Client.Kind, grantTypes: [String], scopes: [String], audiences: [String]
+        tenant: Tenant, clientID rawID: String?, name: String, kind: Client.Kind, grantTypes: [String], scopes: [String], audiences: [String],
+        actor: String
     ) async throws -> (Client, secret: String?) {
         let clientID = try rawID.map(Self.validateClientID) ?? "c_\(Base64URL.encode(RandomSecret.bytes(12)))"
         let name = try DisplayName.validate(name, field: "name")
@@ -38,6 +41,7 @@ public struct ClientService<Store: BatonStore>: Sendable {
         )
         try await store.createClient(client)
         logger.info("client created", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(clientID)", "client_type": "\(kind.rawValue)"])
+        await audit.record(.clientCreated, tenant: tenant.id, actor: actor, clientID: clientID, details: ["client_type": kind.rawValue])
         return (client, secret)
     }
 

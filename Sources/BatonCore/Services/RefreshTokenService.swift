@@ -5,12 +5,14 @@ import Logging
 public struct RefreshTokenService<Store: BatonStore>: Sendable {
     let store: Store
     let chains: ChainKeyRing
+    let audit: AuditLog<Store>
     let clock: any BatonClock
     let logger: Logger
 
-    public init(store: Store, chains: ChainKeyRing, clock: any BatonClock, logger: Logger) {
+    public init(store: Store, chains: ChainKeyRing, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
         self.store = store
         self.chains = chains
+        self.audit = audit
         self.clock = clock
         self.logger = logger
     }
@@ -76,6 +78,10 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
                     "tenant": "\(tenant.slug)", "session_id": "\(session.id)", "user_id": "\(session.userID)", "client_id": "\(clientID)",
                     "presented_generation": "\(token.generation)", "current_generation": "\(session.generation)", "source_ip": "\(ipAddress ?? "-")",
                 ]
+            )
+            await audit.record(
+                .reuseDetected, tenant: tenant.id, actor: "client:\(clientID)", sessionID: session.id, userID: session.userID, clientID: clientID,
+                sourceIP: ipAddress, details: ["presented_generation": "\(token.generation)", "current_generation": "\(session.generation)"]
             )
         }
         throw BatonError.invalidGrant("the refresh token was already used; its session is revoked")

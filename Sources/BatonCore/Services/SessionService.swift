@@ -14,14 +14,18 @@ public struct SessionService<Store: BatonStore>: Sendable {
     let store: Store
     let signingKeys: SigningKeyRing
     let chains: ChainKeyRing
+    let audit: AuditLog<Store>
     let publicURL: String
     let clock: any BatonClock
     let logger: Logger
 
-    public init(store: Store, signingKeys: SigningKeyRing, chains: ChainKeyRing, publicURL: String, clock: any BatonClock, logger: Logger) {
+    public init(
+        store: Store, signingKeys: SigningKeyRing, chains: ChainKeyRing, audit: AuditLog<Store>, publicURL: String, clock: any BatonClock, logger: Logger
+    ) {
         self.store = store
         self.signingKeys = signingKeys
         self.chains = chains
+        self.audit = audit
         self.publicURL = publicURL
         self.clock = clock
         self.logger = logger
@@ -88,6 +92,7 @@ public struct SessionService<Store: BatonStore>: Sendable {
         guard let sessionID else { return }
         if try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: "revoked_by_client", at: now) {
             logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "revoked_by_client"])
+            await audit.record(.sessionRevoked, tenant: tenant.id, actor: "client:\(client.clientID)", sessionID: sessionID, clientID: client.clientID, details: ["reason": "revoked_by_client"])
         }
     }
 
@@ -102,21 +107,24 @@ public struct SessionService<Store: BatonStore>: Sendable {
             try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: reason, at: clock.now())
         else { throw BatonError.notFound("no such session") }
         logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "\(reason)"])
+        await audit.record(.sessionRevoked, tenant: tenant.id, actor: "user:\(userID)", sessionID: sessionID, userID: userID, details: ["reason": reason])
     }
 
     /// Signs the user out everywhere; returns how many sessions ended.
     @discardableResult
-    public func revokeAllSessions(of userID: UUID, tenant: Tenant, reason: String) async throws -> Int {
+    public func revokeAllSessions(of userID: UUID, tenant: Tenant, reason: String, actor: String? = nil) async throws -> Int {
         let count = try await store.revokeSessions(tenantID: tenant.id, userID: userID, reason: reason, at: clock.now())
         logger.info("sessions revoked", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(userID)", "count": "\(count)", "reason": "\(reason)"])
+        await audit.record(.sessionRevoked, tenant: tenant.id, actor: actor ?? "user:\(userID)", userID: userID, details: ["reason": reason, "count": "\(count)"])
         return count
     }
 
     /// An operator revokes any session of the tenant; `notFound` if there is no live one with that id.
-    public func revokeSession(_ sessionID: UUID, tenant: Tenant, reason: String) async throws {
+    public func revokeSession(_ sessionID: UUID, tenant: Tenant, reason: String, actor: String) async throws {
         guard try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: reason, at: clock.now()) else {
             throw BatonError.notFound("no such session")
         }
         logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "\(reason)"])
+        await audit.record(.sessionRevoked, tenant: tenant.id, actor: actor, sessionID: sessionID, details: ["reason": reason])
     }
 }

@@ -8,19 +8,23 @@ public struct TokenService<Store: BatonStore>: Sendable {
     let users: UserService<Store>
     let refreshTokens: RefreshTokenService<Store>
     let signingKeys: SigningKeyRing
+    let throttle: LoginThrottle<Store>
+    let audit: AuditLog<Store>
     let publicURL: String
     let clock: any BatonClock
     let logger: Logger
 
     public init(
         store: Store, clients: ClientService<Store>, users: UserService<Store>, refreshTokens: RefreshTokenService<Store>,
-        signingKeys: SigningKeyRing, publicURL: String, clock: any BatonClock, logger: Logger
+        signingKeys: SigningKeyRing, throttle: LoginThrottle<Store>, audit: AuditLog<Store>, publicURL: String, clock: any BatonClock, logger: Logger
     ) {
         self.store = store
         self.clients = clients
         self.users = users
         self.refreshTokens = refreshTokens
         self.signingKeys = signingKeys
+        self.throttle = throttle
+        self.audit = audit
         self.publicURL = publicURL
         self.clock = clock
         self.logger = logger
@@ -40,14 +44,26 @@ public struct TokenService<Store: BatonStore>: Sendable {
         }
         let scope = try grantedScope(requested: rawScope, allowed: client.scopes)
         let audience = try grantedAudience(requested: rawAudience, client: client, tenant: tenant)
+        let actor = "client:\(client.clientID)"
+        do {
+            try await throttle.check(tenant: tenant, username: username, sourceIP: ipAddress)
+        } catch let error as BatonError where error.kind == .rateLimited {
+            await audit.record(.loginThrottled, tenant: tenant.id, actor: actor, clientID: client.clientID, sourceIP: ipAddress)
+            throw error
+        }
         guard let user = try await users.verifyCredentials(tenant: tenant, username: username, password: password) else {
             logger.notice("login failed", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(client.clientID)", "source_ip": "\(ipAddress ?? "-")"])
+            try await throttle.recordFailure(tenant: tenant, username: username, sourceIP: ipAddress)
+            await audit.record(.loginFailed, tenant: tenant.id, actor: actor, clientID: client.clientID, sourceIP: ipAddress)
             throw OAuthError(.invalidGrant, "invalid username or password")
         }
+        try await throttle.recordSuccess(tenant: tenant, username: username, sourceIP: ipAddress)
         let (session, refreshToken) = try await refreshTokens.startSession(
             tenant: tenant, userID: user.id, clientID: client.clientID, scope: scope, audience: audience, userAgent: userAgent, ipAddress: ipAddress
         )
         logger.info("login succeeded", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(user.id)", "session_id": "\(session.id)"])
+        await audit.record(.loginSucceeded, tenant: tenant.id, actor: actor, sessionID: session.id, userID: user.id, clientID: client.clientID, sourceIP: ipAddress)
+        await audit.record(.sessionCreated, tenant: tenant.id, actor: actor, sessionID: session.id, userID: user.id, clientID: client.clientID, sourceIP: ipAddress)
         return try await tokenResponse(tenant: tenant, subject: user.id.uuidString.lowercased(), audience: audience, client: client, scope: scope, session: session, refreshToken: refreshToken)
     }
 

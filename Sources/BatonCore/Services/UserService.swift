@@ -5,20 +5,22 @@ import Logging
 public struct UserService<Store: BatonStore>: Sendable {
     let store: Store
     let hasher: any PasswordHasher
+    let audit: AuditLog<Store>
     let clock: any BatonClock
     let logger: Logger
     /// A real Argon2id hash of a random password, verified against when the user does not exist (timing parity).
     let dummyHash: String
 
-    public init(store: Store, hasher: any PasswordHasher, dummyHash: String, clock: any BatonClock, logger: Logger) {
+    public init(store: Store, hasher: any PasswordHasher, dummyHash: String, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
         self.store = store
+        self.audit = audit
         self.hasher = hasher
         self.dummyHash = dummyHash
         self.clock = clock
         self.logger = logger
     }
 
-    public func create(tenant: Tenant, username rawUsername: String, password: String) async throws -> User {
+    public func create(tenant: Tenant, username rawUsername: String, password: String, actor: String) async throws -> User {
         let username = try DisplayName.validate(rawUsername, field: "username")
         try PasswordPolicy.validate(password)
         let now = clock.now()
@@ -28,6 +30,7 @@ public struct UserService<Store: BatonStore>: Sendable {
         )
         try await store.createUser(user)
         logger.info("user created", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(user.id)"])
+        await audit.record(.userCreated, tenant: tenant.id, actor: actor, userID: user.id)
         return user
     }
 

@@ -17,7 +17,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
         guard let kind = Client.Kind(rawValue: body.type) else { throw APIError.invalidRequest("type must be public or confidential") }
         let (client, secret) = try await services.clients.create(
             tenant: tenant, clientID: body.clientID, name: body.name, kind: kind, grantTypes: body.grantTypes ?? ["refresh_token"],
-            scopes: body.scopes ?? [], audiences: body.audiences ?? []
+            scopes: body.scopes ?? [], audiences: body.audiences ?? [], actor: "admin:\(try context.requireAdmin().keyID)"
         )
         var response = try EditedResponse(status: .created, response: ClientResponse(client, secret: secret)).response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"

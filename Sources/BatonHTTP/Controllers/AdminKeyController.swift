@@ -18,7 +18,7 @@ struct AdminKeyController<Store: BatonStore>: Sendable {
 
     @Sendable func issueAdminKey(_ request: Request, context: BatonRequestContext) async throws -> EditedResponse<AdminKeyResponse> {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
-        let (record, key) = try await services.adminAuthenticator.issueTenantKey(for: tenant)
+        let (record, key) = try await services.adminAuthenticator.issueTenantKey(for: tenant, actor: "admin:\(try context.requireAdmin().keyID)")
         var response = EditedResponse(
             status: .created,
             response: AdminKeyResponse(id: record.id.uuidString.lowercased(), tenant: tenant.slug.value, adminKey: key, createdAt: record.createdAt)

@@ -9,7 +9,12 @@ enum AdminTenantAccess {
         let slug = try context.parameters.require("tenant")
         do {
             let tenant = try await services.tenants.tenant(slug: slug)
-            guard principal.mayManage(tenant.id) else { throw APIError.forbidden("this admin key may not manage this tenant") }
+            guard principal.mayManage(tenant.id) else {
+                await services.adminAuthenticator.recordRefusal(
+                    tenantSlug: slug, actor: "admin:\(principal.keyID)", reason: "other_tenant_key", sourceIP: context.remoteAddress?.ipAddress
+                )
+                throw APIError.forbidden("this admin key may not manage this tenant")
+            }
             return tenant
         } catch let error as BatonError where error.kind == .notFound && !principal.isOperator {
             throw APIError.forbidden("this admin key may not manage this tenant")

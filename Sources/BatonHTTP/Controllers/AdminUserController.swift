@@ -13,7 +13,7 @@ struct AdminUserController<Store: BatonStore>: Sendable {
     @Sendable func create(_ request: Request, context: BatonRequestContext) async throws -> EditedResponse<UserResponse> {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
         let body = try await JSONRequestBody.decode(CreateUserRequest.self, from: request, context: context)
-        let user = try await services.users.create(tenant: tenant, username: body.username, password: body.password)
+        let user = try await services.users.create(tenant: tenant, username: body.username, password: body.password, actor: "admin:\(try context.requireAdmin().keyID)")
         return EditedResponse(status: .created, response: UserResponse(user))
     }
 }

@@ -1,0 +1,28 @@
+import BatonCore
+import Foundation
+import Hummingbird
+
+/// `GET /admin/v1/tenants/{tenant}/audit-events?type=&before=&limit=`, newest first.
+struct AdminAuditController<Store: BatonStore>: Sendable {
+    let services: BatonServices<Store>
+
+    func register(on group: RouterGroup<BatonRequestContext>) {
+        group.get("/tenants/{tenant}/audit-events", use: list)
+    }
+
+    @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> AuditEventListResponse {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        let query = request.uri.queryParameters
+        let before = try query["before"].map { raw in
+            guard let value = Int64(String(raw)), value > 0 else { throw APIError.invalidRequest("before must be a positive integer") }
+            return value
+        }
+        let limit = try query["limit"].map { raw in
+            guard let value = Int(String(raw)) else { throw APIError.invalidRequest("limit must be an integer") }
+            return value
+        }
+        let events = try await services.audit.events(tenant: tenant, kind: query["type"].map(String.init), before: before, limit: limit)
+        let pageSize = limit ?? 50
+        return AuditEventListResponse(events: events, nextBefore: events.count == pageSize ? events.last?.id : nil)
+    }
+}
