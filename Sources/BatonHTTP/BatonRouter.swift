@@ -27,6 +27,7 @@ public enum BatonRouter {
         WellKnownController(services: services).register(on: router)
         TokenController(services: services).register(on: router)
         OAuthController(services: services).register(on: router)
+        SignupController(services: services).register(on: router)
         SelfServiceController(services: services).register(on: router)
         let admin = router.group("/admin/v1").add(middleware: AdminAuthMiddleware(authenticator: services.adminAuthenticator))
         AdminTenantController(services: services).register(on: admin)

@@ -38,3 +38,57 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    public func clients(tenantID: TenantID, after: String?, limit: Int) async throws -> [Client] {
+        try await translatingErrors {
+            let rows = try await self.client.query(
+                """
+                SELECT client_id, name, client_type, secret_digest, grant_types, scopes, audiences, created_at, updated_at
+                FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id > \(after ?? "") ORDER BY client_id LIMIT \(limit)
+                """,
+                logger: logger
+            )
+            var clients: [Client] = []
+            for try await (clientID, name, type, digest, grants, scopes, audiences, created, updated) in rows.decode(
+                (String, String, String, Data?, [String], [String], [String], Date, Date).self
+            ) {
+                guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
+                clients.append(
+                    Client(
+                        tenantID: tenantID, clientID: clientID, name: name, kind: kind, secretDigest: digest, grantTypes: grants, scopes: scopes,
+                        audiences: audiences, createdAt: created, updatedAt: updated
+                    )
+                )
+            }
+            return clients
+        }
+    }
+
+    public func updateClient(_ client: Client) async throws {
+        try await translatingErrors {
+            let rows = try await self.client.query(
+                """
+                UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
+                    scopes = \(client.scopes), audiences = \(client.audiences), updated_at = \(client.updatedAt)
+                WHERE tenant_id = \(client.tenantID.uuid) AND client_id = \(client.clientID) RETURNING client_id
+                """,
+                logger: logger
+            )
+            var updated = false
+            for try await _ in rows { updated = true }
+            guard updated else { throw BatonError.notFound("no such client") }
+        }
+    }
+
+    public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool {
+        try await translatingErrors {
+            let rows = try await self.client.query(
+                "DELETE FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID) RETURNING client_id", logger: logger
+            )
+            var deleted = false
+            for try await _ in rows { deleted = true }
+            return deleted
+        }
+    }
+}

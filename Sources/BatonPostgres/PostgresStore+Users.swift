@@ -38,3 +38,43 @@ extension PostgresStore {
         return nil
     }
 }
+
+extension PostgresStore {
+    public func users(tenantID: TenantID, after: String?, limit: Int) async throws -> [User] {
+        try await translatingErrors {
+            let rows = try await client.query(
+                "\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND username > \(after ?? "") ORDER BY username LIMIT \(limit)",
+                logger: logger
+            )
+            var users: [User] = []
+            for try await (id, username, hash, disabled, created, updated) in rows.decode((UUID, String, String, Bool, Date, Date).self) {
+                users.append(User(tenantID: tenantID, id: id, username: username, passwordHash: hash, disabled: disabled, createdAt: created, updatedAt: updated))
+            }
+            return users
+        }
+    }
+
+    public func updateUser(_ user: User) async throws {
+        try await translatingErrors {
+            let rows = try await client.query(
+                """
+                UPDATE users SET password_hash = \(user.passwordHash), disabled = \(user.disabled), updated_at = \(user.updatedAt)
+                WHERE tenant_id = \(user.tenantID.uuid) AND user_id = \(user.id) RETURNING user_id
+                """,
+                logger: logger
+            )
+            var updated = false
+            for try await _ in rows { updated = true }
+            guard updated else { throw BatonError.notFound("no such user") }
+        }
+    }
+
+    public func deleteUser(tenantID: TenantID, id: UUID) async throws -> Bool {
+        try await translatingErrors {
+            let rows = try await client.query("DELETE FROM users WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id) RETURNING user_id", logger: logger)
+            var deleted = false
+            for try await _ in rows { deleted = true }
+            return deleted
+        }
+    }
+}

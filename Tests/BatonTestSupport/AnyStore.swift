@@ -54,3 +54,14 @@ extension AnyStore {
     }
     public func clearLoginFailures(tenantID: TenantID, keys: [String]) async throws { try await base.clearLoginFailures(tenantID: tenantID, keys: keys) }
 }
+
+extension AnyStore {
+    public func users(tenantID: TenantID, after: String?, limit: Int) async throws -> [User] { try await base.users(tenantID: tenantID, after: after, limit: limit) }
+    public func updateUser(_ user: User) async throws { try await base.updateUser(user) }
+    public func deleteUser(tenantID: TenantID, id: UUID) async throws -> Bool { try await base.deleteUser(tenantID: tenantID, id: id) }
+    public func clients(tenantID: TenantID, after: String?, limit: Int) async throws -> [Client] {
+        try await base.clients(tenantID: tenantID, after: after, limit: limit)
+    }
+    public func updateClient(_ client: Client) async throws { try await base.updateClient(client) }
+    public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool { try await base.deleteClient(tenantID: tenantID, clientID: clientID) }
+}

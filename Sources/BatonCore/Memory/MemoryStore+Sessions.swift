@@ -84,6 +84,42 @@ extension MemoryStore {
     }
 }
 
+extension MemoryStore {
+    public func users(tenantID: TenantID, after: String?, limit: Int) -> [User] {
+        users.values.filter { user in user.tenantID == tenantID && (after.map { user.username > $0 } ?? true) }
+            .sorted { $0.username < $1.username }.prefix(max(0, limit)).map { $0 }
+    }
+
+    public func updateUser(_ user: User) throws {
+        guard self.user(tenantID: user.tenantID, id: user.id) != nil else { throw BatonError.notFound("no such user") }
+        users[user.id] = user
+    }
+
+    public func deleteUser(tenantID: TenantID, id: UUID) -> Bool {
+        guard user(tenantID: tenantID, id: id) != nil else { return false }
+        users[id] = nil
+        sessions = sessions.filter { !($0.value.tenantID == tenantID && $0.value.userID == id) }
+        return true
+    }
+
+    public func clients(tenantID: TenantID, after: String?, limit: Int) -> [Client] {
+        clients.values.filter { client in client.tenantID == tenantID && (after.map { client.clientID > $0 } ?? true) }
+            .sorted { $0.clientID < $1.clientID }.prefix(max(0, limit)).map { $0 }
+    }
+
+    public func updateClient(_ client: Client) throws {
+        let key = ClientKey(tenantID: client.tenantID, clientID: client.clientID)
+        guard clients[key] != nil else { throw BatonError.notFound("no such client") }
+        clients[key] = client
+    }
+
+    public func deleteClient(tenantID: TenantID, clientID: String) -> Bool {
+        guard clients.removeValue(forKey: ClientKey(tenantID: tenantID, clientID: clientID)) != nil else { return false }
+        sessions = sessions.filter { !($0.value.tenantID == tenantID && $0.value.clientID == clientID) }
+        return true
+    }
+}
+
 struct ClientKey: Hashable {
     let tenantID: TenantID
     let clientID: String

@@ -68,6 +68,60 @@ public struct ClientService<Store: BatonStore>: Sendable {
         return client
     }
 
+    public static var maxPageSize: Int { 200 }
+
+    public func list(tenant: Tenant, after: String?, limit: Int?) async throws -> [Client] {
+        let limit = limit ?? 50
+        guard (1...Self.maxPageSize).contains(limit) else { throw BatonError.invalidInput("limit must be between 1 and \(Self.maxPageSize)") }
+        return try await store.clients(tenantID: tenant.id, after: after, limit: limit)
+    }
+
+    public func update(
+        tenant: Tenant, client: Client, name: String?, grantTypes: [String]?, scopes: [String]?, audiences: [String]?, actor: String
+    ) async throws -> Client {
+        var updated = client
+        if let name { updated.name = try DisplayName.validate(name, field: "name") }
+        if let grantTypes {
+            guard !grantTypes.isEmpty, Set(grantTypes).isSubset(of: Self.supportedGrantTypes), Set(grantTypes).count == grantTypes.count else {
+                throw BatonError.invalidInput("grant_types must list refresh_token and/or client_credentials, once each")
+            }
+            guard client.kind == .confidential || !grantTypes.contains("client_credentials") else {
+                throw BatonError.invalidInput("only confidential clients may use client_credentials")
+            }
+            updated.grantTypes = grantTypes
+        }
+        if let scopes {
+            for scope in scopes { try ScopeList.validateToken(scope, field: "scopes") }
+            updated.scopes = Array(Set(scopes)).sorted()
+        }
+        if let audiences {
+            for audience in audiences { try ScopeList.validateToken(audience, field: "audiences") }
+            updated.audiences = Array(Set(audiences)).sorted()
+        }
+        updated.updatedAt = clock.now()
+        try await store.updateClient(updated)
+        await audit.record(.clientUpdated, tenant: tenant.id, actor: actor, clientID: client.clientID)
+        return updated
+    }
+
+    /// Deletes the client; its sessions go with it.
+    public func delete(tenant: Tenant, clientID: String, actor: String) async throws {
+        guard try await store.deleteClient(tenantID: tenant.id, clientID: clientID) else { throw BatonError.notFound("no such client") }
+        await audit.record(.clientDeleted, tenant: tenant.id, actor: actor, clientID: clientID)
+    }
+
+    /// Issues a new secret (shown once); the old one stops working at once.
+    public func rotateSecret(tenant: Tenant, client: Client, actor: String) async throws -> (Client, secret: String) {
+        guard client.kind == .confidential else { throw BatonError.invalidInput("public clients have no secret") }
+        let secret = RandomSecret.token(prefix: Self.secretPrefix)
+        var updated = client
+        updated.secretDigest = SecretDigest.sha256(secret)
+        updated.updatedAt = clock.now()
+        try await store.updateClient(updated)
+        await audit.record(.clientSecretRotated, tenant: tenant.id, actor: actor, clientID: client.clientID)
+        return (updated, secret)
+    }
+
     static func validateClientID(_ raw: String) throws(BatonError) -> String {
         guard (3...128).contains(raw.utf8.count),
             raw.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E })

@@ -43,10 +43,64 @@ public struct UserService<Store: BatonStore>: Sendable {
             return nil
         }
         guard try await hasher.verify(password, against: user.passwordHash), !user.disabled else { return nil }
+        // Parameters upgrade transparently: the password is known right now, so re-hash with the current ones.
+        if hasher.needsRehash(user.passwordHash) {
+            var upgraded = user
+            upgraded.passwordHash = try await hasher.hash(password)
+            upgraded.updatedAt = clock.now()
+            try await store.updateUser(upgraded)
+            return upgraded
+        }
         return user
     }
 
     public func user(tenant: Tenant, id: UUID) async throws -> User? {
         try await store.user(tenantID: tenant.id, id: id)
+    }
+
+    public static var maxPageSize: Int { 200 }
+
+    public func list(tenant: Tenant, after: String?, limit: Int?) async throws -> [User] {
+        let limit = limit ?? 50
+        guard (1...Self.maxPageSize).contains(limit) else { throw BatonError.invalidInput("limit must be between 1 and \(Self.maxPageSize)") }
+        return try await store.users(tenantID: tenant.id, after: after, limit: limit)
+    }
+
+    public func require(tenant: Tenant, id: UUID) async throws -> User {
+        guard let user = try await store.user(tenantID: tenant.id, id: id) else { throw BatonError.notFound("no such user") }
+        return user
+    }
+
+    /// Changes password and/or disabled state. Either change signs the user out everywhere.
+    public func update(tenant: Tenant, user: User, password: String?, disabled: Bool?, actor: String) async throws -> User {
+        var updated = user
+        if let password {
+            try PasswordPolicy.validate(password)
+            updated.passwordHash = try await hasher.hash(password)
+        }
+        if let disabled { updated.disabled = disabled }
+        updated.updatedAt = clock.now()
+        try await store.updateUser(updated)
+        var revoked = 0
+        if password != nil || disabled == true {
+            revoked = try await store.revokeSessions(tenantID: tenant.id, userID: user.id, reason: password != nil ? "password_changed" : "user_disabled", at: clock.now())
+        }
+        await audit.record(
+            .userUpdated, tenant: tenant.id, actor: actor, userID: user.id,
+            details: ["password_changed": "\(password != nil)", "disabled": "\(updated.disabled)", "sessions_revoked": "\(revoked)"]
+        )
+        return updated
+    }
+
+    /// Deletes the user; their sessions go with them, so their tokens stop refreshing and introspect inactive.
+    public func delete(tenant: Tenant, id: UUID, actor: String) async throws {
+        guard try await store.deleteUser(tenantID: tenant.id, id: id) else { throw BatonError.notFound("no such user") }
+        await audit.record(.userDeleted, tenant: tenant.id, actor: actor, userID: id)
+    }
+
+    /// Self-signup, when the tenant allows it.
+    public func signup(tenant: Tenant, username: String, password: String) async throws -> User {
+        guard tenant.settings.allowSignup else { throw BatonError.forbidden("signup is not open for this tenant") }
+        return try await create(tenant: tenant, username: username, password: password, actor: "signup")
     }
 }

@@ -3,4 +3,10 @@ public protocol ClientStore: Sendable {
     /// `BatonError.conflict` if the client id is taken in this tenant.
     func createClient(_ client: Client) async throws
     func client(tenantID: TenantID, clientID: String) async throws -> Client?
+    /// Clients by id, those after `after`, at most `limit`.
+    func clients(tenantID: TenantID, after: String?, limit: Int) async throws -> [Client]
+    /// Replaces name, secret digest, grant types, scopes, audiences and updated_at; `notFound` if gone.
+    func updateClient(_ client: Client) async throws
+    /// Deletes the client and its sessions; false if there was none.
+    func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool
 }

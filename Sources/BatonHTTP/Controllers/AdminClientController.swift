@@ -2,13 +2,17 @@ import BatonCore
 import Foundation
 import Hummingbird
 
-/// `/admin/v1/tenants/{tenant}/clients`: register clients (the secret is shown once) and read them.
+/// `/admin/v1/tenants/{tenant}/clients`: register (the secret is shown once), list, read, change, delete, new secret.
 struct AdminClientController<Store: BatonStore>: Sendable {
     let services: BatonServices<Store>
 
     func register(on group: RouterGroup<BatonRequestContext>) {
         group.post("/tenants/{tenant}/clients", use: create)
+        group.get("/tenants/{tenant}/clients", use: list)
         group.get("/tenants/{tenant}/clients/{client_id}", use: read)
+        group.patch("/tenants/{tenant}/clients/{client_id}", use: update)
+        group.delete("/tenants/{tenant}/clients/{client_id}", use: delete)
+        group.post("/tenants/{tenant}/clients/{client_id}/secret", use: rotateSecret)
     }
 
     @Sendable func create(_ request: Request, context: BatonRequestContext) async throws -> Response {
@@ -17,15 +21,54 @@ struct AdminClientController<Store: BatonStore>: Sendable {
         guard let kind = Client.Kind(rawValue: body.type) else { throw APIError.invalidRequest("type must be public or confidential") }
         let (client, secret) = try await services.clients.create(
             tenant: tenant, clientID: body.clientID, name: body.name, kind: kind, grantTypes: body.grantTypes ?? ["refresh_token"],
-            scopes: body.scopes ?? [], audiences: body.audiences ?? [], actor: "admin:\(try context.requireAdmin().keyID)"
+            scopes: body.scopes ?? [], audiences: body.audiences ?? [], actor: try AdminUserController<Store>.actor(context)
         )
-        var response = try EditedResponse(status: .created, response: ClientResponse(client, secret: secret)).response(from: request, context: context)
-        response.headers[.cacheControl] = "no-store"
-        return response
+        return try Self.secretResponse(ClientResponse(client, secret: secret), status: .created, request: request, context: context)
+    }
+
+    @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> ClientListResponse {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        let (after, limit) = try PageQuery.read(request)
+        let clients = try await services.clients.list(tenant: tenant, after: after, limit: limit)
+        return ClientListResponse(clients: clients.map { ClientResponse($0, secret: nil) }, nextAfter: clients.count == (limit ?? 50) ? clients.last?.clientID : nil)
     }
 
     @Sendable func read(_ request: Request, context: BatonRequestContext) async throws -> ClientResponse {
+        let (_, client) = try await Self.client(context, services: services)
+        return ClientResponse(client, secret: nil)
+    }
+
+    @Sendable func update(_ request: Request, context: BatonRequestContext) async throws -> ClientResponse {
+        let (tenant, client) = try await Self.client(context, services: services)
+        let body = try await JSONRequestBody.decode(UpdateClientRequest.self, from: request, context: context)
+        let updated = try await services.clients.update(
+            tenant: tenant, client: client, name: body.name, grantTypes: body.grantTypes, scopes: body.scopes, audiences: body.audiences,
+            actor: try AdminUserController<Store>.actor(context)
+        )
+        return ClientResponse(updated, secret: nil)
+    }
+
+    @Sendable func delete(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let (tenant, client) = try await Self.client(context, services: services)
+        try await services.clients.delete(tenant: tenant, clientID: client.clientID, actor: try AdminUserController<Store>.actor(context))
+        return Response(status: .noContent)
+    }
+
+    @Sendable func rotateSecret(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let (tenant, client) = try await Self.client(context, services: services)
+        let (updated, secret) = try await services.clients.rotateSecret(tenant: tenant, client: client, actor: try AdminUserController<Store>.actor(context))
+        return try Self.secretResponse(ClientResponse(updated, secret: secret), status: .ok, request: request, context: context)
+    }
+
+    static func client(_ context: BatonRequestContext, services: BatonServices<Store>) async throws -> (Tenant, Client) {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
-        return ClientResponse(try await services.clients.client(tenant: tenant, clientID: context.parameters.require("client_id")), secret: nil)
+        return (tenant, try await services.clients.client(tenant: tenant, clientID: context.parameters.require("client_id")))
+    }
+
+    /// Answers that carry a secret are never cached.
+    static func secretResponse(_ body: ClientResponse, status: HTTPResponse.Status, request: Request, context: BatonRequestContext) throws -> Response {
+        var response = try EditedResponse(status: status, response: body).response(from: request, context: context)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 }

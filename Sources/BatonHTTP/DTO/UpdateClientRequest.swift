@@ -1,0 +1,21 @@
+/// `PATCH /admin/v1/tenants/{tenant}/clients/{client_id}` body; absent members stay as they are.
+struct UpdateClientRequest: Decodable {
+    let name: String?
+    let grantTypes: [String]?
+    let scopes: [String]?
+    let audiences: [String]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, scopes, audiences
+        case grantTypes = "grant_types"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresentNonNull(String.self, forKey: .name)
+        grantTypes = try c.decodeIfPresentNonNull([String].self, forKey: .grantTypes)
+        scopes = try c.decodeIfPresentNonNull([String].self, forKey: .scopes)
+        audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
+    }
+}
