@@ -65,6 +65,7 @@ enum BatonApplication {
     ) -> BatonServices<Store> {
         let jwksCache = JWKSCache()
         let audit = AuditLog(store: store, clock: clock, logger: logger)
+        let metrics = BatonMetrics()
         let clients = ClientService(store: store, audit: audit, clock: clock, logger: logger)
         let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, audit: audit, clock: clock, logger: logger)
         let chains = ChainKeyRing(sealer: sealer)
@@ -72,7 +73,7 @@ enum BatonApplication {
         let refreshTokens = RefreshTokenService(store: store, chains: chains, audit: audit, clock: clock, logger: logger)
         let tokens = TokenService(
             store: store, clients: clients, users: users, refreshTokens: refreshTokens, signingKeys: signingKeys,
-            throttle: LoginThrottle(store: store, clock: clock), audit: audit, publicURL: configuration.publicURL, clock: clock, logger: logger
+            throttle: LoginThrottle(store: store, clock: clock), audit: audit, metrics: metrics, publicURL: configuration.publicURL, clock: clock, logger: logger
         )
         let sessions = SessionService(store: store, signingKeys: signingKeys, chains: chains, audit: audit, publicURL: configuration.publicURL, clock: clock, logger: logger)
         return BatonServices(
@@ -84,6 +85,7 @@ enum BatonApplication {
             tokens: tokens,
             sessions: sessions,
             audit: audit,
+            metrics: metrics,
             publicURL: configuration.publicURL,
             isReady: isReady
         )

@@ -8,6 +8,7 @@ public enum BatonRouter {
         let routeTable = RouteTable(routes(services: services, openAPIDocument: openAPIDocument))
         let router = Router(context: BatonRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ErrorMiddleware(routeTable: routeTable))
         router.add(middleware: BodyLimitMiddleware())

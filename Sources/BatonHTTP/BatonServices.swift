@@ -10,6 +10,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let tokens: TokenService<Store>
     public let sessions: SessionService<Store>
     public let audit: AuditLog<Store>
+    public let metrics: BatonMetrics
     /// Issuer base, without a trailing slash.
     public let publicURL: String
     /// True when the instance can serve: its store answers and its start-up work (migrations check, keys) is done.
@@ -17,7 +18,8 @@ public struct BatonServices<Store: BatonStore>: Sendable {
 
     public init(
         tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
-        users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, publicURL: String,
+        users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, metrics: BatonMetrics,
+        publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
     ) {
         self.tenants = tenants
@@ -28,6 +30,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.tokens = tokens
         self.sessions = sessions
         self.audit = audit
+        self.metrics = metrics
         self.publicURL = publicURL
         self.isReady = isReady
     }

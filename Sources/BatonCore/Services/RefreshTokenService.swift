@@ -9,6 +9,9 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     let clock: any BatonClock
     let logger: Logger
 
+    /// The answer to detected reuse (after the session was revoked).
+    public static var reuseError: BatonError { .invalidGrant("the refresh token was already used; its session is revoked") }
+
     public init(store: Store, chains: ChainKeyRing, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
         self.store = store
         self.chains = chains
@@ -84,6 +87,6 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
                 sourceIP: ipAddress, details: ["presented_generation": "\(token.generation)", "current_generation": "\(session.generation)"]
             )
         }
-        throw BatonError.invalidGrant("the refresh token was already used; its session is revoked")
+        throw Self.reuseError
     }
 }

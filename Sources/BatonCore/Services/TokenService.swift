@@ -10,13 +10,15 @@ public struct TokenService<Store: BatonStore>: Sendable {
     let signingKeys: SigningKeyRing
     let throttle: LoginThrottle<Store>
     let audit: AuditLog<Store>
+    let metrics: any TokenMetrics
     let publicURL: String
     let clock: any BatonClock
     let logger: Logger
 
     public init(
         store: Store, clients: ClientService<Store>, users: UserService<Store>, refreshTokens: RefreshTokenService<Store>,
-        signingKeys: SigningKeyRing, throttle: LoginThrottle<Store>, audit: AuditLog<Store>, publicURL: String, clock: any BatonClock, logger: Logger
+        signingKeys: SigningKeyRing, throttle: LoginThrottle<Store>, audit: AuditLog<Store>, metrics: any TokenMetrics = NoTokenMetrics(),
+        publicURL: String, clock: any BatonClock, logger: Logger
     ) {
         self.store = store
         self.clients = clients
@@ -25,6 +27,7 @@ public struct TokenService<Store: BatonStore>: Sendable {
         self.signingKeys = signingKeys
         self.throttle = throttle
         self.audit = audit
+        self.metrics = metrics
         self.publicURL = publicURL
         self.clock = clock
         self.logger = logger
@@ -53,10 +56,12 @@ public struct TokenService<Store: BatonStore>: Sendable {
         }
         guard let user = try await users.verifyCredentials(tenant: tenant, username: username, password: password) else {
             logger.notice("login failed", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(client.clientID)", "source_ip": "\(ipAddress ?? "-")"])
+            metrics.login(succeeded: false)
             try await throttle.recordFailure(tenant: tenant, username: username, sourceIP: ipAddress)
             await audit.record(.loginFailed, tenant: tenant.id, actor: actor, clientID: client.clientID, sourceIP: ipAddress)
             throw OAuthError(.invalidGrant, "invalid username or password")
         }
+        metrics.login(succeeded: true)
         try await throttle.recordSuccess(tenant: tenant, username: username, sourceIP: ipAddress)
         let (session, refreshToken) = try await refreshTokens.startSession(
             tenant: tenant, userID: user.id, clientID: client.clientID, scope: scope, audience: audience, userAgent: userAgent, ipAddress: ipAddress
@@ -76,8 +81,10 @@ public struct TokenService<Store: BatonStore>: Sendable {
         do {
             result = try await refreshTokens.refresh(tenant: tenant, presented: raw, clientID: client.clientID, ipAddress: ipAddress)
         } catch let error as BatonError where error.kind == .invalidGrant {
+            metrics.refresh(error == RefreshTokenService<Store>.reuseError ? .reuse : .invalid)
             throw OAuthError(.invalidGrant, error.message)
         }
+        metrics.refresh(result.kind == .rotated ? .rotated : .retried)
         // Never wider than the session (RFC 6749 §6); narrower applies to this access token only.
         let scope = requested ?? result.session.scope
         guard Set(scope).isSubset(of: result.session.scope) else { throw OAuthError(.invalidScope, "scope exceeds what the session was granted") }

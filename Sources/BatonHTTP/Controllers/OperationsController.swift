@@ -13,6 +13,12 @@ struct OperationsController<Store: BatonStore>: Sendable {
             guard await services.isReady() else { throw APIError.unavailable("not ready") }
             return Self.status("ready")
         }
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.exposition()))
+            )
+        }
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: openAPIDocument))
         }

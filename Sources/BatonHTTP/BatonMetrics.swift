@@ -1,0 +1,48 @@
+import BatonCore
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// Baton's metrics in one Prometheus registry (injected, not the global metrics system): login and refresh
+/// counters from Core, and a latency histogram per route.
+public final class BatonMetrics: TokenMetrics {
+    public let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let logins: [Bool: CoreMetrics.Counter]
+    private let refreshes: [RefreshOutcome: CoreMetrics.Counter]
+    private let routeTimers = Mutex<[String: CoreMetrics.Timer]>([:])
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)]
+        self.factory = factory
+        logins = [
+            true: CoreMetrics.Counter(label: "baton_logins_total", dimensions: [("result", "ok")], factory: factory),
+            false: CoreMetrics.Counter(label: "baton_logins_total", dimensions: [("result", "failed")], factory: factory),
+        ]
+        refreshes = Dictionary(uniqueKeysWithValues: RefreshOutcome.allCases.map {
+            ($0, CoreMetrics.Counter(label: "baton_refreshes_total", dimensions: [("result", $0.rawValue)], factory: factory))
+        })
+    }
+
+    public func login(succeeded: Bool) { logins[succeeded]?.increment() }
+
+    public func refresh(_ outcome: RefreshOutcome) { refreshes[outcome]?.increment() }
+
+    /// Records one request's latency under its route pattern (bounded label set) and method.
+    func recordRequest(route: String, method: String, nanoseconds: Int64) {
+        let key = "\(method) \(route)"
+        let timer = routeTimers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = CoreMetrics.Timer(label: "baton_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
+            timers[key] = timer
+            return timer
+        }
+        timer.recordNanoseconds(nanoseconds)
+    }
+
+    /// The Prometheus text exposition.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}

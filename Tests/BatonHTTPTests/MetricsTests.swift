@@ -1,0 +1,33 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("Prometheus metrics")
+struct MetricsTests {
+    @Test("logins, refreshes by result and per-route latency appear at /metrics")
+    func counters() async throws {
+        try await TestApp.run { client in
+            let login = try await SessionEndpointsTests.login(client)
+            _ = try await client.send(.post, "/t/demo/login", json: #"{"client_id": "demo-app", "username": "demo", "password": "wrong-password"}"#)
+            let r1 = try #require(try await TokenFlowTests.refresh(client, login.refresh).json["refresh_token"] as? String)
+            _ = try await TokenFlowTests.refresh(client, login.refresh)  // grace retry
+            _ = try await TokenFlowTests.refresh(client, r1)
+            _ = try await TokenFlowTests.refresh(client, login.refresh)  // reuse
+            _ = try await TokenFlowTests.refresh(client, "garbage")
+            let response = try await client.send(.get, "/metrics")
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
+            let text = String(buffer: response.body)
+            for line in [
+                #"baton_logins_total{result="ok"} 1"#, #"baton_logins_total{result="failed"} 1"#, #"baton_refreshes_total{result="rotated"} 2"#,
+                #"baton_refreshes_total{result="retried"} 1"#, #"baton_refreshes_total{result="reuse"} 1"#, #"baton_refreshes_total{result="invalid"} 1"#,
+            ] {
+                #expect(text.contains(line), "missing \(line)")
+            }
+            #expect(text.contains(#"baton_http_request_duration_seconds_count{route="/t/{tenant}/oauth/token",method="POST"}"#) || text.contains(#"baton_http_request_duration_seconds_count{method="POST",route="/t/{tenant}/oauth/token"}"#))
+            #expect(!text.contains(login.refresh))
+        }
+    }
+}
