@@ -34,4 +34,37 @@ struct LogSecrecyTests {
             #expect(!line.lowercased().contains("authorization: bearer"))
         }
     }
+
+    @Test("no password, refresh token, access token or client secret appears in any log line of the token lifecycle")
+    func tokenLifecycle() async throws {
+        let records = RecordingLogHandler.Records()
+        let secrets = try await TestApp.run(records: records) { client in
+            let created = try await client.send(
+                .post, "/admin/v1/tenants/demo/clients", key: TestApp.operatorKey,
+                json: #"{"client_id": "introspector", "name": "RS", "type": "confidential"}"#
+            )
+            let clientSecret = try #require(created.json["client_secret"] as? String)
+            let login = try await client.send(.post, "/t/demo/login", json: TokenFlowTests.demoLogin)
+            let r0 = try #require(login.json["refresh_token"] as? String)
+            let a0 = try #require(login.json["access_token"] as? String)
+            _ = try await client.send(.post, "/t/demo/login", json: #"{"client_id": "demo-app", "username": "demo", "password": "wrong-secret-pass"}"#)
+            let second = try await TokenFlowTests.refresh(client, r0)
+            let r1 = try #require(second.json["refresh_token"] as? String)
+            _ = try await TokenFlowTests.refresh(client, r1)
+            _ = try await TokenFlowTests.refresh(client, r0)  // reuse
+            let basic = "Basic " + Data("introspector:\(clientSecret)".utf8).base64EncodedString()
+            _ = try await client.send(.post, "/t/demo/oauth/introspect", json: "token=\(a0)", contentType: "application/x-www-form-urlencoded", headers: [.authorization: basic])
+            _ = try await client.send(.post, "/t/demo/oauth/revoke", json: "token=\(r1)&client_id=demo-app", contentType: "application/x-www-form-urlencoded")
+            _ = try await client.send(.get, "/t/demo/me", headers: [.authorization: "Bearer \(a0)"])
+            return [TestApp.demoPassword, "wrong-secret-pass", r0, r1, a0, clientSecret, String(r0.suffix(43)), String(a0.split(separator: ".").last ?? "")]
+        }
+        let lines = records.all
+        #expect(lines.contains { $0.contains("refresh_token.reuse_detected") })
+        #expect(lines.contains { $0.contains("login failed") })
+        for line in lines {
+            for secret in secrets where !secret.isEmpty {
+                #expect(!line.contains(secret), "a log line holds a secret: \(line.prefix(120))")
+            }
+        }
+    }
 }

@@ -24,6 +24,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public init(
         issuer: String, subject: String, audience: [String], issuedAt: Date, lifetime: Int, clientID: String, scope: [String], sessionID: UUID?
     ) {
+        // Whole seconds: NumericDate claims are integers for every verifier.
+        let issuedAt = Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down))
         iss = IssuerClaim(value: issuer)
         sub = SubjectClaim(value: subject)
         aud = AudienceClaim(value: audience)

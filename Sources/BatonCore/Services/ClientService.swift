@@ -8,12 +8,15 @@ public struct ClientService<Store: BatonStore>: Sendable {
 
     let store: Store
     let audit: AuditLog<Store>
+    /// Clients by tenant and id for the token endpoint's hot path.
+    let clientCache: ExpiringCache<ClientCacheKey, Client>
     let clock: any BatonClock
     let logger: Logger
 
     public init(store: Store, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
         self.store = store
         self.audit = audit
+        self.clientCache = ExpiringCache(lifetime: TenantService<Store>.cacheLifetime, clock: clock)
         self.clock = clock
         self.logger = logger
     }
@@ -54,7 +57,11 @@ public struct ClientService<Store: BatonStore>: Sendable {
     public func authenticate(_ credentials: ClientCredentials, tenant: Tenant) async throws -> Client {
         let basic = credentials.method == .basic
         let failure = OAuthError(.invalidClient, "client authentication failed", usedBasicAuthentication: basic)
-        guard credentials.clientID.utf8.count <= 128, let client = try await store.client(tenantID: tenant.id, clientID: credentials.clientID) else {
+        let store = self.store
+        let key = ClientCacheKey(tenantID: tenant.id, clientID: credentials.clientID)
+        guard credentials.clientID.utf8.count <= 128,
+            let client = try await clientCache.value(for: key, load: { try await store.client(tenantID: key.tenantID, clientID: key.clientID) })
+        else {
             throw failure
         }
         switch client.kind {
@@ -100,6 +107,7 @@ public struct ClientService<Store: BatonStore>: Sendable {
         }
         updated.updatedAt = clock.now()
         try await store.updateClient(updated)
+        clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: client.clientID))
         await audit.record(.clientUpdated, tenant: tenant.id, actor: actor, clientID: client.clientID)
         return updated
     }
@@ -107,6 +115,7 @@ public struct ClientService<Store: BatonStore>: Sendable {
     /// Deletes the client; its sessions go with it.
     public func delete(tenant: Tenant, clientID: String, actor: String) async throws {
         guard try await store.deleteClient(tenantID: tenant.id, clientID: clientID) else { throw BatonError.notFound("no such client") }
+        clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: clientID))
         await audit.record(.clientDeleted, tenant: tenant.id, actor: actor, clientID: clientID)
     }
 
@@ -118,6 +127,7 @@ public struct ClientService<Store: BatonStore>: Sendable {
         updated.secretDigest = SecretDigest.sha256(secret)
         updated.updatedAt = clock.now()
         try await store.updateClient(updated)
+        clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: client.clientID))
         await audit.record(.clientSecretRotated, tenant: tenant.id, actor: actor, clientID: client.clientID)
         return (updated, secret)
     }
@@ -130,4 +140,10 @@ public struct ClientService<Store: BatonStore>: Sendable {
         }
         return raw
     }
+}
+
+/// A client's identity across tenants, for caching.
+public struct ClientCacheKey: Hashable, Sendable {
+    let tenantID: TenantID
+    let clientID: String
 }

@@ -1,14 +1,15 @@
 import Foundation
 import JWTKit
+import Synchronization
 import Crypto
 import CryptoExtras
 
-/// Each tenant's signing keys loaded into JWTKit: the active key signs; every published key verifies.
+/// Each tenant's signing keys: the active key signs (lock-free), every published key verifies (JWTKit).
 /// Built from the store on first use and dropped whenever the tenant's keys change.
-public actor SigningKeyRing {
-    struct Entry {
+public final class SigningKeyRing: Sendable {
+    struct Entry: Sendable {
         let keys: JWTKeyCollection
-        let activeKID: String
+        let signer: AccessTokenSigner
         /// The published keys' algorithms by kid: a token's `alg` must be its key's (RFC 8725 §3.1).
         let algorithms: [String: SigningAlgorithm]
     }
@@ -19,19 +20,16 @@ public actor SigningKeyRing {
     static let allowedHeaderMembers: Set<String> = ["alg", "typ", "kid"]
 
     private let sealer: SecretSealer
-    private var entries: [TenantID: Entry] = [:]
+    private let entries = Mutex<[TenantID: Entry]>([:])
 
     public init(sealer: SecretSealer) { self.sealer = sealer }
 
     /// Signs `claims` with the tenant's active key, header `typ: at+jwt` and the key's `kid`.
     public func sign(_ claims: AccessTokenClaims, tenantID: TenantID, store: some SigningKeyStore) async throws -> String {
-        let entry = try await entry(for: tenantID, store: store)
-        var header = JWTHeader()
-        header.typ = "at+jwt"
-        return try await entry.keys.sign(claims, kid: JWKIdentifier(string: entry.activeKID), header: header)
+        try await entry(for: tenantID, store: store).signer.sign(claims)
     }
 
-    public func forget(_ tenantID: TenantID) { entries[tenantID] = nil }
+    public func forget(_ tenantID: TenantID) { entries.withLock { $0[tenantID] = nil } }
 
     /// The claims of `token` if it is an access token of this tenant that is valid now: strict compact form,
     /// header of only `alg`, `typ: at+jwt` and a published `kid` whose algorithm is `alg`, a valid signature,
@@ -56,16 +54,18 @@ public actor SigningKeyRing {
     }
 
     private func entry(for tenantID: TenantID, store: some SigningKeyStore) async throws -> Entry {
-        if let entry = entries[tenantID] { return entry }
+        if let entry = entries.withLock({ $0[tenantID] }) { return entry }
         let published = try await store.signingKeys(tenantID: tenantID).filter { $0.state.isPublished }
         guard let active = published.first(where: { $0.state == .active }) else {
             throw BatonError.unavailable("the tenant has no active signing key")
         }
         let keys = JWTKeyCollection()
+        var signer: AccessTokenSigner?
         for key in published {
             guard let sealed = key.sealedPrivateKey else { continue }
             let raw = try sealer.open(sealed, context: SecretSealer.signingKeyContext(tenantID: tenantID, kid: key.kid))
             let kid = JWKIdentifier(string: key.kid)
+            if key.state == .active { signer = try AccessTokenSigner(kid: key.kid, algorithm: key.algorithm, rawPrivateKey: raw) }
             do {
                 switch key.algorithm {
                 case .es256: await keys.add(ecdsa: try ES256PrivateKey(backing: P256.Signing.PrivateKey(rawRepresentation: raw)), kid: kid)
@@ -77,8 +77,9 @@ public actor SigningKeyRing {
                 throw BatonError.unavailable("a signing key could not be loaded")
             }
         }
-        let entry = Entry(keys: keys, activeKID: active.kid, algorithms: Dictionary(uniqueKeysWithValues: published.map { ($0.kid, $0.algorithm) }))
-        entries[tenantID] = entry
+        guard let signer, signer.kid == active.kid else { throw BatonError.unavailable("the active signing key could not be loaded") }
+        let entry = Entry(keys: keys, signer: signer, algorithms: Dictionary(uniqueKeysWithValues: published.map { ($0.kid, $0.algorithm) }))
+        entries.withLock { $0[tenantID] = entry }
         return entry
     }
 }

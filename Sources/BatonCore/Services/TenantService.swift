@@ -4,10 +4,14 @@ import Logging
 /// Creates, reads, changes and deletes tenants; a new tenant starts with an active and a pending key and a chain key.
 public struct TenantService<Store: BatonStore>: Sendable {
     public static var maxPageSize: Int { 200 }
+    /// How long another instance may serve a tenant's old settings after a change (see README).
+    public static var cacheLifetime: TimeInterval { 2 }
 
     let store: Store
     let keyFactory: SigningKeyFactory
     let jwksCache: JWKSCache
+    /// Tenants by slug for the hot path (every public request resolves its tenant).
+    let tenantCache: ExpiringCache<TenantSlug, Tenant>
     let clock: any BatonClock
     let logger: Logger
 
@@ -15,6 +19,7 @@ public struct TenantService<Store: BatonStore>: Sendable {
         self.store = store
         self.keyFactory = keyFactory
         self.jwksCache = jwksCache
+        self.tenantCache = ExpiringCache(lifetime: Self.cacheLifetime, clock: clock)
         self.clock = clock
         self.logger = logger
     }
@@ -36,7 +41,8 @@ public struct TenantService<Store: BatonStore>: Sendable {
 
     /// The tenant named `rawSlug`; every unknown or malformed slug gets the same `notFound`.
     public func tenant(slug rawSlug: String) async throws -> Tenant {
-        guard let slug = try? TenantSlug(rawSlug), let tenant = try await store.tenant(slug: slug) else {
+        let store = self.store
+        guard let slug = try? TenantSlug(rawSlug), let tenant = try await tenantCache.value(for: slug, load: { try await store.tenant(slug: slug) }) else {
             throw BatonError.notFound("no such tenant")
         }
         return tenant
@@ -55,6 +61,7 @@ public struct TenantService<Store: BatonStore>: Sendable {
         updated.settings = try patch.applied(to: tenant.settings)
         updated.updatedAt = clock.now()
         try await store.updateTenant(updated)
+        tenantCache.invalidate(tenant.slug)
         await jwksCache.invalidate(tenant.id)
         logger.info("tenant updated", metadata: ["tenant": "\(tenant.slug)"])
         return updated
@@ -62,6 +69,7 @@ public struct TenantService<Store: BatonStore>: Sendable {
 
     public func delete(_ tenant: Tenant) async throws {
         guard try await store.deleteTenant(tenant.id) else { throw BatonError.notFound("no such tenant") }
+        tenantCache.invalidate(tenant.slug)
         await jwksCache.invalidate(tenant.id)
         logger.info("tenant deleted", metadata: ["tenant": "\(tenant.slug)"])
     }
