@@ -76,8 +76,13 @@ enum BatonApplication {
             throttle: LoginThrottle(store: store, clock: clock), audit: audit, metrics: metrics, publicURL: configuration.publicURL, clock: clock, logger: logger
         )
         let sessions = SessionService(store: store, signingKeys: signingKeys, chains: chains, audit: audit, publicURL: configuration.publicURL, clock: clock, logger: logger)
+        let keyFactory = SigningKeyFactory(sealer: sealer)
+        let tenants = TenantService(store: store, keyFactory: keyFactory, jwksCache: jwksCache, clock: clock, logger: logger)
+        let keyRotation = KeyRotationService(
+            store: store, keyFactory: keyFactory, tenants: tenants, jwksCache: jwksCache, signingKeys: signingKeys, audit: audit, clock: clock, logger: logger
+        )
         return BatonServices(
-            tenants: TenantService(store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: jwksCache, clock: clock, logger: logger),
+            tenants: tenants,
             keys: KeyService(store: store, jwksCache: jwksCache),
             adminAuthenticator: AdminAuthenticator(store: store, bootstrapKey: configuration.adminKey, audit: audit, clock: clock, logger: logger),
             clients: clients,
@@ -86,6 +91,7 @@ enum BatonApplication {
             sessions: sessions,
             audit: audit,
             metrics: metrics,
+            keyRotation: keyRotation,
             publicURL: configuration.publicURL,
             isReady: isReady
         )

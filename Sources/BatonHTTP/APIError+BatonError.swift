@@ -7,7 +7,9 @@ extension APIError {
         switch error.kind {
         case .invalidInput: self = .invalidRequest(error.message)
         case .notFound: self = .notFound(error.message)
-        case .conflict: self = .conflict(error.message)
+        case .conflict:
+            self = .conflict(error.message)
+            if let retryAfter = error.retryAfter { headers[.retryAfter] = "\(max(1, retryAfter))" }
         case .unauthorized: self = .unauthorized(error.message)
         case .forbidden: self = .forbidden(error.message)
         case .unavailable: self = .unavailable(error.message)

@@ -11,6 +11,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let sessions: SessionService<Store>
     public let audit: AuditLog<Store>
     public let metrics: BatonMetrics
+    public let keyRotation: KeyRotationService<Store>
     /// Issuer base, without a trailing slash.
     public let publicURL: String
     /// True when the instance can serve: its store answers and its start-up work (migrations check, keys) is done.
@@ -19,6 +20,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public init(
         tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
         users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, metrics: BatonMetrics,
+        keyRotation: KeyRotationService<Store>,
         publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
     ) {
@@ -31,6 +33,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.sessions = sessions
         self.audit = audit
         self.metrics = metrics
+        self.keyRotation = keyRotation
         self.publicURL = publicURL
         self.isReady = isReady
     }

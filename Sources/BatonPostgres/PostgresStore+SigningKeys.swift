@@ -8,15 +8,15 @@ extension PostgresStore {
             let rows = try await client.query(
                 """
                 SELECT kid, alg, state, public_jwk::text, sealed_private_key, master_key_id, created_at, activated_at,
-                    retiring_at, retired_at, revoked_at
+                    retiring_at, retire_after, retired_at, revoked_at
                 FROM signing_keys WHERE tenant_id = \(tenantID.uuid)
                 ORDER BY created_at, kid
                 """,
                 logger: logger
             )
             var keys: [SigningKey] = []
-            let decoded = rows.decode((String, String, String, String, Data?, String?, Date, Date?, Date?, Date?, Date?).self)
-            for try await (kid, alg, state, jwk, sealed, masterKeyID, created, activated, retiring, retired, revoked) in decoded {
+            let decoded = rows.decode((String, String, String, String, Data?, String?, Date, Date?, Date?, Date?, Date?, Date?).self)
+            for try await (kid, alg, state, jwk, sealed, masterKeyID, created, activated, retiring, retireAfter, retired, revoked) in decoded {
                 guard let state = SigningKeyState(rawValue: state) else { throw BatonError.storeFailure }
                 let publicJWK = try JSONDecoder().decode(PublicJWK.self, from: Data(jwk.utf8))
                 let sealedKey = zip(sealed, masterKeyID).map { SealedSecret(masterKeyID: $0.1, combined: $0.0) }
@@ -24,11 +24,36 @@ extension PostgresStore {
                     SigningKey(
                         tenantID: tenantID, kid: kid, algorithm: try SigningAlgorithm(parsing: alg), state: state, publicJWK: publicJWK,
                         sealedPrivateKey: sealedKey, createdAt: created, activatedAt: activated, retiringAt: retiring,
-                        retiredAt: retired, revokedAt: revoked
+                        retireAfter: retireAfter, retiredAt: retired, revokedAt: revoked
                     )
                 )
             }
             return keys
+        }
+    }
+
+    /// One transaction: conditional updates in the order given (so active → retiring precedes pending → active
+    /// under the one-active index), then inserts. A key no longer in its expected state rolls everything back.
+    public func changeSigningKeys(tenantID: TenantID, updates: [(key: SigningKey, expectedState: SigningKeyState)], inserts: [SigningKey]) async throws {
+        try await translatingErrors {
+            try await client.withTransaction(logger: logger) { connection in
+                for (key, expected) in updates {
+                    let rows = try await connection.query(
+                        """
+                        UPDATE signing_keys SET state = \(key.state.rawValue), sealed_private_key = \(key.sealedPrivateKey?.combined),
+                            master_key_id = \(key.sealedPrivateKey?.masterKeyID), activated_at = \(key.activatedAt), retiring_at = \(key.retiringAt),
+                            retire_after = \(key.retireAfter), retired_at = \(key.retiredAt), revoked_at = \(key.revokedAt)
+                        WHERE tenant_id = \(tenantID.uuid) AND kid = \(key.kid) AND state = \(expected.rawValue)
+                        RETURNING kid
+                        """,
+                        logger: logger
+                    )
+                    var changed = false
+                    for try await _ in rows { changed = true }
+                    guard changed else { throw BatonError.conflict("the tenant's keys changed meanwhile; retry") }
+                }
+                for key in inserts { try await Self.insert(key, on: connection, logger: logger) }
+            }
         }
     }
 
@@ -37,10 +62,10 @@ extension PostgresStore {
         try await connection.query(
             """
             INSERT INTO signing_keys (tenant_id, kid, alg, state, public_jwk, sealed_private_key, master_key_id, created_at,
-                activated_at, retiring_at, retired_at, revoked_at)
+                activated_at, retiring_at, retire_after, retired_at, revoked_at)
             VALUES (\(key.tenantID.uuid), \(key.kid), \(key.algorithm.rawValue), \(key.state.rawValue), \(jwk)::jsonb,
                 \(key.sealedPrivateKey?.combined), \(key.sealedPrivateKey?.masterKeyID), \(key.createdAt), \(key.activatedAt),
-                \(key.retiringAt), \(key.retiredAt), \(key.revokedAt))
+                \(key.retiringAt), \(key.retireAfter), \(key.retiredAt), \(key.revokedAt))
             """,
             logger: logger
         )

@@ -65,3 +65,9 @@ extension AnyStore {
     public func updateClient(_ client: Client) async throws { try await base.updateClient(client) }
     public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool { try await base.deleteClient(tenantID: tenantID, clientID: clientID) }
 }
+
+extension AnyStore {
+    public func changeSigningKeys(tenantID: TenantID, updates: [(key: SigningKey, expectedState: SigningKeyState)], inserts: [SigningKey]) async throws {
+        try await base.changeSigningKeys(tenantID: tenantID, updates: updates, inserts: inserts)
+    }
+}

@@ -28,7 +28,7 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public static func invalidInput(_ message: String) -> Self { .init(.invalidInput, message) }
     public static func notFound(_ message: String) -> Self { .init(.notFound, message) }
-    public static func conflict(_ message: String) -> Self { .init(.conflict, message) }
+    public static func conflict(_ message: String, retryAfter: Int? = nil) -> Self { .init(.conflict, message, retryAfter: retryAfter) }
     public static func unauthorized(_ message: String) -> Self { .init(.unauthorized, message) }
     public static func forbidden(_ message: String) -> Self { .init(.forbidden, message) }
     public static func unavailable(_ message: String) -> Self { .init(.unavailable, message) }

@@ -10,7 +10,7 @@ public actor MemoryStore: BatonStore {
     var nextAuditID: Int64 = 0
     var loginFailures: [ThrottleKey: (windowStart: Date, failures: Int)] = [:]
     private var tenantIDsBySlug: [TenantSlug: TenantID] = [:]
-    private var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
+    var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
     private var chainKeysByTenant: [TenantID: [ChainKey]] = [:]
     private var adminKeysByDigest: [Data: AdminKey] = [:]
 

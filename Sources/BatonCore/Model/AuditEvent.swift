@@ -20,6 +20,9 @@ public struct AuditEvent: Sendable, Equatable {
         case adminAuthenticationFailed = "admin_key.authentication_failed"
         case adminKeyIssued = "admin_key.issued"
         case tenantUpdated = "tenant.updated"
+        case keyRotated = "signing_key.rotated"
+        case keyRevoked = "signing_key.revoked"
+        case keyRetired = "signing_key.retired"
     }
 
     /// Store-assigned, increasing; nil before it is stored.

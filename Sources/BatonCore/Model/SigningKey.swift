@@ -12,13 +12,15 @@ public struct SigningKey: Sendable, Equatable {
     public let createdAt: Date
     public var activatedAt: Date?
     public var retiringAt: Date?
+    /// When a retiring key may retire: the last access token it signed has expired by then.
+    public var retireAfter: Date?
     public var retiredAt: Date?
     public var revokedAt: Date?
 
     public init(
         tenantID: TenantID, kid: String, algorithm: SigningAlgorithm, state: SigningKeyState, publicJWK: PublicJWK,
         sealedPrivateKey: SealedSecret?, createdAt: Date, activatedAt: Date? = nil, retiringAt: Date? = nil,
-        retiredAt: Date? = nil, revokedAt: Date? = nil
+        retireAfter: Date? = nil, retiredAt: Date? = nil, revokedAt: Date? = nil
     ) {
         self.tenantID = tenantID
         self.kid = kid
@@ -29,6 +31,7 @@ public struct SigningKey: Sendable, Equatable {
         self.createdAt = createdAt
         self.activatedAt = activatedAt
         self.retiringAt = retiringAt
+        self.retireAfter = retireAfter
         self.retiredAt = retiredAt
         self.revokedAt = revokedAt
     }

@@ -2,4 +2,8 @@
 public protocol SigningKeyStore: Sendable {
     /// All of a tenant's keys in any state, oldest first.
     func signingKeys(tenantID: TenantID) async throws -> [SigningKey]
+    /// Applies a key change in one transaction: each `updates` entry replaces the stored key of its kid only if
+    /// that key is still in the state given (else `BatonError.conflict`, and nothing changes); then `inserts`.
+    /// The database refuses two active keys whatever the order.
+    func changeSigningKeys(tenantID: TenantID, updates: [(key: SigningKey, expectedState: SigningKeyState)], inserts: [SigningKey]) async throws
 }

@@ -9,6 +9,30 @@ struct AdminKeyController<Store: BatonStore>: Sendable {
     func register(on group: RouterGroup<BatonRequestContext>) {
         group.get("/tenants/{tenant}/keys", use: listSigningKeys)
         group.post("/tenants/{tenant}/admin-keys", use: issueAdminKey)
+        group.post("/tenants/{tenant}/keys/rotate", use: rotate)
+        group.post("/tenants/{tenant}/keys/{kid}/revoke", use: revoke)
+    }
+
+    @Sendable func rotate(_ request: Request, context: BatonRequestContext) async throws -> SigningKeyListResponse {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        let body: RotateKeysRequest
+        if (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0 || request.headers[.contentType] != nil {
+            body = try await JSONRequestBody.decode(RotateKeysRequest.self, from: request, context: context)
+        } else {
+            body = RotateKeysRequest(force: nil, algorithm: nil)
+        }
+        let algorithm = try body.algorithm.map { raw throws(BatonError) in try SigningAlgorithm(parsing: raw) }
+        let keys = try await services.keyRotation.rotate(
+            tenant: tenant, force: body.force ?? false, algorithm: algorithm, actor: try AdminUserController<Store>.actor(context)
+        )
+        return SigningKeyListResponse(keys)
+    }
+
+    @Sendable func revoke(_ request: Request, context: BatonRequestContext) async throws -> RevokedKeyResponse {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        let kid = try context.parameters.require("kid")
+        let active = try await services.keyRotation.revoke(tenant: tenant, kid: kid, actor: try AdminUserController<Store>.actor(context))
+        return RevokedKeyResponse(revokedKID: kid, activeKID: active)
     }
 
     @Sendable func listSigningKeys(_ request: Request, context: BatonRequestContext) async throws -> SigningKeyListResponse {

@@ -14,6 +14,7 @@ struct SigningKeyListResponse: ResponseEncodable {
         let createdAt: Date
         let activatedAt: Date?
         let retiringAt: Date?
+        let retireAfter: Date?
         let retiredAt: Date?
         let revokedAt: Date?
 
@@ -23,6 +24,7 @@ struct SigningKeyListResponse: ResponseEncodable {
             case createdAt = "created_at"
             case activatedAt = "activated_at"
             case retiringAt = "retiring_at"
+            case retireAfter = "retire_after"
             case retiredAt = "retired_at"
             case revokedAt = "revoked_at"
         }
@@ -32,7 +34,7 @@ struct SigningKeyListResponse: ResponseEncodable {
         self.keys = keys.map {
             Key(
                 kid: $0.kid, alg: $0.algorithm.rawValue, state: $0.state.rawValue, publicJWK: $0.publicJWK, createdAt: $0.createdAt,
-                activatedAt: $0.activatedAt, retiringAt: $0.retiringAt, retiredAt: $0.retiredAt, revokedAt: $0.revokedAt
+                activatedAt: $0.activatedAt, retiringAt: $0.retiringAt, retireAfter: $0.retireAfter, retiredAt: $0.retiredAt, revokedAt: $0.revokedAt
             )
         }
     }
