@@ -34,7 +34,9 @@ enum BatonApplication {
             if let password = configuration.demoPassword {
                 _ = try await services.users.create(tenant: demo, username: demoUser, password: password, actor: "bootstrap")
             }
-            return try makeApplication(services: services, configuration: configuration, logger: logger)
+            var application = try makeApplication(services: services, configuration: configuration, logger: logger)
+            application.addServices(schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock))
+            return application
 
         case .postgres(let url):
             let client = PostgresClient(configuration: try DatabaseURL.configuration(from: url), backgroundLogger: logger)
@@ -48,6 +50,11 @@ enum BatonApplication {
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
             application.addServices(client)
+            let caches = services.cacheCoordinator
+            application.addServices(
+                ChangeListener(client: client, logger: logger, onNotice: { await caches.apply($0) }, onReload: { await caches.reloadAll() }),
+                schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock)
+            )
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             let migrateOnStart = configuration.migrateOnStart
             application.beforeServerStarts {
@@ -57,6 +64,15 @@ enum BatonApplication {
             }
             return application
         }
+    }
+
+    static func schedulerService<Store: BatonStore>(
+        services: BatonServices<Store>, store: Store, configuration: BatonConfiguration, logger: Logger, clock: any BatonClock
+    ) -> KeySchedulerService<Store> {
+        KeySchedulerService(
+            scheduler: KeyScheduler(store: store, rotation: services.keyRotation, clock: clock, logger: logger),
+            interval: .seconds(configuration.keySchedulerInterval), logger: logger
+        )
     }
 
     static func makeServices<Store: BatonStore>(
@@ -92,6 +108,7 @@ enum BatonApplication {
             audit: audit,
             metrics: metrics,
             keyRotation: keyRotation,
+            cacheCoordinator: CacheCoordinator(tenants: tenants, clients: clients, jwksCache: jwksCache, signingKeys: signingKeys),
             publicURL: configuration.publicURL,
             isReady: isReady
         )

@@ -12,6 +12,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let audit: AuditLog<Store>
     public let metrics: BatonMetrics
     public let keyRotation: KeyRotationService<Store>
+    public let cacheCoordinator: CacheCoordinator<Store>
     /// Issuer base, without a trailing slash.
     public let publicURL: String
     /// True when the instance can serve: its store answers and its start-up work (migrations check, keys) is done.
@@ -20,7 +21,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public init(
         tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
         users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, metrics: BatonMetrics,
-        keyRotation: KeyRotationService<Store>,
+        keyRotation: KeyRotationService<Store>, cacheCoordinator: CacheCoordinator<Store>,
         publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
     ) {
@@ -34,6 +35,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.audit = audit
         self.metrics = metrics
         self.keyRotation = keyRotation
+        self.cacheCoordinator = cacheCoordinator
         self.publicURL = publicURL
         self.isReady = isReady
     }

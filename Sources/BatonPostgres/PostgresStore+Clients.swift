@@ -67,7 +67,8 @@ extension PostgresStore {
 
     public func updateClient(_ client: Client) async throws {
         try await translatingErrors {
-            let rows = try await self.client.query(
+            try await self.client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
                 """
                 UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
                     scopes = \(client.scopes), audiences = \(client.audiences), updated_at = \(client.updatedAt)
@@ -78,17 +79,22 @@ extension PostgresStore {
             var updated = false
             for try await _ in rows { updated = true }
             guard updated else { throw BatonError.notFound("no such client") }
+            try await Self.notify(.client(client.tenantID, client.clientID), on: connection, logger: logger)
+            }
         }
     }
 
     public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool {
         try await translatingErrors {
-            let rows = try await self.client.query(
-                "DELETE FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID) RETURNING client_id", logger: logger
-            )
-            var deleted = false
-            for try await _ in rows { deleted = true }
-            return deleted
+            try await self.client.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query(
+                    "DELETE FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID) RETURNING client_id", logger: logger
+                )
+                var deleted = false
+                for try await _ in rows { deleted = true }
+                if deleted { try await Self.notify(.client(tenantID, clientID), on: connection, logger: logger) }
+                return deleted
+            }
         }
     }
 }

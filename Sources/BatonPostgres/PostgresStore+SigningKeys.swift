@@ -53,6 +53,7 @@ extension PostgresStore {
                     guard changed else { throw BatonError.conflict("the tenant's keys changed meanwhile; retry") }
                 }
                 for key in inserts { try await Self.insert(key, on: connection, logger: logger) }
+                try await Self.notify(.keys(tenantID), on: connection, logger: logger)
             }
         }
     }
@@ -75,4 +76,29 @@ extension PostgresStore {
 private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
+}
+
+extension PostgresStore {
+    /// Arbitrary but fixed: the advisory lock of the key scheduler.
+    static let schedulerLockKey: Int64 = 0x6261_746f_6e53_6368  // "batonSch"
+
+    /// A session-level advisory lock on one leased connection, released when `body` ends.
+    public func withSchedulerLock(_ body: @Sendable () async throws -> Void) async throws -> Bool {
+        try await translatingErrors {
+            try await client.withConnection { connection in
+                let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.schedulerLockKey))", logger: logger)
+                var locked = false
+                for try await value in rows.decode(Bool.self) { locked = value }
+                guard locked else { return false }
+                do {
+                    try await body()
+                } catch {
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.schedulerLockKey))", logger: logger)
+                    throw error
+                }
+                try await connection.query("SELECT pg_advisory_unlock(\(Self.schedulerLockKey))", logger: logger)
+                return true
+            }
+        }
+    }
 }

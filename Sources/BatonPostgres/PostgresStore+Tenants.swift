@@ -52,7 +52,8 @@ extension PostgresStore {
     public func updateTenant(_ tenant: Tenant) async throws {
         try await translatingErrors {
             let s = tenant.settings
-            let rows = try await client.query(
+            try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
                 """
                 UPDATE tenants SET display_name = \(tenant.displayName), access_token_ttl = \(s.accessTokenTTL),
                     refresh_idle_ttl = \(s.refreshIdleTTL), refresh_absolute_ttl = \(s.refreshAbsoluteTTL),
@@ -67,15 +68,20 @@ extension PostgresStore {
             var updated = 0
             for try await _ in rows { updated += 1 }
             guard updated == 1 else { throw BatonError.notFound("no such tenant") }
+            try await Self.notify(.tenant(tenant.id), on: connection, logger: logger)
+            }
         }
     }
 
     public func deleteTenant(_ id: TenantID) async throws -> Bool {
         try await translatingErrors {
-            let rows = try await client.query("DELETE FROM tenants WHERE tenant_id = \(id.uuid) RETURNING tenant_id", logger: logger)
-            var deleted = 0
-            for try await _ in rows { deleted += 1 }
-            return deleted == 1
+            try await client.withTransaction(logger: logger) { connection in
+                let rows = try await connection.query("DELETE FROM tenants WHERE tenant_id = \(id.uuid) RETURNING tenant_id", logger: logger)
+                var deleted = 0
+                for try await _ in rows { deleted += 1 }
+                if deleted == 1 { try await Self.notify(.tenant(id), on: connection, logger: logger) }
+                return deleted == 1
+            }
         }
     }
 

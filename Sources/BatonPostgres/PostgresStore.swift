@@ -19,6 +19,11 @@ public struct PostgresStore: BatonStore {
         }
     }
 
+    /// Announces `notice` to every instance; delivered when the surrounding transaction commits.
+    static func notify(_ notice: ChangeNotice, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_notify(\(ChangeNotice.channel), \(notice.payload))", logger: logger)
+    }
+
     /// Runs `body`, turning driver errors into domain errors at this boundary (no `PSQLError` leaves the store).
     @discardableResult
     func translatingErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {

@@ -71,3 +71,7 @@ extension AnyStore {
         try await base.changeSigningKeys(tenantID: tenantID, updates: updates, inserts: inserts)
     }
 }
+
+extension AnyStore {
+    public func withSchedulerLock(_ body: @Sendable () async throws -> Void) async throws -> Bool { try await base.withSchedulerLock(body) }
+}

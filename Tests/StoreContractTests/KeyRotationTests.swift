@@ -1,4 +1,5 @@
 import BatonCore
+import BatonPostgres
 import BatonTestSupport
 import Foundation
 import Logging
@@ -17,6 +18,8 @@ struct KeyRotationTests {
         let keys: KeyService<AnyStore>
         let ring: SigningKeyRing
         let issuer = "https://auth.example.test/t/x"
+        /// The database of an isolated PostgreSQL fixture, for a second instance to connect to.
+        var databaseURL: String? = nil
 
         func sign() async throws -> String {
             let claims = AccessTokenClaims(
@@ -44,8 +47,25 @@ struct KeyRotationTests {
         }
     }
 
-    static func withFixture(_ backend: Backend, settings: TenantSettingsPatch = .init(), _ body: @Sendable (Fixture) async throws -> Void) async throws {
-        try await StoreContractTests.withStore(backend) { base in
+    /// `isolated`: on PostgreSQL, a database of its own (for scheduler tests, which sweep every tenant and take a database-wide lock).
+    static func withFixture(
+        _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
+    ) async throws {
+        if isolated, backend == .postgres {
+            try await TestDatabase.withFreshDatabase { url in
+                try await TestDatabase.withClient(url: url) { client in
+                    try await fixture(PostgresStore(client: client, logger: Logger(label: "t")), settings: settings, databaseURL: url, body)
+                }
+            }
+            return
+        }
+        try await StoreContractTests.withStore(backend) { base in try await fixture(base, settings: settings, databaseURL: nil, body) }
+    }
+
+    static func fixture(
+        _ base: any BatonStore, settings: TenantSettingsPatch, databaseURL: String?, _ body: @Sendable (Fixture) async throws -> Void
+    ) async throws {
+        do {
             let store = AnyStore(base)
             let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
             let logger = Logger(label: "t")
@@ -59,7 +79,12 @@ struct KeyRotationTests {
                 store: store, keyFactory: factory, tenants: tenants, jwksCache: cache, signingKeys: ring,
                 audit: AuditLog(store: store, clock: clock, logger: logger), clock: clock, logger: logger
             )
-            try await body(Fixture(store: store, tenant: tenant, clock: clock, rotation: rotation, keys: KeyService(store: store, jwksCache: cache), ring: ring))
+            try await body(
+                Fixture(
+                    store: store, tenant: tenant, clock: clock, rotation: rotation, keys: KeyService(store: store, jwksCache: cache), ring: ring,
+                    databaseURL: databaseURL
+                )
+            )
         }
     }
 

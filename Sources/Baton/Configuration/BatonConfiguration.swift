@@ -20,6 +20,8 @@ struct BatonConfiguration: Sendable {
     var migrateOnStart: Bool
     /// Memory mode only: the demo user's password, generated per run and printed in the banner.
     var demoPassword: String? = nil
+    /// Seconds between passes of the key scheduler (rotation and retirement).
+    var keySchedulerInterval: Int = 60
 
     var isMemory: Bool {
         if case .memory = storage { return true }

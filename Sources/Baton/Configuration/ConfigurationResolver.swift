@@ -50,10 +50,17 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
         }
 
-        return BatonConfiguration(
+        let schedulerText = environment["BATON_KEY_SCHEDULER_INTERVAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "60"
+        guard let schedulerInterval = Int(schedulerText), (1...86_400).contains(schedulerInterval) else {
+            throw ConfigurationError("BATON_KEY_SCHEDULER_INTERVAL must be a whole number of seconds between 1 and 86400")
+        }
+
+        var configuration = BatonConfiguration(
             storage: storage, masterKey: masterKey, masterKeyIsEphemeral: ephemeral, adminKey: adminKey, publicURL: publicURL,
             host: host, port: port, logLevel: logLevel, migrateOnStart: options.migrate
         )
+        configuration.keySchedulerInterval = schedulerInterval
+        return configuration
     }
 
     /// An http(s) URL with no query or fragment; trailing slashes are dropped so issuers are `{public_url}/t/{tenant}` exactly.

@@ -15,4 +15,6 @@ public actor JWKSCache {
     public func invalidate(_ tenantID: TenantID) {
         documents[tenantID] = nil
     }
+
+    public func invalidateAll() { documents.removeAll() }
 }

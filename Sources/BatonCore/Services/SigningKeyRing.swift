@@ -31,6 +31,8 @@ public final class SigningKeyRing: Sendable {
 
     public func forget(_ tenantID: TenantID) { entries.withLock { $0[tenantID] = nil } }
 
+    public func forgetAll() { entries.withLock { $0.removeAll() } }
+
     /// The claims of `token` if it is an access token of this tenant that is valid now: strict compact form,
     /// header of only `alg`, `typ: at+jwt` and a published `kid` whose algorithm is `alg`, a valid signature,
     /// the exact issuer, and `exp`/`nbf`/`iat` in range. Nil for anything else, whatever the reason.

@@ -1,0 +1,27 @@
+import BatonCore
+import Logging
+import ServiceLifecycle
+
+/// Runs `KeyScheduler` every `interval` until graceful shutdown; a failed pass is logged and retried next time.
+struct KeySchedulerService<Store: BatonStore>: Service {
+    let scheduler: KeyScheduler<Store>
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    if let rotated = try await scheduler.runOnce(), !rotated.isEmpty {
+                        logger.info("scheduled rotation done", metadata: ["tenants": "\(rotated.map(\.value).joined(separator: ","))"])
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.warning("scheduled key pass failed; retrying next interval", metadata: ["error_type": "\(type(of: error))"])
+                }
+                do { try await Task.sleep(for: interval) } catch { return }
+            }
+        }
+    }
+}

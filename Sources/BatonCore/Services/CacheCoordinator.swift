@@ -1,0 +1,37 @@
+/// Drops this instance's cached tenants, clients and keys when another instance announces a change,
+/// and everything on the periodic reload that covers a missed announcement.
+public struct CacheCoordinator<Store: BatonStore>: Sendable {
+    let tenants: TenantService<Store>
+    let clients: ClientService<Store>
+    let jwksCache: JWKSCache
+    let signingKeys: SigningKeyRing
+
+    public init(tenants: TenantService<Store>, clients: ClientService<Store>, jwksCache: JWKSCache, signingKeys: SigningKeyRing) {
+        self.tenants = tenants
+        self.clients = clients
+        self.jwksCache = jwksCache
+        self.signingKeys = signingKeys
+    }
+
+    public func apply(_ notice: ChangeNotice) async {
+        switch notice {
+        case .keys(let tenantID):
+            await jwksCache.invalidate(tenantID)
+            signingKeys.forget(tenantID)
+        case .tenant(let tenantID):
+            // The tenant cache is keyed by slug, which the notice does not carry: drop it whole (it refills in one query each).
+            tenants.tenantCache.invalidateAll()
+            await jwksCache.invalidate(tenantID)
+            signingKeys.forget(tenantID)
+        case .client(let tenantID, let clientID):
+            clients.clientCache.invalidate(ClientCacheKey(tenantID: tenantID, clientID: clientID))
+        }
+    }
+
+    public func reloadAll() async {
+        tenants.tenantCache.invalidateAll()
+        clients.clientCache.invalidateAll()
+        await jwksCache.invalidateAll()
+        signingKeys.forgetAll()
+    }
+}

@@ -1,0 +1,62 @@
+import BatonCore
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Listens for `ChangeNotice`s from every instance (Postgres `LISTEN`) and hands them to `onNotice`; reconnects
+/// after a dropped connection, and calls `onReload` periodically and after each reconnect, since notices sent
+/// while it was not listening are lost.
+public struct ChangeListener: Service {
+    let client: PostgresClient
+    let reloadInterval: Duration
+    let onNotice: @Sendable (ChangeNotice) async -> Void
+    let onReload: @Sendable () async -> Void
+    let logger: Logger
+
+    public init(
+        client: PostgresClient, reloadInterval: Duration = .seconds(30), logger: Logger, onNotice: @escaping @Sendable (ChangeNotice) async -> Void,
+        onReload: @escaping @Sendable () async -> Void
+    ) {
+        self.client = client
+        self.reloadInterval = reloadInterval
+        self.onNotice = onNotice
+        self.onReload = onReload
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await listenForever() }
+                group.addTask { await reloadForever() }
+                await group.waitForAll()
+            }
+        }
+    }
+
+    private func listenForever() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: ChangeNotice.channel) { notifications in
+                        await onReload()  // anything missed before this LISTEN took effect
+                        for try await notification in notifications {
+                            if let notice = ChangeNotice(payload: notification.payload) { await onNotice(notice) }
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("change listener lost its connection; reconnecting", metadata: ["error_type": "\(type(of: error))"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func reloadForever() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: reloadInterval) } catch { return }
+            await onReload()
+        }
+    }
+}
