@@ -16,7 +16,7 @@ enum BatonApplication {
     static let demoUser = "demo"
 
     static func build(configuration: BatonConfiguration, logger: Logger, clock: any BatonClock = SystemClock()) async throws -> any ApplicationProtocol {
-        let sealer = SecretSealer(current: configuration.masterKey)
+        let sealer = SecretSealer(current: configuration.masterKey, previous: configuration.previousMasterKeys)
         let hasher = Argon2PasswordHasher()
         let dummyHash = try await hasher.hash(RandomSecret.token(prefix: "dummy"))
         switch configuration.storage {
@@ -35,7 +35,9 @@ enum BatonApplication {
                 _ = try await services.users.create(tenant: demo, username: demoUser, password: password, actor: "bootstrap")
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
-            application.addServices(schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock))
+            application.addServices(
+                schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock) { true }
+            )
             return application
 
         case .postgres(let url):
@@ -52,8 +54,11 @@ enum BatonApplication {
             application.addServices(client)
             let caches = services.cacheCoordinator
             application.addServices(
-                ChangeListener(client: client, logger: logger, onNotice: { await caches.apply($0) }, onReload: { await caches.reloadAll() }),
-                schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock)
+                ChangeListener(
+                    client: client, logger: logger, isStarted: { startupDone.isSet }, onNotice: { await caches.apply($0) },
+                    onReload: { await caches.reloadAll() }
+                ),
+                schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock) { startupDone.isSet }
             )
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             let migrateOnStart = configuration.migrateOnStart
@@ -67,11 +72,12 @@ enum BatonApplication {
     }
 
     static func schedulerService<Store: BatonStore>(
-        services: BatonServices<Store>, store: Store, configuration: BatonConfiguration, logger: Logger, clock: any BatonClock
+        services: BatonServices<Store>, store: Store, configuration: BatonConfiguration, logger: Logger, clock: any BatonClock,
+        isStarted: @escaping @Sendable () -> Bool
     ) -> KeySchedulerService<Store> {
         KeySchedulerService(
             scheduler: KeyScheduler(store: store, rotation: services.keyRotation, clock: clock, logger: logger),
-            interval: .seconds(configuration.keySchedulerInterval), logger: logger
+            interval: .seconds(configuration.keySchedulerInterval), isStarted: isStarted, logger: logger
         )
     }
 
@@ -95,7 +101,8 @@ enum BatonApplication {
         let keyFactory = SigningKeyFactory(sealer: sealer)
         let tenants = TenantService(store: store, keyFactory: keyFactory, jwksCache: jwksCache, clock: clock, logger: logger)
         let keyRotation = KeyRotationService(
-            store: store, keyFactory: keyFactory, tenants: tenants, jwksCache: jwksCache, signingKeys: signingKeys, audit: audit, clock: clock, logger: logger
+            store: store, keyFactory: keyFactory, tenants: tenants, jwksCache: jwksCache, signingKeys: signingKeys, audit: audit, metrics: metrics,
+            clock: clock, logger: logger
         )
         return BatonServices(
             tenants: tenants,

@@ -6,10 +6,15 @@ import ServiceLifecycle
 struct KeySchedulerService<Store: BatonStore>: Service {
     let scheduler: KeyScheduler<Store>
     let interval: Duration
+    /// Scheduled work waits for start-up (schema check) to finish.
+    let isStarted: @Sendable () -> Bool
     let logger: Logger
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
+            while !isStarted() {
+                do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+            }
             while !Task.isCancelled {
                 do {
                     if let rotated = try await scheduler.runOnce(), !rotated.isEmpty {

@@ -1,11 +1,12 @@
 import BatonCore
 import CoreMetrics
+import Foundation
 import Prometheus
 import Synchronization
 
 /// Baton's metrics in one Prometheus registry (injected, not the global metrics system): login and refresh
 /// counters from Core, and a latency histogram per route.
-public final class BatonMetrics: TokenMetrics {
+public final class BatonMetrics: TokenMetrics, KeyMetrics {
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     private let logins: [Bool: CoreMetrics.Counter]
@@ -41,6 +42,26 @@ public final class BatonMetrics: TokenMetrics {
             return timer
         }
         timer.recordNanoseconds(nanoseconds)
+    }
+
+    public func keyRotated(tenant: TenantSlug, forced: Bool) {
+        CoreMetrics.Counter(label: "baton_signing_key_rotations_total", dimensions: [("tenant", tenant.value), ("forced", "\(forced)")], factory: factory).increment()
+    }
+
+    public func keyRevoked(tenant: TenantSlug) {
+        CoreMetrics.Counter(label: "baton_signing_key_revocations_total", dimensions: [("tenant", tenant.value)], factory: factory).increment()
+    }
+
+    /// Per tenant: how many keys are in each state, and the active key's age.
+    public func observeKeys(tenant: TenantSlug, keys: [SigningKey], now: Date) {
+        for state in SigningKeyState.allCases {
+            CoreMetrics.Gauge(label: "baton_signing_keys", dimensions: [("tenant", tenant.value), ("state", state.rawValue)], factory: factory)
+                .record(keys.filter { $0.state == state }.count)
+        }
+        if let active = keys.first(where: { $0.state == .active }) {
+            let age = now.timeIntervalSince(active.activatedAt ?? active.createdAt)
+            CoreMetrics.Gauge(label: "baton_active_signing_key_age_seconds", dimensions: [("tenant", tenant.value)], factory: factory).record(age)
+        }
     }
 
     /// The Prometheus text exposition.

@@ -9,15 +9,19 @@ import ServiceLifecycle
 public struct ChangeListener: Service {
     let client: PostgresClient
     let reloadInterval: Duration
+    /// Start-up (schema check) must be done first: a failed start-up shuts the client down, and a lease on a
+    /// shut-down client would wait forever.
+    let isStarted: @Sendable () -> Bool
     let onNotice: @Sendable (ChangeNotice) async -> Void
     let onReload: @Sendable () async -> Void
     let logger: Logger
 
     public init(
-        client: PostgresClient, reloadInterval: Duration = .seconds(30), logger: Logger, onNotice: @escaping @Sendable (ChangeNotice) async -> Void,
-        onReload: @escaping @Sendable () async -> Void
+        client: PostgresClient, reloadInterval: Duration = .seconds(30), logger: Logger, isStarted: @escaping @Sendable () -> Bool,
+        onNotice: @escaping @Sendable (ChangeNotice) async -> Void, onReload: @escaping @Sendable () async -> Void
     ) {
         self.client = client
+        self.isStarted = isStarted
         self.reloadInterval = reloadInterval
         self.onNotice = onNotice
         self.onReload = onReload
@@ -26,6 +30,9 @@ public struct ChangeListener: Service {
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
+            while !isStarted() {
+                do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
+            }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await listenForever() }
                 group.addTask { await reloadForever() }

@@ -102,3 +102,57 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    public func resealSecrets(
+        tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
+    ) async throws -> Int {
+        try await translatingErrors {
+            try await client.withTransaction(logger: logger) { connection in
+                var count = 0
+                var signing: [(String, SealedSecret)] = []
+                let keyRows = try await connection.query(
+                    """
+                    SELECT kid, sealed_private_key, master_key_id FROM signing_keys
+                    WHERE tenant_id = \(tenantID.uuid) AND sealed_private_key IS NOT NULL FOR UPDATE
+                    """,
+                    logger: logger
+                )
+                for try await (kid, sealed, masterKeyID) in keyRows.decode((String, Data, String).self) {
+                    signing.append((kid, SealedSecret(masterKeyID: masterKeyID, combined: sealed)))
+                }
+                for (kid, sealed) in signing {
+                    let resealed = try signingKey(kid, sealed)
+                    try await connection.query(
+                        """
+                        UPDATE signing_keys SET sealed_private_key = \(resealed.combined), master_key_id = \(resealed.masterKeyID)
+                        WHERE tenant_id = \(tenantID.uuid) AND kid = \(kid)
+                        """,
+                        logger: logger
+                    )
+                    count += 1
+                }
+                var chains: [(Int, SealedSecret)] = []
+                let chainRows = try await connection.query(
+                    "SELECT id, sealed_key, master_key_id FROM chain_keys WHERE tenant_id = \(tenantID.uuid) FOR UPDATE", logger: logger
+                )
+                for try await (id, sealed, masterKeyID) in chainRows.decode((Int, Data, String).self) {
+                    chains.append((id, SealedSecret(masterKeyID: masterKeyID, combined: sealed)))
+                }
+                for (id, sealed) in chains {
+                    let resealed = try chainKey(id, sealed)
+                    try await connection.query(
+                        """
+                        UPDATE chain_keys SET sealed_key = \(resealed.combined), master_key_id = \(resealed.masterKeyID)
+                        WHERE tenant_id = \(tenantID.uuid) AND id = \(id)
+                        """,
+                        logger: logger
+                    )
+                    count += 1
+                }
+                try await Self.notify(.keys(tenantID), on: connection, logger: logger)
+                return count
+            }
+        }
+    }
+}

@@ -30,4 +30,24 @@ struct MetricsTests {
             #expect(!text.contains(login.refresh))
         }
     }
+
+    @Test("key rotations and revocations are counted per tenant; the scheduler publishes key states and the active key's age")
+    func keyMetrics() async throws {
+        try await TestApp.run { client in
+            let rotated = try await client.send(.post, "/admin/v1/tenants/demo/keys/rotate", key: TestApp.operatorKey, json: #"{"force": true}"#)
+            let retiring = try #require((rotated.json["keys"] as? [[String: Any]])?.first { $0["state"] as? String == "retiring" }?["kid"] as? String)
+            _ = try await client.send(.post, "/admin/v1/tenants/demo/keys/\(retiring)/revoke", key: TestApp.operatorKey)
+            var text = ""
+            for _ in 0..<20 {
+                text = String(buffer: try await client.send(.get, "/metrics").body)
+                if text.contains("baton_active_signing_key_age_seconds") { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(text.contains("baton_signing_key_rotations_total"))
+            #expect(text.contains("baton_signing_key_revocations_total"))
+            #expect(text.contains(#"tenant="demo""#))
+            #expect(text.contains("baton_signing_keys"))
+            #expect(text.contains("baton_active_signing_key_age_seconds"))
+        }
+    }
 }

@@ -1,5 +1,8 @@
+import BatonCore
+import BatonPostgres
 import BatonTestSupport
 import Foundation
+import Logging
 import Testing
 
 /// Runs the real `baton` binary: a wrong setting is one line and exit 2; SIGTERM drains and exits 0.
@@ -57,7 +60,8 @@ struct ProcessTests {
 
     @Test("memory mode prints how to call it, serves, and exits 0 on SIGTERM")
     func sigterm() async throws {
-        let port = Int.random(in: 20_000..<60_000)
+        // Below Linux's ephemeral range (32768+), where parallel live tests take their ports.
+        let port = Int.random(in: 20_000..<32_000)
         let (process, out, _) = try launch(["serve", "--port", "\(port)"], environment: ["BATON_LOG_LEVEL": "warning"])
         var healthy = false
         for _ in 0..<100 where !healthy {
@@ -94,6 +98,36 @@ struct ProcessTests {
             again.waitUntilExit()
             #expect(again.terminationStatus == 0)
             #expect(String(decoding: againOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("up to date"))
+        }
+    }
+
+    @Test("baton rewrap re-seals every tenant under the new master key; the service then needs only the new key")
+    func rewrap() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            let old = MasterKey.generate()
+            let new = MasterKey.generate()
+            let tenant = try await TestDatabase.withClient(url: url) { client in
+                let store = PostgresStore(client: client, logger: Logger(label: "t"))
+                return try await TenantService(
+                    store: store, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: old)), jwksCache: JWKSCache(), clock: SystemClock(),
+                    logger: Logger(label: "t")
+                ).create(slug: "rewrapped", displayName: nil, settings: .init())
+            }
+            let environment = ["BATON_DATABASE_URL": url, "BATON_MASTER_KEY": new.base64]
+            let (refused, _, refusedErr) = try launch(["rewrap"], environment: environment)
+            refused.waitUntilExit()
+            #expect(refused.terminationStatus == 2)
+            #expect(String(decoding: refusedErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("BATON_PREVIOUS_MASTER_KEYS"))
+
+            let (process, out, _) = try launch(["rewrap"], environment: environment.merging(["BATON_PREVIOUS_MASTER_KEYS": old.base64]) { $1 })
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("rewrapped: 3 secrets re-sealed"))
+            try await TestDatabase.withClient(url: url) { client in
+                let store = PostgresStore(client: client, logger: Logger(label: "t"))
+                let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: ["i"], issuedAt: Date(), lifetime: 60, clientID: "c", scope: [], sessionID: nil)
+                _ = try await SigningKeyRing(sealer: SecretSealer(current: new)).sign(claims, tenantID: tenant.id, store: store)
+            }
         }
     }
 }

@@ -75,3 +75,11 @@ extension AnyStore {
 extension AnyStore {
     public func withSchedulerLock(_ body: @Sendable () async throws -> Void) async throws -> Bool { try await base.withSchedulerLock(body) }
 }
+
+extension AnyStore {
+    public func resealSecrets(
+        tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
+    ) async throws -> Int {
+        try await base.resealSecrets(tenantID: tenantID, signingKey: signingKey, chainKey: chainKey)
+    }
+}

@@ -10,6 +10,8 @@ struct BatonConfiguration: Sendable {
 
     var storage: Storage
     var masterKey: MasterKey
+    /// Older master keys still accepted for opening (during a change-over, until `baton rewrap` has run).
+    var previousMasterKeys: [MasterKey] = []
     /// True when the master key was generated for this run (memory mode): sealed data dies with the process.
     var masterKeyIsEphemeral: Bool
     var adminKey: String?

@@ -60,7 +60,20 @@ enum ConfigurationResolver {
             host: host, port: port, logLevel: logLevel, migrateOnStart: options.migrate
         )
         configuration.keySchedulerInterval = schedulerInterval
+        configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
+    }
+
+    /// `BATON_PREVIOUS_MASTER_KEYS`: comma-separated base64 keys, accepted for opening during a master-key change-over.
+    static func previousMasterKeys(_ environment: [String: String]) throws(ConfigurationError) -> [MasterKey] {
+        guard let raw = environment["BATON_PREVIOUS_MASTER_KEYS"], !raw.isEmpty else { return [] }
+        var keys: [MasterKey] = []
+        for part in raw.split(separator: ",") {
+            do { keys.append(try MasterKey(base64: String(part))) } catch {
+                throw ConfigurationError("BATON_PREVIOUS_MASTER_KEYS must be comma-separated base64 keys of exactly 32 bytes")
+            }
+        }
+        return keys
     }
 
     /// An http(s) URL with no query or fragment; trailing slashes are dropped so issuers are `{public_url}/t/{tenant}` exactly.

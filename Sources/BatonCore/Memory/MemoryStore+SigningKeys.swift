@@ -22,3 +22,27 @@ extension MemoryStore {
         return true
     }
 }
+
+extension MemoryStore {
+    public func resealSecrets(
+        tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
+    ) throws -> Int {
+        var keys = signingKeysByTenant[tenantID] ?? []
+        var chains = chainKeysByTenant[tenantID] ?? []
+        var count = 0
+        for index in keys.indices {
+            guard let sealed = keys[index].sealedPrivateKey else { continue }
+            keys[index].sealedPrivateKey = try signingKey(keys[index].kid, sealed)
+            count += 1
+        }
+        for index in chains.indices {
+            let chain = chains[index]
+            chains[index] = ChainKey(tenantID: chain.tenantID, id: chain.id, sealedKey: try chainKey(chain.id, chain.sealedKey), createdAt: chain.createdAt)
+            count += 1
+        }
+        // Assigned only when every secret re-sealed: all or nothing, like the database transaction.
+        signingKeysByTenant[tenantID] = keys
+        chainKeysByTenant[tenantID] = chains
+        return count
+    }
+}

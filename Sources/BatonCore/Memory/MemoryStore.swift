@@ -11,7 +11,7 @@ public actor MemoryStore: BatonStore {
     var loginFailures: [ThrottleKey: (windowStart: Date, failures: Int)] = [:]
     private var tenantIDsBySlug: [TenantSlug: TenantID] = [:]
     var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
-    private var chainKeysByTenant: [TenantID: [ChainKey]] = [:]
+    var chainKeysByTenant: [TenantID: [ChainKey]] = [:]
     private var adminKeysByDigest: [Data: AdminKey] = [:]
 
     public init() {}

@@ -23,6 +23,7 @@ public struct AuditEvent: Sendable, Equatable {
         case keyRotated = "signing_key.rotated"
         case keyRevoked = "signing_key.revoked"
         case keyRetired = "signing_key.retired"
+        case masterKeyRewrapped = "master_key.rewrapped"
     }
 
     /// Store-assigned, increasing; nil before it is stored.

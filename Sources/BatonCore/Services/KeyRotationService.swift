@@ -14,12 +14,13 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
     let jwksCache: JWKSCache
     let signingKeys: SigningKeyRing
     let audit: AuditLog<Store>
+    let metrics: any KeyMetrics
     let clock: any BatonClock
     let logger: Logger
 
     public init(
         store: Store, keyFactory: SigningKeyFactory, tenants: TenantService<Store>, jwksCache: JWKSCache, signingKeys: SigningKeyRing, audit: AuditLog<Store>,
-        clock: any BatonClock, logger: Logger
+        metrics: any KeyMetrics = NoTokenMetrics(), clock: any BatonClock, logger: Logger
     ) {
         self.store = store
         self.keyFactory = keyFactory
@@ -27,6 +28,7 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         self.jwksCache = jwksCache
         self.signingKeys = signingKeys
         self.audit = audit
+        self.metrics = metrics
         self.clock = clock
         self.logger = logger
     }
@@ -60,6 +62,7 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         let next = try keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: tenant.settings.signingAlgorithm, state: .pending, now: now)
         try await store.changeSigningKeys(tenantID: tenant.id, updates: [(active, .active), (pending, .pending)], inserts: [next])
         await keysChanged(tenant.id)
+        metrics.keyRotated(tenant: tenant.slug, forced: force && now < safeAt)
         logger.info("signing key rotated", metadata: ["tenant": "\(tenant.slug)", "active_kid": "\(pending.kid)", "forced": "\(force && now < safeAt)"])
         await audit.record(
             .keyRotated, tenant: tenant.id, actor: actor,
@@ -100,6 +103,7 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         guard let active = try await store.signingKeys(tenantID: tenant.id).first(where: { $0.state == .active }) else {
             throw BatonError.unavailable("the tenant has no active key")
         }
+        metrics.keyRevoked(tenant: tenant.slug)
         logger.warning("signing key revoked", metadata: ["tenant": "\(tenant.slug)", "kid": "\(kid)", "active_kid": "\(active.kid)"])
         await audit.record(.keyRevoked, tenant: tenant.id, actor: actor, details: ["kid": kid, "previous_state": previousState.rawValue, "active_kid": active.kid])
         return active.kid

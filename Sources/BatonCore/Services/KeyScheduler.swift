@@ -27,6 +27,7 @@ public struct KeyScheduler<Store: BatonStore>: Sendable {
                 for tenant in page {
                     if try await rotateIfDue(tenant) { await rotated.append(tenant.slug) }
                     _ = try await rotation.retireExpired(tenant: tenant, actor: "scheduler")
+                    rotation.metrics.observeKeys(tenant: tenant.slug, keys: try await store.signingKeys(tenantID: tenant.id), now: clock.now())
                 }
                 guard page.count == 100, let last = page.last else { break }
                 after = last.slug

@@ -7,3 +7,13 @@ public protocol SigningKeyStore: Sendable {
     /// The database refuses two active keys whatever the order.
     func changeSigningKeys(tenantID: TenantID, updates: [(key: SigningKey, expectedState: SigningKeyState)], inserts: [SigningKey]) async throws
 }
+
+/// Re-sealing of a tenant's secrets under a new master key.
+public protocol SecretResealStore: Sendable {
+    /// In one transaction, replaces every sealed signing key and chain key of the tenant by `reseal`'s result.
+    /// Returns how many secrets were re-sealed.
+    func resealSecrets(
+        tenantID: TenantID, signingKey: @Sendable (_ kid: String, SealedSecret) throws -> SealedSecret,
+        chainKey: @Sendable (_ id: Int, SealedSecret) throws -> SealedSecret
+    ) async throws -> Int
+}
