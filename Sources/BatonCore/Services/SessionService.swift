@@ -43,8 +43,10 @@ public struct SessionService<Store: BatonStore>: Sendable {
         return AuthenticatedSession(claims: claims, session: session)
     }
 
-    /// RFC 7662: nil (inactive) for anything that is not a live token of this tenant.
-    public func introspect(_ token: String, tenant: Tenant) async throws -> Introspection? {
+    /// RFC 7662, for confidential clients only (`unauthorized_client` otherwise): nil (inactive) for anything that
+    /// is not a live token of this tenant.
+    public func introspect(_ token: String, tenant: Tenant, client: Client) async throws -> Introspection? {
+        guard client.kind == .confidential else { throw OAuthError(.unauthorizedClient, "introspection is for confidential clients") }
         let now = clock.now()
         if let refresh = RefreshToken(parsing: token) {
             guard let session = try await store.session(tenantID: tenant.id, id: refresh.sessionID), session.isLive(at: now),

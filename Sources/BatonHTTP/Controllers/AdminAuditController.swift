@@ -17,10 +17,7 @@ struct AdminAuditController<Store: BatonStore>: Sendable {
             guard let value = Int64(String(raw)), value > 0 else { throw APIError.invalidRequest("before must be a positive integer") }
             return value
         }
-        let limit = try query["limit"].map { raw in
-            guard let value = Int(String(raw)) else { throw APIError.invalidRequest("limit must be an integer") }
-            return value
-        }
+        let limit = try PageQuery.read(request).limit
         let events = try await services.audit.events(tenant: tenant, kind: query["type"].map(String.init), before: before, limit: limit)
         let pageSize = limit ?? 50
         return AuditEventListResponse(events: events, nextBefore: events.count == pageSize ? events.last?.id : nil)

@@ -30,11 +30,10 @@ struct AdminSessionController<Store: BatonStore>: Sendable {
         return Response(status: .noContent)
     }
 
+    /// `{user_id}` of an existing user; unknown and malformed ids are the same 404.
     private func user(_ context: BatonRequestContext) async throws -> (Tenant, UUID) {
-        let tenant = try await AdminTenantAccess.tenant(context, services: services)
-        guard let userID = UUID(uuidString: try context.parameters.require("user_id")),
-            try await services.users.user(tenant: tenant, id: userID) != nil
-        else { throw APIError.notFound("no such user") }
+        let (tenant, userID) = try await AdminUserController<Store>.user(context, services: services)
+        _ = try await services.users.require(tenant: tenant, id: userID)
         return (tenant, userID)
     }
 }

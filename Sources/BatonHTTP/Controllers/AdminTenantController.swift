@@ -23,13 +23,9 @@ struct AdminTenantController<Store: BatonStore>: Sendable {
 
     @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> TenantListResponse {
         guard try context.requireAdmin().isOperator else { throw APIError.forbidden("only an operator key may list tenants") }
-        let query = request.uri.queryParameters
-        let limit = try query["limit"].map { raw in
-            guard let value = Int(String(raw)) else { throw APIError.invalidRequest("limit must be an integer") }
-            return value
-        }
+        let (after, limit) = try PageQuery.read(request)
         let pageSize = limit ?? 50
-        let tenants = try await services.tenants.list(after: query["after"].map(String.init), limit: pageSize)
+        let tenants = try await services.tenants.list(after: after, limit: pageSize)
         let nextAfter = tenants.count == pageSize ? tenants.last?.slug.value : nil
         return TenantListResponse(tenants: tenants.map { TenantResponse($0, publicURL: services.publicURL) }, nextAfter: nextAfter)
     }

@@ -24,12 +24,8 @@ struct OAuthController<Store: BatonStore>: Sendable {
     @Sendable func introspect(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
-        let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
-        let client = try await services.clients.authenticate(credentials, tenant: tenant)
-        guard client.kind == .confidential else {
-            throw OAuthError(.unauthorizedClient, "introspection is for confidential clients")
-        }
-        let result = try await services.sessions.introspect(parameters.require("token"), tenant: tenant)
+        let client = try await services.clients.authenticate(ClientCredentialsReader.read(request, parameters: parameters), tenant: tenant)
+        let result = try await services.sessions.introspect(parameters.require("token"), tenant: tenant, client: client)
         let body = try context.responseEncoder.encode(IntrospectionResponse(result))
         return Response(
             status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
