@@ -4,6 +4,7 @@ import BatonPasswords
 import BatonPostgres
 import Hummingbird
 import Logging
+import NIOPosix
 import PostgresNIO
 
 /// The one wiring function: `serve` and the tests build the same application from a configuration.
@@ -41,7 +42,12 @@ enum BatonApplication {
             return application
 
         case .postgres(let url):
-            let client = PostgresClient(configuration: try DatabaseURL.configuration(from: url), backgroundLogger: logger)
+            var clientConfiguration = try DatabaseURL.configuration(from: url)
+            clientConfiguration.options.maximumConnections = configuration.databasePoolSize
+            clientConfiguration.options.minimumConnections = configuration.databasePoolSize
+            let client = PostgresClient(
+                configuration: clientConfiguration, eventLoopGroup: RoundRobinEventLoopGroup(MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger
+            )
             let store = PostgresStore(client: client, logger: logger)
             let startupDone = ReadinessFlag()
             let services = makeServices(

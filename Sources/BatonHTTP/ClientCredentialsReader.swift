@@ -15,8 +15,8 @@ enum ClientCredentialsReader {
             guard bodySecret == nil else { throw OAuthError(.invalidRequest, "client credentials in both the Authorization header and the body") }
             guard let decoded = Data(base64Encoded: String(parts[1])).map({ String(decoding: $0, as: UTF8.self) }),
                 let colon = decoded.firstIndex(of: ":"),
-                let id = decoded[..<colon].replacingOccurrences(of: "+", with: " ").removingPercentEncoding,
-                let secret = decoded[decoded.index(after: colon)...].replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+                let id = FormURLDecoding.decode(decoded[..<colon].utf8),
+                let secret = FormURLDecoding.decode(decoded[decoded.index(after: colon)...].utf8)
             else { throw OAuthError(.invalidClient, "malformed HTTP Basic credentials", usedBasicAuthentication: true) }
             guard bodyID == nil || bodyID == id else { throw OAuthError(.invalidRequest, "client_id in the body differs from HTTP Basic") }
             return ClientCredentials(clientID: id, secret: secret, method: .basic)

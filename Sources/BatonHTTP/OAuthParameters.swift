@@ -8,12 +8,11 @@ struct OAuthParameters {
     let values: [String: String]
 
     static func read(_ request: Request, context: BatonRequestContext) async throws -> OAuthParameters {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let mediaType = request.headers[.contentType].map(Self.mediaType)
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
-        let text = String(decoding: body.readableBytesView, as: UTF8.self)
         switch mediaType {
-        case "application/x-www-form-urlencoded": return OAuthParameters(values: try parseForm(text))
+        case "application/x-www-form-urlencoded": return OAuthParameters(values: try parseForm(body.readableBytesView))
         case "application/json": return OAuthParameters(values: try parseJSON(Data(body.readableBytesView)))
         default: throw APIError.unsupportedMediaType("application/x-www-form-urlencoded or application/json")
         }
@@ -21,16 +20,24 @@ struct OAuthParameters {
 
     subscript(_ name: String) -> String? { values[name] }
 
+    /// `type/subtype` of a Content-Type value, lowercased, without parameters or surrounding spaces and tabs.
+    static func mediaType(_ contentType: String) -> String {
+        let bytes = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let trimmed = bytes.drop(while: isBlank).reversed().drop(while: isBlank).reversed()
+        return String(decoding: trimmed.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
     func require(_ name: String) throws -> String {
         guard let value = values[name], !value.isEmpty else { throw OAuthError(.invalidRequest, "\(name) is required") }
         return value
     }
 
-    static func parseForm(_ text: String) throws -> [String: String] {
+    static func parseForm(_ body: some Collection<UInt8>) throws -> [String: String] {
         var values: [String: String] = [:]
-        for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = decode(parts[0]), let value = decode(parts.count == 2 ? parts[1] : "") else {
+        for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = FormURLDecoding.decode(parts[0]), let value = FormURLDecoding.decode(parts.count == 2 ? parts[1] : pair[pair.endIndex...]) else {
                 throw OAuthError(.invalidRequest, "the form body is not valid percent-encoding")
             }
             guard values[name] == nil else { throw OAuthError(.invalidRequest, "parameter \(printable(name)) appears more than once") }
@@ -49,10 +56,6 @@ struct OAuthParameters {
             values[name] = string
         }
         return values
-    }
-
-    private static func decode(_ raw: Substring) -> String? {
-        raw.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
     static func printable(_ name: String) -> String {

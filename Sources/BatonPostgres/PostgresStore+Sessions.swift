@@ -28,23 +28,15 @@ extension PostgresStore {
         }
     }
 
-    /// The rotation: one UPDATE on one row found by primary key. Concurrent presenters of one token are
-    /// serialised by the row lock, and only the first still matches generation and hash.
+    /// The rotation (see `RotationStatement`): the session after the update, or nil when nothing matched.
     public func rotate(_ request: RotationRequest) async throws -> Session? {
         try await translatingErrors {
-            let rows = try await client.query(
-                """
-                UPDATE sessions
-                SET generation = generation + 1, current_hash = \(request.successorHash), last_rotated_at = \(request.now),
-                    idle_expires_at = LEAST(\(request.idleExpiresAt), absolute_expires_at)
-                WHERE tenant_id = \(request.tenantID.uuid) AND session_id = \(request.sessionID) AND client_id = \(request.clientID)
-                    AND generation = \(request.presentedGeneration) AND current_hash = \(request.presentedHash)
-                    AND revoked_at IS NULL AND idle_expires_at > \(request.now) AND absolute_expires_at > \(request.now)
-                RETURNING \(unescaped: Self.sessionColumnList)
-                """,
-                logger: logger
-            )
-            return try await Self.decodeSessions(rows, tenantID: request.tenantID).first
+            // Read to the end (at most one row) so the connection goes back to the pool at once.
+            var rotated: Session?
+            for try await columns in try await client.execute(RotationStatement(request: request), logger: logger) {
+                rotated = Self.session(columns, tenantID: request.tenantID)
+            }
+            return rotated
         }
     }
 
@@ -70,21 +62,24 @@ extension PostgresStore {
         """
     static let sessionColumns = "SELECT \(sessionColumnList)"
 
+    /// A row of `sessionColumnList`, in that order.
+    typealias SessionColumns = (UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?)
+
     static func decodeSessions(_ rows: PostgresRowSequence, tenantID: TenantID) async throws -> [Session] {
         var sessions: [Session] = []
-        let decoded = rows.decode(
-            (UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?).self
-        )
-        for try await (id, user, client, scope, audience, created, absolute, idle, generation, hash, rotated, revoked, reason, agent, ip) in decoded {
-            sessions.append(
-                Session(
-                    tenantID: tenantID, id: id, userID: user, clientID: client, scope: scope, audience: audience, createdAt: created,
-                    absoluteExpiresAt: absolute, idleExpiresAt: idle, generation: generation, currentHash: hash, lastRotatedAt: rotated,
-                    revokedAt: revoked, revokeReason: reason, userAgent: agent, ipAddress: ip
-                )
-            )
+        for try await columns in rows.decode(SessionColumns.self) {
+            sessions.append(session(columns, tenantID: tenantID))
         }
         return sessions
+    }
+
+    static func session(_ columns: SessionColumns, tenantID: TenantID) -> Session {
+        let (id, user, client, scope, audience, created, absolute, idle, generation, hash, rotated, revoked, reason, agent, ip) = columns
+        return Session(
+            tenantID: tenantID, id: id, userID: user, clientID: client, scope: scope, audience: audience, createdAt: created,
+            absoluteExpiresAt: absolute, idleExpiresAt: idle, generation: generation, currentHash: hash, lastRotatedAt: rotated,
+            revokedAt: revoked, revokeReason: reason, userAgent: agent, ipAddress: ip
+        )
     }
 }
 

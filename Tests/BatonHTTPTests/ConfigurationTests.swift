@@ -23,6 +23,12 @@ struct ConfigurationTests {
         #expect(configuration.port == 8080)
         #expect(configuration.publicURL == "http://127.0.0.1:8080")
         #expect(configuration.logLevel == .info)
+        #expect(configuration.databasePoolSize == 32)
+    }
+
+    @Test("the database pool size comes from BATON_DATABASE_POOL_SIZE")
+    func poolSize() throws {
+        #expect(try resolve(["BATON_DATABASE_POOL_SIZE": "64"]).databasePoolSize == 64)
     }
 
     @Test("a database URL selects PostgreSQL and then requires the master key")
@@ -54,6 +60,8 @@ struct ConfigurationTests {
             (["BATON_ADMIN_KEY": "tiny"], "BATON_ADMIN_KEY"),
             (["BATON_PUBLIC_URL": "ftp://x"], "BATON_PUBLIC_URL"),
             (["BATON_PUBLIC_URL": "https://x/?a=b"], "BATON_PUBLIC_URL"),
+            (["BATON_DATABASE_POOL_SIZE": "0"], "BATON_DATABASE_POOL_SIZE"),
+            (["BATON_DATABASE_POOL_SIZE": "many"], "BATON_DATABASE_POOL_SIZE"),
         ]
     )
     func wrongSettings(_ environment: [String: String], _ name: String) {

@@ -24,13 +24,13 @@ struct StoreContractTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// A tenant with a unique slug, so parallel tests share one database without resets.
-    func makeTenant(_ prefix: String = "t", settings: TenantSettings = .default) throws -> (Tenant, [SigningKey], ChainKey) {
+    func makeTenant(_ prefix: String = "t", settings: TenantSettings = .default) async throws -> (Tenant, [SigningKey], ChainKey) {
         let id = TenantID()
         let slug = try TenantSlug("\(prefix)-\(UUID().uuidString.prefix(8).lowercased())")
         let tenant = Tenant(id: id, slug: slug, displayName: "Tenant \(slug)", settings: settings, createdAt: now, updatedAt: now)
         let keys = [
-            try factory.makeSigningKey(tenantID: id, algorithm: settings.signingAlgorithm, state: .active, now: now),
-            try factory.makeSigningKey(tenantID: id, algorithm: settings.signingAlgorithm, state: .pending, now: now),
+            try await factory.makeSigningKey(tenantID: id, algorithm: settings.signingAlgorithm, state: .active, now: now),
+            try await factory.makeSigningKey(tenantID: id, algorithm: settings.signingAlgorithm, state: .pending, now: now),
         ]
         return (tenant, keys, try factory.makeChainKey(tenantID: id, id: 1, now: now))
     }
@@ -42,7 +42,7 @@ struct StoreContractTests {
             settings.audiences = ["api://orders", "api://billing"]
             settings.allowSignup = true
             settings.signingAlgorithm = .edDSA
-            let (tenant, keys, chainKey) = try makeTenant(settings: settings)
+            let (tenant, keys, chainKey) = try await makeTenant(settings: settings)
             try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
             #expect(try await store.tenant(slug: tenant.slug) == tenant)
             let stored = try await store.signingKeys(tenantID: tenant.id)
@@ -54,11 +54,11 @@ struct StoreContractTests {
     @Test("a duplicate slug is a conflict and writes nothing of the second tenant", arguments: Backend.allCases)
     func duplicateSlug(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try makeTenant()
+            let (tenant, keys, chainKey) = try await makeTenant()
             try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
             let otherID = TenantID()
             let other = Tenant(id: otherID, slug: tenant.slug, displayName: "Other", settings: .default, createdAt: now, updatedAt: now)
-            let otherKeys = [try factory.makeSigningKey(tenantID: otherID, algorithm: .es256, state: .active, now: now)]
+            let otherKeys = [try await factory.makeSigningKey(tenantID: otherID, algorithm: .es256, state: .active, now: now)]
             await #expect(throws: BatonError.self) {
                 try await store.createTenant(other, signingKeys: otherKeys, chainKey: try factory.makeChainKey(tenantID: otherID, id: 1, now: now))
             }
@@ -71,8 +71,8 @@ struct StoreContractTests {
     @Test("a tenant never has two active keys; the refused create leaves nothing behind", arguments: Backend.allCases)
     func oneActiveKey(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try makeTenant()
-            let second = try factory.makeSigningKey(tenantID: tenant.id, algorithm: .es256, state: .active, now: now)
+            let (tenant, keys, chainKey) = try await makeTenant()
+            let second = try await factory.makeSigningKey(tenantID: tenant.id, algorithm: .es256, state: .active, now: now)
             await #expect(throws: BatonError.self) { try await store.createTenant(tenant, signingKeys: keys + [second], chainKey: chainKey) }
             #expect(try await store.tenant(slug: tenant.slug) == nil)
             #expect(try await store.signingKeys(tenantID: tenant.id).isEmpty)
@@ -82,8 +82,8 @@ struct StoreContractTests {
     @Test("keys and chain keys are scoped to their tenant", arguments: Backend.allCases)
     func isolation(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (a, aKeys, aChain) = try makeTenant("a")
-            let (b, bKeys, bChain) = try makeTenant("b")
+            let (a, aKeys, aChain) = try await makeTenant("a")
+            let (b, bKeys, bChain) = try await makeTenant("b")
             try await store.createTenant(a, signingKeys: aKeys, chainKey: aChain)
             try await store.createTenant(b, signingKeys: bKeys, chainKey: bChain)
             #expect(Set(try await store.signingKeys(tenantID: a.id).map(\.kid)) == Set(aKeys.map(\.kid)))
@@ -103,7 +103,7 @@ struct StoreContractTests {
                 slugs.append(slug.value)
                 try await store.createTenant(
                     Tenant(id: id, slug: slug, displayName: "x", settings: .default, createdAt: now, updatedAt: now),
-                    signingKeys: [try factory.makeSigningKey(tenantID: id, algorithm: .es256, state: .active, now: now)],
+                    signingKeys: [try await factory.makeSigningKey(tenantID: id, algorithm: .es256, state: .active, now: now)],
                     chainKey: try factory.makeChainKey(tenantID: id, id: 1, now: now)
                 )
             }
@@ -119,7 +119,7 @@ struct StoreContractTests {
     @Test("updates replace name and settings; updating a missing tenant is not found", arguments: Backend.allCases)
     func update(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try makeTenant()
+            let (tenant, keys, chainKey) = try await makeTenant()
             try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
             var updated = tenant
             updated.displayName = "Renamed 'quoted'; --"
@@ -136,7 +136,7 @@ struct StoreContractTests {
     @Test("deleting a tenant removes its keys, chain keys and admin keys; a second delete finds nothing", arguments: Backend.allCases)
     func delete(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try makeTenant()
+            let (tenant, keys, chainKey) = try await makeTenant()
             try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
             let digest = SecretDigest.sha256("key-\(UUID())")
             try await store.createAdminKey(AdminKey(id: UUID(), tenantID: tenant.id, digest: digest, createdAt: now))
@@ -152,7 +152,7 @@ struct StoreContractTests {
     @Test("admin keys are found by digest only; a key for a missing tenant or a repeated digest is refused", arguments: Backend.allCases)
     func adminKeys(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try makeTenant()
+            let (tenant, keys, chainKey) = try await makeTenant()
             try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
             let scoped = AdminKey(id: UUID(), tenantID: tenant.id, digest: SecretDigest.sha256("scoped-\(UUID())"), createdAt: now)
             let global = AdminKey(id: UUID(), tenantID: nil, digest: SecretDigest.sha256("global-\(UUID())"), createdAt: now)
@@ -178,8 +178,8 @@ struct StoreContractTests {
     @Test("clients and users are found by id within their tenant only; duplicates are conflicts", arguments: Backend.allCases)
     func clientsAndUsers(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (a, aKeys, aChain) = try makeTenant("a")
-            let (b, bKeys, bChain) = try makeTenant("b")
+            let (a, aKeys, aChain) = try await makeTenant("a")
+            let (b, bKeys, bChain) = try await makeTenant("b")
             try await store.createTenant(a, signingKeys: aKeys, chainKey: aChain)
             try await store.createTenant(b, signingKeys: bKeys, chainKey: bChain)
             let client = Client(
@@ -208,7 +208,7 @@ struct StoreContractTests {
     @Test("a session must name an existing user and client of its tenant", arguments: Backend.allCases)
     func sessionReferences(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try makeTenant()
+            let (tenant, keys, chainKey) = try await makeTenant()
             try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
             let session = Session(
                 tenantID: tenant.id, id: UUID(), userID: UUID(), clientID: "nope", scope: [], audience: [], createdAt: now,

@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `baton`: the Baton token service.
-@main
 struct BatonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",

@@ -24,6 +24,10 @@ struct BatonConfiguration: Sendable {
     var demoPassword: String? = nil
     /// Seconds between passes of the key scheduler (rotation and retirement).
     var keySchedulerInterval: Int = 60
+    /// Most PostgreSQL connections this instance opens. Each refresh holds one for a commit (an fsync with
+    /// `synchronous_commit=on`), so this bounds refreshes in flight; PostgreSQL's `max_connections` bounds the sum.
+    var databasePoolSize: Int = Self.defaultDatabasePoolSize
+    static let defaultDatabasePoolSize = 32
 
     var isMemory: Bool {
         if case .memory = storage { return true }

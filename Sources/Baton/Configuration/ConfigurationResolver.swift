@@ -55,11 +55,17 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_KEY_SCHEDULER_INTERVAL must be a whole number of seconds between 1 and 86400")
         }
 
+        let poolText = environment["BATON_DATABASE_POOL_SIZE"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(BatonConfiguration.defaultDatabasePoolSize)"
+        guard let poolSize = Int(poolText), (1...1_000).contains(poolSize) else {
+            throw ConfigurationError("BATON_DATABASE_POOL_SIZE must be a whole number of connections between 1 and 1000")
+        }
+
         var configuration = BatonConfiguration(
             storage: storage, masterKey: masterKey, masterKeyIsEphemeral: ephemeral, adminKey: adminKey, publicURL: publicURL,
             host: host, port: port, logLevel: logLevel, migrateOnStart: options.migrate
         )
         configuration.keySchedulerInterval = schedulerInterval
+        configuration.databasePoolSize = poolSize
         configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
     }

@@ -36,10 +36,7 @@ public struct AccessTokenSigner: Sendable {
 
     /// The compact JWS of `claims`.
     public func sign(_ claims: AccessTokenClaims) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = .withoutEscapingSlashes
-        let signingInput = encodedHeader + "." + Base64URL.encode(try encoder.encode(claims))
+        let signingInput = encodedHeader + "." + Base64URL.encode(claims.json)
         let data = Data(signingInput.utf8)
         let signature: Data =
             switch key {

@@ -38,6 +38,23 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         sid = sessionID?.uuidString.lowercased()
     }
 
+    /// The JWT payload, written directly (same members and forms as the `Encodable` conformance: one audience
+    /// is a string, several an array; times are whole seconds).
+    public var json: [UInt8] {
+        var writer = JSONObjectWriter()
+        writer.add("iss", iss.value)
+        writer.add("sub", sub.value)
+        if aud.value.count == 1, let single = aud.value.first { writer.add("aud", single) } else { writer.add("aud", aud.value) }
+        writer.add("exp", Int(exp.value.timeIntervalSince1970))
+        writer.add("iat", Int(iat.value.timeIntervalSince1970))
+        writer.add("nbf", Int(nbf.value.timeIntervalSince1970))
+        writer.add("jti", jti.value)
+        writer.add("client_id", clientID)
+        writer.add("scope", scope)
+        if let sid { writer.add("sid", sid) }
+        return writer.finish()
+    }
+
     /// Signature checks are the caller's; claim checks (time, issuer, typ) are done explicitly where tokens are verified.
     public func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

@@ -24,8 +24,7 @@ public struct RefreshToken: Sendable, Equatable {
         guard raw.utf8.count <= Self.maxLength else { return nil }
         let parts = raw.split(separator: "_", maxSplits: 3, omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == Self.prefix,
-            parts[1].utf8.count == 36, let sessionID = UUID(uuidString: String(parts[1])),
-            String(parts[1]) == sessionID.uuidString.lowercased(),
+            let sessionID = Self.parseSessionID(parts[1]),
             let generation = Self.parseGeneration(parts[2]),
             let secret = Base64URL.decode(String(parts[3])), secret.count == 32
         else { return nil }
@@ -35,6 +34,35 @@ public struct RefreshToken: Sendable, Equatable {
     /// The token as handed to a client.
     public var encoded: String {
         "\(Self.prefix)_\(sessionID.uuidString.lowercased())_\(generation)_\(Base64URL.encode(secret))"
+    }
+
+    /// The canonical lowercase UUID form, the only one Baton issues (8-4-4-4-12 lowercase hex digits).
+    private static func parseSessionID(_ text: Substring) -> UUID? {
+        let characters = Array(text.utf8)
+        guard characters.count == 36 else { return nil }
+        var octets: [UInt8] = []
+        octets.reserveCapacity(16)
+        var index = 0
+        while index < characters.count {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard characters[index] == UInt8(ascii: "-") else { return nil }
+                index += 1
+                continue
+            }
+            // Groups have even lengths, so a digit pair never straddles a hyphen.
+            guard let high = lowercaseHexValue(characters[index]), let low = lowercaseHexValue(characters[index + 1]) else { return nil }
+            octets.append(high << 4 | low)
+            index += 2
+        }
+        return octets.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+    }
+
+    private static func lowercaseHexValue(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        default: nil
+        }
     }
 
     /// Decimal without sign or leading zeros, at most `maxGeneration`.

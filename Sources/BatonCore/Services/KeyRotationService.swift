@@ -59,7 +59,7 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         active.retireAfter = now.addingTimeInterval(TimeInterval(tenant.settings.accessTokenTTL) + Self.clockLeeway)
         pending.state = .active
         pending.activatedAt = now
-        let next = try keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: tenant.settings.signingAlgorithm, state: .pending, now: now)
+        let next = try await keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: tenant.settings.signingAlgorithm, state: .pending, now: now)
         try await store.changeSigningKeys(tenantID: tenant.id, updates: [(active, .active), (pending, .pending)], inserts: [next])
         await keysChanged(tenant.id)
         metrics.keyRotated(tenant: tenant.slug, forced: force && now < safeAt)
@@ -92,11 +92,11 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
                 pending.activatedAt = now
                 updates.append((pending, .pending))
             } else {
-                inserts.append(try keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: algorithm, state: .active, now: now))
+                inserts.append(try await keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: algorithm, state: .active, now: now))
             }
         }
         if previousState == .active || previousState == .pending {
-            inserts.append(try keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: algorithm, state: .pending, now: now))
+            inserts.append(try await keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: algorithm, state: .pending, now: now))
         }
         try await store.changeSigningKeys(tenantID: tenant.id, updates: updates, inserts: inserts)
         await keysChanged(tenant.id)

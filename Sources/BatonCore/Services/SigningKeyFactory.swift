@@ -6,14 +6,26 @@ public struct SigningKeyFactory: Sendable {
 
     public init(sealer: SecretSealer) { self.sealer = sealer }
 
-    public func makeSigningKey(tenantID: TenantID, algorithm: SigningAlgorithm, state: SigningKeyState, now: Date) throws(BatonError) -> SigningKey {
-        let material = try SigningKeyMaterial.generate(algorithm)
+    public func makeSigningKey(tenantID: TenantID, algorithm: SigningAlgorithm, state: SigningKeyState, now: Date) async throws(BatonError) -> SigningKey {
+        let material = try await Self.generate(algorithm)
         let kid = material.publicJWK.kid
         let sealed = try sealer.seal(material.privateKey, context: SecretSealer.signingKeyContext(tenantID: tenantID, kid: kid))
         return SigningKey(
             tenantID: tenantID, kid: kid, algorithm: algorithm, state: state, publicJWK: material.publicJWK,
             sealedPrivateKey: sealed, createdAt: now, activatedAt: state == .active ? now : nil
         )
+    }
+
+    /// RSA generation takes tens to hundreds of milliseconds: it runs on a Dispatch worker, never on the threads
+    /// that serve requests (Swift Concurrency's jobs run on the event loops in `baton serve`).
+    static func generate(_ algorithm: SigningAlgorithm) async throws(BatonError) -> SigningKeyMaterial {
+        guard algorithm == .rs256 else { return try SigningKeyMaterial.generate(algorithm) }
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SigningKeyMaterial, BatonError>, Never>) in
+            DispatchQueue.global(qos: .userInitiated).async {
+                continuation.resume(returning: Result { () throws(BatonError) in try SigningKeyMaterial.generate(algorithm) })
+            }
+        }
+        return try result.get()
     }
 
     /// A fresh 256-bit refresh-chain key, sealed.

@@ -1,39 +1,28 @@
 import BatonCore
-import Foundation
 import HTTPTypes
 import Hummingbird
 
 /// RFC 6749 §5.1 token response; served with `Cache-Control: no-store`.
-struct TokenResponseBody: Encodable {
-    let accessToken: String
-    let tokenType: String
-    let expiresIn: Int
-    let refreshToken: String?
-    let scope: String
-
-    enum CodingKeys: String, CodingKey {
-        case accessToken = "access_token"
-        case tokenType = "token_type"
-        case expiresIn = "expires_in"
-        case refreshToken = "refresh_token"
-        case scope
-    }
-
-    init(_ response: TokenResponse) {
-        accessToken = response.accessToken
-        tokenType = response.tokenType
-        expiresIn = response.expiresIn
-        refreshToken = response.refreshToken
-        scope = response.scope
+enum TokenResponseBody {
+    /// The JSON members: access_token, token_type, expires_in, refresh_token (when there is one), scope.
+    static func json(_ token: TokenResponse) -> [UInt8] {
+        var writer = JSONObjectWriter()
+        writer.add("access_token", token.accessToken)
+        writer.add("token_type", token.tokenType)
+        writer.add("expires_in", token.expiresIn)
+        if let refreshToken = token.refreshToken { writer.add("refresh_token", refreshToken) }
+        writer.add("scope", token.scope)
+        return writer.finish()
     }
 
     /// The response with the headers RFC 6749 §5.1 requires.
-    static func response(_ token: TokenResponse, context: BatonRequestContext) throws -> Response {
-        let body = try context.responseEncoder.encode(TokenResponseBody(token))
-        return Response(
+    static func response(_ token: TokenResponse, context: BatonRequestContext) -> Response {
+        Response(
             status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"],
-            body: .init(byteBuffer: ByteBuffer(bytes: body))
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", pragma: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(bytes: json(token)))
         )
     }
+
+    private static let pragma = HTTPField.Name("Pragma")!
 }

@@ -3,15 +3,21 @@ import Hummingbird
 import Logging
 
 /// Puts `X-Request-Id` on every response: the caller's own id if it is short and plain, else Hummingbird's.
+/// Log lines carry the same id as `hb.request.id` (Hummingbird's key, replaced by the caller's id when accepted).
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = BatonRequestContext
 
     static let header = HTTPField.Name("X-Request-Id")!
+    /// The metadata key `RequestContext.id` reads.
+    static let logKey = "hb.request.id"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let requestID = request.headers[Self.header].flatMap(Self.accepted) ?? context.id
-        context.logger[metadataKey: "request_id"] = "\(requestID)"
+        // Setting logger metadata re-renders all of it (swift-log's stream handler): only when the caller sent an id.
+        if let callerID = request.headers[Self.header].flatMap(Self.accepted) {
+            context.logger[metadataKey: Self.logKey] = .string(callerID)
+        }
+        let requestID = context.id
         var response = try await next(request, context)
         response.headers[Self.header] = requestID
         return response
