@@ -18,7 +18,7 @@ struct TokenController<Store: BatonStore>: Sendable {
             tenant: tenant, credentials: credentials, username: parameters.require("username"), password: parameters.require("password"),
             scope: parameters["scope"], audience: parameters["audience"], userAgent: request.headers[.userAgent], ipAddress: Self.sourceIP(context)
         )
-        return TokenResponseBody.response(response, context: context)
+        return TokenResponseBody.response(response)
     }
 
     @Sendable func token(_ request: Request, context: BatonRequestContext) async throws -> Response {
@@ -38,7 +38,7 @@ struct TokenController<Store: BatonStore>: Sendable {
         default:
             throw OAuthError(.unsupportedGrantType, "grant_type must be refresh_token or client_credentials")
         }
-        return TokenResponseBody.response(response, context: context)
+        return TokenResponseBody.response(response)
     }
 
     static func sourceIP(_ context: BatonRequestContext) -> String? {

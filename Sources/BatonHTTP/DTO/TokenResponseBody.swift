@@ -16,7 +16,7 @@ enum TokenResponseBody {
     }
 
     /// The response with the headers RFC 6749 §5.1 requires.
-    static func response(_ token: TokenResponse, context: BatonRequestContext) -> Response {
+    static func response(_ token: TokenResponse) -> Response {
         Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store", pragma: "no-cache"],
