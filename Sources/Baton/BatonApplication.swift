@@ -98,7 +98,7 @@ enum BatonApplication {
         let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, audit: audit, clock: clock, logger: logger)
         let chains = ChainKeyRing(sealer: sealer)
         let signingKeys = SigningKeyRing(sealer: sealer)
-        let refreshTokens = RefreshTokenService(store: store, chains: chains, audit: audit, clock: clock, logger: logger)
+        let refreshTokens = RefreshTokenService(store: store, chains: chains, audit: audit, metrics: metrics, clock: clock, logger: logger)
         let tokens = TokenService(
             store: store, clients: clients, users: users, refreshTokens: refreshTokens, signingKeys: signingKeys,
             throttle: LoginThrottle(store: store, clock: clock), audit: audit, metrics: metrics, publicURL: configuration.publicURL, clock: clock, logger: logger

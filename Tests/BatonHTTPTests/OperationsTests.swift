@@ -1,5 +1,6 @@
 import BatonCore
 import BatonHTTP
+import BatonTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -62,6 +63,19 @@ struct OperationsTests {
             #expect(hostile.headers[header] != "evil value\twith spaces")
             #expect(hostile.headers[header]?.contains(" ") == false)
         }
+    }
+
+    @Test("request log lines carry the same id as the X-Request-Id answer, the caller's when accepted")
+    func requestIDInLogs() async throws {
+        let records = RecordingLogHandler.Records()
+        let header = HTTPField.Name("X-Request-Id")!
+        let generated = try await TestApp.run(records: records) { client in
+            _ = try await client.send(.get, "/healthz", headers: [header: "trace-42"])
+            return try #require(try await client.send(.get, "/openapi.yaml").headers[header])
+        }
+        let requestLines = records.all.filter { $0.contains("Request ") }
+        #expect(requestLines.contains { $0.contains("hb.request.id=trace-42") && $0.contains("/healthz") })
+        #expect(requestLines.contains { $0.contains("hb.request.id=\(generated)") && $0.contains("/openapi.yaml") })
     }
 
     @Test("readyz is 503 with Retry-After while the instance is not ready; healthz stays 200")

@@ -35,6 +35,13 @@ struct StoreContractTests {
         return (tenant, keys, try factory.makeChainKey(tenantID: id, id: 1, now: now))
     }
 
+    /// A tenant made by `makeTenant` and stored, for tests that do not look at its keys again.
+    func insertTenant(_ prefix: String = "t", into store: any BatonStore) async throws -> Tenant {
+        let (tenant, keys, chainKey) = try await makeTenant(prefix)
+        try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+        return tenant
+    }
+
     @Test("a created tenant reads back field for field, with its keys and chain key", arguments: Backend.allCases)
     func roundTrip(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
@@ -54,8 +61,7 @@ struct StoreContractTests {
     @Test("a duplicate slug is a conflict and writes nothing of the second tenant", arguments: Backend.allCases)
     func duplicateSlug(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try await makeTenant()
-            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let tenant = try await insertTenant(into: store)
             let otherID = TenantID()
             let other = Tenant(id: otherID, slug: tenant.slug, displayName: "Other", settings: .default, createdAt: now, updatedAt: now)
             let otherKeys = [try await factory.makeSigningKey(tenantID: otherID, algorithm: .es256, state: .active, now: now)]
@@ -119,8 +125,7 @@ struct StoreContractTests {
     @Test("updates replace name and settings; updating a missing tenant is not found", arguments: Backend.allCases)
     func update(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try await makeTenant()
-            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let tenant = try await insertTenant(into: store)
             var updated = tenant
             updated.displayName = "Renamed 'quoted'; --"
             updated.settings.jwksMaxAge = 30
@@ -136,8 +141,7 @@ struct StoreContractTests {
     @Test("deleting a tenant removes its keys, chain keys and admin keys; a second delete finds nothing", arguments: Backend.allCases)
     func delete(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try await makeTenant()
-            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let tenant = try await insertTenant(into: store)
             let digest = SecretDigest.sha256("key-\(UUID())")
             try await store.createAdminKey(AdminKey(id: UUID(), tenantID: tenant.id, digest: digest, createdAt: now))
             #expect(try await store.deleteTenant(tenant.id))
@@ -152,8 +156,7 @@ struct StoreContractTests {
     @Test("admin keys are found by digest only; a key for a missing tenant or a repeated digest is refused", arguments: Backend.allCases)
     func adminKeys(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try await makeTenant()
-            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let tenant = try await insertTenant(into: store)
             let scoped = AdminKey(id: UUID(), tenantID: tenant.id, digest: SecretDigest.sha256("scoped-\(UUID())"), createdAt: now)
             let global = AdminKey(id: UUID(), tenantID: nil, digest: SecretDigest.sha256("global-\(UUID())"), createdAt: now)
             try await store.createAdminKey(scoped)
@@ -178,10 +181,8 @@ struct StoreContractTests {
     @Test("clients and users are found by id within their tenant only; duplicates are conflicts", arguments: Backend.allCases)
     func clientsAndUsers(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (a, aKeys, aChain) = try await makeTenant("a")
-            let (b, bKeys, bChain) = try await makeTenant("b")
-            try await store.createTenant(a, signingKeys: aKeys, chainKey: aChain)
-            try await store.createTenant(b, signingKeys: bKeys, chainKey: bChain)
+            let a = try await insertTenant("a", into: store)
+            let b = try await insertTenant("b", into: store)
             let client = Client(
                 tenantID: a.id, clientID: "web", name: "Web", kind: .confidential, secretDigest: SecretDigest.sha256("s"),
                 grantTypes: ["refresh_token", "client_credentials"], scopes: ["read", "write"], audiences: ["api"], createdAt: now, updatedAt: now
@@ -208,8 +209,7 @@ struct StoreContractTests {
     @Test("a session must name an existing user and client of its tenant", arguments: Backend.allCases)
     func sessionReferences(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
-            let (tenant, keys, chainKey) = try await makeTenant()
-            try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
+            let tenant = try await insertTenant(into: store)
             let session = Session(
                 tenantID: tenant.id, id: UUID(), userID: UUID(), clientID: "nope", scope: [], audience: [], createdAt: now,
                 absoluteExpiresAt: now.addingTimeInterval(60), idleExpiresAt: now.addingTimeInterval(60), generation: 0,

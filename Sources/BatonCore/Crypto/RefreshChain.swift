@@ -23,6 +23,15 @@ public struct RefreshChain: Sendable {
         return current
     }
 
+    /// The session's current secret if `token` is of its chain (derives forward to the stored hash), else nil:
+    /// a token with the right session id but another secret is not of the chain, whatever its generation.
+    public func currentSecret(from token: RefreshToken, of session: Session) -> Data? {
+        guard let current = derive(token.secret, steps: session.generation - token.generation), Self.digest(current) == session.currentHash else {
+            return nil
+        }
+        return current
+    }
+
     /// What the session row stores for a secret.
     public static func digest(_ secret: Data) -> Data { Data(SHA256.hash(data: secret)) }
 }

@@ -38,6 +38,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         sid = sessionID?.uuidString.lowercased()
     }
 
+    /// `sid` as a session id; nil when absent or not a UUID.
+    public var sessionID: UUID? { sid.flatMap(UUID.init(uuidString:)) }
+
     /// The JWT payload, written directly (same members and forms as the `Encodable` conformance: one audience
     /// is a string, several an array; times are whole seconds).
     public var json: [UInt8] {

@@ -6,16 +6,17 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     let store: Store
     let chains: ChainKeyRing
     let audit: AuditLog<Store>
+    let metrics: any TokenMetrics
     let clock: any BatonClock
     let logger: Logger
 
-    /// The answer to detected reuse (after the session was revoked).
-    public static var reuseError: BatonError { .invalidGrant("the refresh token was already used; its session is revoked") }
-
-    public init(store: Store, chains: ChainKeyRing, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
+    public init(
+        store: Store, chains: ChainKeyRing, audit: AuditLog<Store>, metrics: any TokenMetrics = NoTokenMetrics(), clock: any BatonClock, logger: Logger
+    ) {
         self.store = store
         self.chains = chains
         self.audit = audit
+        self.metrics = metrics
         self.clock = clock
         self.logger = logger
     }
@@ -38,9 +39,9 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     }
 
     /// Spends `presented` for `clientID`. Every failure is `invalidGrant`; only detected reuse changes state,
-    /// and that revocation is committed before this throws.
+    /// and that revocation is committed before this throws. Each outcome is counted where it is decided.
     public func refresh(tenant: Tenant, presented raw: String, clientID: String, ipAddress: String? = nil) async throws -> RefreshResult {
-        guard let token = RefreshToken(parsing: raw) else { throw BatonError.invalidGrant("the refresh token is invalid") }
+        guard let token = RefreshToken(parsing: raw) else { throw invalid("the refresh token is invalid") }
         let chain = try await chains.chain(for: tenant.id, store: store)
         let now = clock.now()
         let successor = chain.successor(of: token.secret)
@@ -50,6 +51,7 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
             idleExpiresAt: now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL))
         )
         if let rotated = try await store.rotate(request) {
+            metrics.refresh(.rotated)
             return RefreshResult(kind: .rotated, session: rotated, refreshToken: RefreshToken(sessionID: rotated.id, generation: rotated.generation, secret: successor))
         }
         return try await classifyFailedRotation(token, chain: chain, tenant: tenant, clientID: clientID, now: now, ipAddress: ipAddress)
@@ -59,19 +61,18 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     private func classifyFailedRotation(
         _ token: RefreshToken, chain: RefreshChain, tenant: Tenant, clientID: String, now: Date, ipAddress: String?
     ) async throws -> RefreshResult {
-        let invalid = BatonError.invalidGrant("the refresh token is invalid, expired or revoked")
+        let message = "the refresh token is invalid, expired or revoked"
         // Another tenant's or another client's session, or none: invalid, and nothing is revoked.
-        guard let session = try await store.session(tenantID: tenant.id, id: token.sessionID), session.clientID == clientID else { throw invalid }
+        guard let session = try await store.session(tenantID: tenant.id, id: token.sessionID), session.clientID == clientID else { throw invalid(message) }
         let lag = session.generation - token.generation
         // A token that does not derive to the session's current hash is not of this chain (forged): it revokes nothing,
         // so knowing a session id is not enough to log someone out.
-        guard lag >= 0, let current = chain.derive(token.secret, steps: lag), RefreshChain.digest(current) == session.currentHash else {
-            throw invalid
-        }
+        guard let current = chain.currentSecret(from: token, of: session) else { throw invalid(message) }
         // Revoked or expired sessions answer the same, grace or not.
-        guard lag > 0, session.isLive(at: now) else { throw invalid }
+        guard lag > 0, session.isLive(at: now) else { throw invalid(message) }
         let grace = TimeInterval(tenant.settings.reuseGrace)
         if lag == 1, grace > 0, let rotatedAt = session.lastRotatedAt, now < rotatedAt.addingTimeInterval(grace) {
+            metrics.refresh(.retried)
             return RefreshResult(kind: .graceRetry, session: session, refreshToken: RefreshToken(sessionID: session.id, generation: session.generation, secret: current))
         }
         if try await store.revokeSession(tenantID: tenant.id, id: session.id, reason: "refresh_token_reuse", at: now) {
@@ -87,6 +88,13 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
                 sourceIP: ipAddress, details: ["presented_generation": "\(token.generation)", "current_generation": "\(session.generation)"]
             )
         }
-        throw Self.reuseError
+        metrics.refresh(.reuse)
+        throw BatonError.invalidGrant("the refresh token was already used; its session is revoked")
+    }
+
+    /// A refused token that changes nothing, counted as such.
+    private func invalid(_ message: String) -> BatonError {
+        metrics.refresh(.invalid)
+        return .invalidGrant(message)
     }
 }

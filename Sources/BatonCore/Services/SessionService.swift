@@ -36,7 +36,7 @@ public struct SessionService<Store: BatonStore>: Sendable {
         let failure = BatonError.unauthorized("a valid access token is required")
         let now = clock.now()
         guard let token, let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),
-            let sid = claims.sid.flatMap(UUID.init(uuidString:)),
+            let sid = claims.sessionID,
             let session = try await store.session(tenantID: tenant.id, id: sid), session.revokedAt == nil,
             session.absoluteExpiresAt > now
         else { throw failure }
@@ -62,12 +62,12 @@ public struct SessionService<Store: BatonStore>: Sendable {
         guard let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store) else {
             return nil
         }
-        if let sid = claims.sid {
-            guard let id = UUID(uuidString: sid), let session = try await store.session(tenantID: tenant.id, id: id), session.revokedAt == nil else { return nil }
+        if claims.sid != nil {
+            guard let id = claims.sessionID, let session = try await store.session(tenantID: tenant.id, id: id), session.revokedAt == nil else { return nil }
         }
         return Introspection(
             tokenType: .accessToken, scope: claims.scope, clientID: claims.clientID, subject: claims.sub.value, issuer: claims.iss.value,
-            audience: claims.aud.value, expiresAt: claims.exp.value, issuedAt: claims.iat.value, sessionID: claims.sid.flatMap(UUID.init(uuidString:)),
+            audience: claims.aud.value, expiresAt: claims.exp.value, issuedAt: claims.iat.value, sessionID: claims.sessionID,
             jwtID: claims.jti.value
         )
     }
@@ -80,21 +80,19 @@ public struct SessionService<Store: BatonStore>: Sendable {
             // Only a token of the chain may revoke: a forged one with a real session id does nothing.
             let chain = try await chains.chain(for: tenant.id, store: store)
             guard let session = try await store.session(tenantID: tenant.id, id: refresh.sessionID), session.clientID == client.clientID,
-                let current = chain.derive(refresh.secret, steps: session.generation - refresh.generation),
-                RefreshChain.digest(current) == session.currentHash
+                chain.currentSecret(from: refresh, of: session) != nil
             else { return }
             sessionID = session.id
         } else if let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),
             claims.clientID == client.clientID
         {
-            sessionID = claims.sid.flatMap(UUID.init(uuidString:))
+            sessionID = claims.sessionID
         } else {
             sessionID = nil
         }
         guard let sessionID else { return }
         if try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: "revoked_by_client", at: now) {
-            logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "revoked_by_client"])
-            await audit.record(.sessionRevoked, tenant: tenant.id, actor: "client:\(client.clientID)", sessionID: sessionID, clientID: client.clientID, details: ["reason": "revoked_by_client"])
+            await recordRevoked(sessionID, tenant: tenant, reason: "revoked_by_client", actor: "client:\(client.clientID)", clientID: client.clientID)
         }
     }
 
@@ -108,8 +106,7 @@ public struct SessionService<Store: BatonStore>: Sendable {
         guard let session = try await store.session(tenantID: tenant.id, id: sessionID), session.userID == userID,
             try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: reason, at: clock.now())
         else { throw BatonError.notFound("no such session") }
-        logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "\(reason)"])
-        await audit.record(.sessionRevoked, tenant: tenant.id, actor: "user:\(userID)", sessionID: sessionID, userID: userID, details: ["reason": reason])
+        await recordRevoked(sessionID, tenant: tenant, reason: reason, actor: "user:\(userID)", userID: userID)
     }
 
     /// Signs the user out everywhere; returns how many sessions ended.
@@ -126,7 +123,12 @@ public struct SessionService<Store: BatonStore>: Sendable {
         guard try await store.revokeSession(tenantID: tenant.id, id: sessionID, reason: reason, at: clock.now()) else {
             throw BatonError.notFound("no such session")
         }
+        await recordRevoked(sessionID, tenant: tenant, reason: reason, actor: actor)
+    }
+
+    /// The log line and audit event of one revoked session.
+    private func recordRevoked(_ sessionID: UUID, tenant: Tenant, reason: String, actor: String, userID: UUID? = nil, clientID: String? = nil) async {
         logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "\(reason)"])
-        await audit.record(.sessionRevoked, tenant: tenant.id, actor: actor, sessionID: sessionID, details: ["reason": reason])
+        await audit.record(.sessionRevoked, tenant: tenant.id, actor: actor, sessionID: sessionID, userID: userID, clientID: clientID, details: ["reason": reason])
     }
 }

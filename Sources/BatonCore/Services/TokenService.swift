@@ -81,10 +81,8 @@ public struct TokenService<Store: BatonStore>: Sendable {
         do {
             result = try await refreshTokens.refresh(tenant: tenant, presented: raw, clientID: client.clientID, ipAddress: ipAddress)
         } catch let error as BatonError where error.kind == .invalidGrant {
-            metrics.refresh(error == RefreshTokenService<Store>.reuseError ? .reuse : .invalid)
             throw OAuthError(.invalidGrant, error.message)
         }
-        metrics.refresh(result.kind == .rotated ? .rotated : .retried)
         // Never wider than the session (RFC 6749 §6); narrower applies to this access token only.
         let scope = requested ?? result.session.scope
         guard Set(scope).isSubset(of: result.session.scope) else { throw OAuthError(.invalidScope, "scope exceeds what the session was granted") }
