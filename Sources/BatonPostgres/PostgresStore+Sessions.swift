@@ -89,7 +89,7 @@ extension PostgresStore {
             let rows = try await client.query(
                 """
                 \(unescaped: Self.sessionColumns) FROM sessions
-                WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL AND absolute_expires_at > \(now)
+                WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL AND idle_expires_at > \(now) AND absolute_expires_at > \(now)
                 ORDER BY created_at DESC, session_id DESC
                 """,
                 logger: logger

@@ -55,6 +55,28 @@ struct TokenFlowTests {
         }
     }
 
+    @Test("an access token never outlives its session: lifetime cut to the session's idle expiry, on login and refresh")
+    func accessTokenBoundBySession() async throws {
+        try await TestApp.run { client in
+            let patched = try await client.send(
+                .patch, "/admin/v1/tenants/demo", key: TestApp.operatorKey, json: #"{"settings": {"refresh_idle_ttl": 120, "access_token_ttl": 900}}"#
+            )
+            #expect(patched.status == .ok, "\(String(buffer: patched.body))")
+            let login = try await client.send(.post, "/t/demo/login", json: Self.demoLogin)
+            let refreshToken = try #require(login.json["refresh_token"] as? String)
+            let refreshed = try await Self.refresh(client, refreshToken)
+            for response in [login, refreshed] {
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                // 120 s, or 119 when the clock crossed a whole second between the session write and the token.
+                let expiresIn = try #require(response.json["expires_in"] as? Int)
+                #expect((119...120).contains(expiresIn))
+                let accessToken = try #require(response.json["access_token"] as? String)
+                let claims = try #require(Self.claims(of: accessToken))
+                #expect((claims["exp"] as? Int).map { $0 - (claims["iat"] as? Int ?? 0) } == expiresIn)
+            }
+        }
+    }
+
     @Test("the seed scenario over HTTP: R0 → R1 → R2, R0 again revokes the session, R2 is dead")
     func seedScenario() async throws {
         try await TestApp.run { client in
@@ -223,8 +245,14 @@ struct TokenFlowTests {
         }
     }
 
-    static func header(of jwt: String) -> [String: Any]? {
-        guard let first = jwt.split(separator: ".").first, let data = Base64URL.decode(String(first)) else { return nil }
+    static func header(of jwt: String) -> [String: Any]? { part(0, of: jwt) }
+
+    /// The payload, unverified (the tests that need verification use the JWKS).
+    static func claims(of jwt: String) -> [String: Any]? { part(1, of: jwt) }
+
+    private static func part(_ index: Int, of jwt: String) -> [String: Any]? {
+        let parts = jwt.split(separator: ".")
+        guard parts.count == 3, let data = Base64URL.decode(String(parts[index])) else { return nil }
         return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 }

@@ -153,6 +153,22 @@ struct RefreshRotationTests {
         }
     }
 
+    @Test("a user's session list holds only live sessions, newest first: not idle-expired, not revoked", arguments: Backend.allCases)
+    func liveSessionList(_ backend: Backend) async throws {
+        try await Self.withFixture(backend, settings: .init(refreshIdleTTL: 3_600, refreshAbsoluteTTL: 7_200)) { f in
+            let (idle, _) = try await f.start()
+            f.clock.advance(by: 1_800)
+            let (older, _) = try await f.start()
+            let (revoked, _) = try await f.start()
+            f.clock.advance(by: 1)
+            let (newer, _) = try await f.start()
+            #expect(try await f.store.revokeSession(tenantID: f.tenant.id, id: revoked.id, reason: "test", at: f.clock.now()))
+            #expect(try await f.store.sessions(tenantID: f.tenant.id, userID: f.userID, now: f.clock.now()).map(\.id) == [newer.id, older.id, idle.id])
+            f.clock.advance(by: 1_799)
+            #expect(try await f.store.sessions(tenantID: f.tenant.id, userID: f.userID, now: f.clock.now()).map(\.id) == [newer.id, older.id])
+        }
+    }
+
     @Test("another tenant's refresh token is invalid there", arguments: Backend.allCases)
     func otherTenant(_ backend: Backend) async throws {
         try await Self.withFixture(backend) { a in

@@ -67,7 +67,7 @@ extension MemoryStore {
 extension MemoryStore {
     public func sessions(tenantID: TenantID, userID: UUID, now: Date) -> [Session] {
         sessions.values
-            .filter { $0.tenantID == tenantID && $0.userID == userID && $0.revokedAt == nil && $0.absoluteExpiresAt > now }
+            .filter { $0.tenantID == tenantID && $0.userID == userID && $0.isLive(at: now) }
             .sorted { ($0.createdAt, $0.id.uuidString) > ($1.createdAt, $1.id.uuidString) }
     }
 

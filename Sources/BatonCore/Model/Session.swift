@@ -46,4 +46,13 @@ public struct Session: Sendable, Equatable {
     public func isLive(at now: Date) -> Bool {
         revokedAt == nil && now < idleExpiresAt && now < absoluteExpiresAt
     }
+
+    /// When the session ends unless it is refreshed again: the earlier of its idle and absolute expiry.
+    public var expiresAt: Date { min(idleExpiresAt, absoluteExpiresAt) }
+
+    /// Whole seconds from `now` (itself cut to a whole second, as token times are) until `expiresAt`; never negative.
+    public func wholeSecondsLeft(at now: Date) -> Int {
+        let left = (expiresAt.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)).rounded(.down)
+        return left > 0 ? Int(left) : 0
+    }
 }

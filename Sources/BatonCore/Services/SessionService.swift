@@ -31,14 +31,13 @@ public struct SessionService<Store: BatonStore>: Sendable {
         self.logger = logger
     }
 
-    /// A bearer access token of a user session that is still live (not revoked); `unauthorized` otherwise.
+    /// A bearer access token of a user session that is still live (not revoked, not expired); `unauthorized` otherwise.
     public func authenticate(bearer token: String?, tenant: Tenant) async throws -> AuthenticatedSession {
         let failure = BatonError.unauthorized("a valid access token is required")
         let now = clock.now()
         guard let token, let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),
             let sid = claims.sessionID,
-            let session = try await store.session(tenantID: tenant.id, id: sid), session.revokedAt == nil,
-            session.absoluteExpiresAt > now
+            let session = try await store.session(tenantID: tenant.id, id: sid), session.isLive(at: now)
         else { throw failure }
         return AuthenticatedSession(claims: claims, session: session)
     }
@@ -55,7 +54,7 @@ public struct SessionService<Store: BatonStore>: Sendable {
             return Introspection(
                 tokenType: .refreshToken, scope: session.scope.joined(separator: " "), clientID: session.clientID,
                 subject: session.userID.uuidString.lowercased(), issuer: tenant.issuer(publicURL: publicURL), audience: session.audience,
-                expiresAt: min(session.idleExpiresAt, session.absoluteExpiresAt), issuedAt: session.lastRotatedAt ?? session.createdAt,
+                expiresAt: session.expiresAt, issuedAt: session.lastRotatedAt ?? session.createdAt,
                 sessionID: session.id, jwtID: nil
             )
         }
@@ -63,7 +62,7 @@ public struct SessionService<Store: BatonStore>: Sendable {
             return nil
         }
         if claims.sid != nil {
-            guard let id = claims.sessionID, let session = try await store.session(tenantID: tenant.id, id: id), session.revokedAt == nil else { return nil }
+            guard let id = claims.sessionID, let session = try await store.session(tenantID: tenant.id, id: id), session.isLive(at: now) else { return nil }
         }
         return Introspection(
             tokenType: .accessToken, scope: claims.scope, clientID: claims.clientID, subject: claims.sub.value, issuer: claims.iss.value,

@@ -106,9 +106,11 @@ public struct TokenService<Store: BatonStore>: Sendable {
     private func tokenResponse(
         tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, refreshToken: RefreshToken?
     ) async throws -> TokenResponse {
-        let lifetime = tenant.settings.accessTokenTTL
+        let now = clock.now()
+        // Never past the end of its session: resource servers verify offline and cannot see that the session ended.
+        let lifetime = min(tenant.settings.accessTokenTTL, session?.wholeSecondsLeft(at: now) ?? .max)
         let claims = AccessTokenClaims(
-            issuer: tenant.issuer(publicURL: publicURL), subject: subject, audience: audience, issuedAt: clock.now(), lifetime: lifetime,
+            issuer: tenant.issuer(publicURL: publicURL), subject: subject, audience: audience, issuedAt: now, lifetime: lifetime,
             clientID: client.clientID, scope: scope, sessionID: session?.id
         )
         let accessToken = try await signingKeys.sign(claims, tenantID: tenant.id, store: store)

@@ -9,7 +9,7 @@ public protocol SessionStore: Sendable {
     func rotate(_ request: RotationRequest) async throws -> Session?
     /// Revokes a live session; returns false if it was already revoked or does not exist. Committed before returning.
     func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) async throws -> Bool
-    /// The user's sessions that are not revoked and not past their absolute expiry, newest first.
+    /// The user's live sessions (not revoked, neither idle nor absolute expiry passed), newest first.
     func sessions(tenantID: TenantID, userID: UUID, now: Date) async throws -> [Session]
     /// Revokes every live session of the user; returns how many.
     func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int
