@@ -133,6 +133,7 @@ enum BatonApplication {
         let router = BatonRouter.build(services: services, openAPIDocument: try OpenAPIDocument.bundled())
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.httpIdleTimeout)))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger
         )

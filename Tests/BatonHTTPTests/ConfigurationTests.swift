@@ -24,11 +24,18 @@ struct ConfigurationTests {
         #expect(configuration.publicURL == "http://127.0.0.1:8080")
         #expect(configuration.logLevel == .info)
         #expect(configuration.databasePoolSize == 32)
+        #expect(configuration.httpIdleTimeout == 75)
     }
 
     @Test("the database pool size comes from BATON_DATABASE_POOL_SIZE")
     func poolSize() throws {
         #expect(try resolve(["BATON_DATABASE_POOL_SIZE": "64"]).databasePoolSize == 64)
+    }
+
+    @Test("the idle timeout of client connections comes from BATON_HTTP_IDLE_TIMEOUT; the key scheduler's interval likewise")
+    func idleTimeout() throws {
+        #expect(try resolve(["BATON_HTTP_IDLE_TIMEOUT": "5"]).httpIdleTimeout == 5)
+        #expect(try resolve(["BATON_KEY_SCHEDULER_INTERVAL": "30"]).keySchedulerInterval == 30)
     }
 
     @Test("a database URL selects PostgreSQL and then requires the master key")
@@ -62,6 +69,9 @@ struct ConfigurationTests {
             (["BATON_PUBLIC_URL": "https://x/?a=b"], "BATON_PUBLIC_URL"),
             (["BATON_DATABASE_POOL_SIZE": "0"], "BATON_DATABASE_POOL_SIZE"),
             (["BATON_DATABASE_POOL_SIZE": "many"], "BATON_DATABASE_POOL_SIZE"),
+            (["BATON_HTTP_IDLE_TIMEOUT": "0"], "BATON_HTTP_IDLE_TIMEOUT"),
+            (["BATON_HTTP_IDLE_TIMEOUT": "3601"], "BATON_HTTP_IDLE_TIMEOUT"),
+            (["BATON_KEY_SCHEDULER_INTERVAL": "-1"], "BATON_KEY_SCHEDULER_INTERVAL"),
         ]
     )
     func wrongSettings(_ environment: [String: String], _ name: String) {

@@ -3,6 +3,8 @@ import BatonPostgres
 import BatonTestSupport
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import Testing
 
 /// Runs the real `baton` binary: a wrong setting is one line and exit 2; SIGTERM drains and exits 0.
@@ -77,6 +79,29 @@ struct ProcessTests {
         #expect(stdout.contains("IN MEMORY"))
         #expect(stdout.contains("curl"))
         #expect(stdout.contains("baton_adm_"))
+    }
+
+    @Test("a client connection left idle is closed after BATON_HTTP_IDLE_TIMEOUT, not before")
+    func idleConnectionsClosed() async throws {
+        let port = Int.random(in: 20_000..<32_000)
+        let (process, _, _) = try launch(["serve", "--port", "\(port)"], environment: ["BATON_LOG_LEVEL": "warning", "BATON_HTTP_IDLE_TIMEOUT": "1"])
+        defer { process.terminate() }
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            try await Task.sleep(for: .milliseconds(100))
+            healthy = try Self.get("http://127.0.0.1:\(port)/healthz").contains("ok")
+        }
+        #expect(healthy)
+
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+        try await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+        let start = ContinuousClock.now
+        // Closed by the server, or by us after 10 s (which the bound below then reports).
+        let giveUp = channel.eventLoop.scheduleTask(in: .seconds(10)) { channel.close(promise: nil) }
+        try? await channel.closeFuture.get()
+        giveUp.cancel()
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(900) && waited < .seconds(5), "closed after \(waited)")
     }
 
     @Test("serve refuses a schema that is behind and names the fix; baton migrate applies it")

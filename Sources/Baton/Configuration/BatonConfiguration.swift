@@ -28,6 +28,10 @@ struct BatonConfiguration: Sendable {
     /// `synchronous_commit=on`), so this bounds refreshes in flight; PostgreSQL's `max_connections` bounds the sum.
     var databasePoolSize: Int = Self.defaultDatabasePoolSize
     static let defaultDatabasePoolSize = 32
+    /// Seconds a client connection may sit idle between requests before it is closed, so idle or abandoned
+    /// connections cannot pile up. Longer than common load-balancer idle timeouts (60 s), which must close first.
+    var httpIdleTimeout: Int = Self.defaultHTTPIdleTimeout
+    static let defaultHTTPIdleTimeout = 75
 
     var isMemory: Bool {
         if case .memory = storage { return true }

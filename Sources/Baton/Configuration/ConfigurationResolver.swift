@@ -50,15 +50,17 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
         }
 
-        let schedulerText = environment["BATON_KEY_SCHEDULER_INTERVAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "60"
-        guard let schedulerInterval = Int(schedulerText), (1...86_400).contains(schedulerInterval) else {
-            throw ConfigurationError("BATON_KEY_SCHEDULER_INTERVAL must be a whole number of seconds between 1 and 86400")
+        /// A whole number from the environment, `fallback` when unset, refused outside `range`.
+        func wholeNumber(_ name: String, of unit: String, in range: ClosedRange<Int>, fallback: Int) throws(ConfigurationError) -> Int {
+            guard let raw = environment[name], !raw.isEmpty else { return fallback }
+            guard let number = Int(raw), range.contains(number) else {
+                throw ConfigurationError("\(name) must be a whole number of \(unit) between \(range.lowerBound) and \(range.upperBound)")
+            }
+            return number
         }
-
-        let poolText = environment["BATON_DATABASE_POOL_SIZE"].flatMap { $0.isEmpty ? nil : $0 } ?? "\(BatonConfiguration.defaultDatabasePoolSize)"
-        guard let poolSize = Int(poolText), (1...1_000).contains(poolSize) else {
-            throw ConfigurationError("BATON_DATABASE_POOL_SIZE must be a whole number of connections between 1 and 1000")
-        }
+        let schedulerInterval = try wholeNumber("BATON_KEY_SCHEDULER_INTERVAL", of: "seconds", in: 1...86_400, fallback: 60)
+        let poolSize = try wholeNumber("BATON_DATABASE_POOL_SIZE", of: "connections", in: 1...1_000, fallback: BatonConfiguration.defaultDatabasePoolSize)
+        let idleTimeout = try wholeNumber("BATON_HTTP_IDLE_TIMEOUT", of: "seconds", in: 1...3_600, fallback: BatonConfiguration.defaultHTTPIdleTimeout)
 
         var configuration = BatonConfiguration(
             storage: storage, masterKey: masterKey, masterKeyIsEphemeral: ephemeral, adminKey: adminKey, publicURL: publicURL,
@@ -66,6 +68,7 @@ enum ConfigurationResolver {
         )
         configuration.keySchedulerInterval = schedulerInterval
         configuration.databasePoolSize = poolSize
+        configuration.httpIdleTimeout = idleTimeout
         configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
     }
