@@ -56,9 +56,13 @@ extension PostgresStore {
         }
     }
 
+    /// Each column cast to the type Baton decodes. A prepared statement (the rotation) keeps its result types, and
+    /// PostgreSQL refuses to run it ("cached plan must not change result type") once a migration changes a returned
+    /// column's type; the casts pin the result types, and a cast to a column's own type costs nothing.
     static let sessionColumnList = """
-        session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at, idle_expires_at, generation,
-        current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address
+        session_id::uuid, user_id::uuid, client_id::text, scope::text[], audience::text[], created_at::timestamptz,
+        absolute_expires_at::timestamptz, idle_expires_at::timestamptz, generation::integer, current_hash::bytea,
+        last_rotated_at::timestamptz, revoked_at::timestamptz, revoke_reason::text, user_agent::text, ip_address::text
         """
     static let sessionColumns = "SELECT \(sessionColumnList)"
 

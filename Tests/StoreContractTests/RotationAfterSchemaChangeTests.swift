@@ -1,0 +1,57 @@
+import BatonCore
+import BatonPostgres
+import BatonTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// The rotation is a prepared statement cached on each connection; a migration that changes a returned column's
+/// type while instances run must not break refreshes on connections that prepared it before.
+@Suite("Rotation after a schema change")
+struct RotationAfterSchemaChangeTests {
+    @Test("a connection that prepared the rotation before a column changed type still rotates")
+    func rotationSurvivesColumnTypeChange() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            var configuration = try DatabaseURL.configuration(from: url)
+            // One connection, so the second rotation runs where the first one prepared the statement.
+            configuration.options.minimumConnections = 1
+            configuration.options.maximumConnections = 1
+            let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                try await Migrator(client: client, migrations: try Migration.bundled(), logger: Logger(label: "test")).migrate()
+                let store = PostgresStore(client: client, logger: Logger(label: "test"))
+                let contract = StoreContractTests()
+                let now = contract.now
+                let tenant = try await contract.insertTenant(into: store)
+                try await store.createClient(
+                    Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
+                           scopes: [], audiences: [], createdAt: now, updatedAt: now)
+                )
+                let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
+                try await store.createUser(user)
+                let hashes = (0..<3).map { SecretDigest.sha256("secret \($0)") }
+                let session = Session(
+                    tenantID: tenant.id, id: UUID(), userID: user.id, clientID: "app", scope: [], audience: [], createdAt: now,
+                    absoluteExpiresAt: now.addingTimeInterval(3_600), idleExpiresAt: now.addingTimeInterval(600), generation: 0, currentHash: hashes[0]
+                )
+                try await store.createSession(session)
+                func rotate(from generation: Int) async throws -> Session? {
+                    try await store.rotate(
+                        RotationRequest(
+                            tenantID: tenant.id, sessionID: session.id, clientID: "app", presentedGeneration: generation, presentedHash: hashes[generation],
+                            successorHash: hashes[generation + 1], now: now.addingTimeInterval(1), idleExpiresAt: now.addingTimeInterval(601)
+                        )
+                    )
+                }
+                #expect(try await rotate(from: 0)?.generation == 1)
+                try await client.query("ALTER TABLE sessions ALTER COLUMN revoke_reason TYPE varchar(200)")
+                let rotated = try await rotate(from: 1)
+                #expect(rotated?.generation == 2)
+                #expect(rotated?.currentHash == hashes[2])
+            }
+        }
+    }
+}
