@@ -48,7 +48,8 @@ enum BatonApplication {
             let client = PostgresClient(
                 configuration: clientConfiguration, eventLoopGroup: RoundRobinEventLoopGroup(MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger
             )
-            let store = PostgresStore(client: client, logger: logger)
+            let availability = DatabaseAvailability()
+            let store = PostgresStore(client: client, logger: logger, availability: availability)
             let startupDone = ReadinessFlag()
             let services = makeServices(
                 store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
@@ -57,7 +58,7 @@ enum BatonApplication {
                 return (try? await store.checkReachable()) != nil
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
-            application.addServices(client)
+            application.addServices(client, DatabaseProbe(configuration: clientConfiguration, availability: availability, logger: logger))
             let caches = services.cacheCoordinator
             application.addServices(
                 ChangeListener(

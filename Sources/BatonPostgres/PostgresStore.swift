@@ -7,10 +7,13 @@ import PostgresNIO
 public struct PostgresStore: BatonStore {
     let client: PostgresClient
     let logger: Logger
+    /// When given, queries fail fast while `DatabaseProbe` finds the database silent.
+    let availability: DatabaseAvailability?
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, logger: Logger, availability: DatabaseAvailability? = nil) {
         self.client = client
         self.logger = logger
+        self.availability = availability
     }
 
     public func checkReachable() async throws {
@@ -27,6 +30,7 @@ public struct PostgresStore: BatonStore {
     /// Runs `body`, turning driver errors into domain errors at this boundary (no `PSQLError` leaves the store).
     @discardableResult
     func translatingErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        if let availability, !availability.isAnswering { throw BatonError.unavailable("the database does not answer") }
         do {
             return try await body()
         } catch {

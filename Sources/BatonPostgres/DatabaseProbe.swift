@@ -1,0 +1,85 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+/// Asks the database `SELECT 1` every `interval` over a connection of its own, outside the request pool (where
+/// the question would queue behind the requests it is meant to spare), and records in `DatabaseAvailability`
+/// whether it answered within `timeout`.
+public struct DatabaseProbe: Service {
+    let client: PostgresClient
+    let availability: DatabaseAvailability
+    let interval: Duration
+    let timeout: Duration
+    let logger: Logger
+
+    /// `configuration` is the service's; the probe opens its own single connection with it.
+    public init(
+        configuration: PostgresClient.Configuration, availability: DatabaseAvailability, interval: Duration = .seconds(1),
+        timeout: Duration = .seconds(2), logger: Logger
+    ) {
+        var configuration = configuration
+        configuration.options.minimumConnections = 1
+        configuration.options.maximumConnections = 1
+        configuration.options.connectTimeout = timeout
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.availability = availability
+        self.interval = interval
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            try? await cancelWhenGracefulShutdown { await probeUntilCancelled() }
+            group.cancelAll()
+        }
+    }
+
+    private func probeUntilCancelled() async {
+        while !Task.isCancelled {
+            let answered = await answersInTime()
+            if availability.record(answering: answered) {
+                if answered {
+                    logger.notice("the database answers again")
+                } else {
+                    logger.error("the database does not answer; requests fail fast until it does", metadata: ["timeout": "\(timeout)"])
+                }
+            }
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+
+    /// Whichever comes first, the answer or the timeout. Not a task group: a query on a connection that went silent
+    /// ignores cancellation, and the group would wait for it; this way only that one query waits.
+    private func answersInTime() async -> Bool {
+        let outcome = FirstOutcome()
+        return await withCheckedContinuation { continuation in
+            outcome.await(continuation)
+            let attempt = Task { outcome.settle((try? await client.query("SELECT 1", logger: logger)) != nil) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                attempt.cancel()  // a lease still waiting for a connection gives up
+                outcome.settle(false)
+            }
+        }
+    }
+
+    /// Resumes the waiting probe with the first outcome settled; later ones are ignored.
+    private final class FirstOutcome: Sendable {
+        private let waiting = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+
+        func await(_ continuation: CheckedContinuation<Bool, Never>) {
+            waiting.withLock { $0 = continuation }
+        }
+
+        func settle(_ answered: Bool) {
+            let continuation = waiting.withLock { waiting in
+                defer { waiting = nil }
+                return waiting
+            }
+            continuation?.resume(returning: answered)
+        }
+    }
+}
