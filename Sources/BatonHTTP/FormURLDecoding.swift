@@ -1,3 +1,5 @@
+import BatonCore
+
 /// Decodes one `application/x-www-form-urlencoded` name or value (`+` is a space, `%XX` a byte) into UTF-8 text,
 /// byte by byte: this runs on every token request, where Foundation's percent decoding was a tenth of the CPU.
 /// Malformed escapes and bytes that are not UTF-8 give nil.
@@ -13,9 +15,9 @@ enum FormURLDecoding {
             case UInt8(ascii: "+"):
                 output.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard index != bytes.endIndex, let high = hexValue(bytes[index]) else { return nil }
+                guard index != bytes.endIndex, let high = HexDigit.value(bytes[index]) else { return nil }
                 bytes.formIndex(after: &index)
-                guard index != bytes.endIndex, let low = hexValue(bytes[index]) else { return nil }
+                guard index != bytes.endIndex, let low = HexDigit.value(bytes[index]) else { return nil }
                 bytes.formIndex(after: &index)
                 output.append(high << 4 | low)
             default:
@@ -23,14 +25,5 @@ enum FormURLDecoding {
             }
         }
         return String(validating: output, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -14,7 +14,6 @@ enum JSONRequestBody {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return mediaType == "application/json"
+        MediaType.of(contentType) == "application/json"
     }
 }

@@ -8,7 +8,7 @@ struct OAuthParameters {
     let values: [String: String]
 
     static func read(_ request: Request, context: BatonRequestContext) async throws -> OAuthParameters {
-        let mediaType = request.headers[.contentType].map(Self.mediaType)
+        let mediaType = request.headers[.contentType].map(MediaType.of)
         var request = request
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         switch mediaType {
@@ -19,14 +19,6 @@ struct OAuthParameters {
     }
 
     subscript(_ name: String) -> String? { values[name] }
-
-    /// `type/subtype` of a Content-Type value, lowercased, without parameters or surrounding spaces and tabs.
-    static func mediaType(_ contentType: String) -> String {
-        let bytes = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        let trimmed = bytes.drop(while: isBlank).reversed().drop(while: isBlank).reversed()
-        return String(decoding: trimmed.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
-    }
 
     func require(_ name: String) throws -> String {
         guard let value = values[name], !value.isEmpty else { throw OAuthError(.invalidRequest, "\(name) is required") }

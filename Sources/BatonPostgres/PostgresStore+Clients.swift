@@ -68,18 +68,16 @@ extension PostgresStore {
     public func updateClient(_ client: Client) async throws {
         try await translatingErrors {
             try await self.client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
-                    scopes = \(client.scopes), audiences = \(client.audiences), updated_at = \(client.updatedAt)
-                WHERE tenant_id = \(client.tenantID.uuid) AND client_id = \(client.clientID) RETURNING client_id
-                """,
-                logger: logger
-            )
-            var updated = false
-            for try await _ in rows { updated = true }
-            guard updated else { throw BatonError.notFound("no such client") }
-            try await Self.notify(.client(client.tenantID, client.clientID), on: connection, logger: logger)
+                let rows = try await connection.query(
+                    """
+                    UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
+                        scopes = \(client.scopes), audiences = \(client.audiences), updated_at = \(client.updatedAt)
+                    WHERE tenant_id = \(client.tenantID.uuid) AND client_id = \(client.clientID) RETURNING client_id
+                    """,
+                    logger: logger
+                )
+                guard try await rows.count() > 0 else { throw BatonError.notFound("no such client") }
+                try await Self.notify(.client(client.tenantID, client.clientID), on: connection, logger: logger)
             }
         }
     }
@@ -90,8 +88,7 @@ extension PostgresStore {
                 let rows = try await connection.query(
                     "DELETE FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID) RETURNING client_id", logger: logger
                 )
-                var deleted = false
-                for try await _ in rows { deleted = true }
+                let deleted = try await rows.count() > 0
                 if deleted { try await Self.notify(.client(tenantID, clientID), on: connection, logger: logger) }
                 return deleted
             }

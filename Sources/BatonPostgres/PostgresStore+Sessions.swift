@@ -50,9 +50,7 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            var revoked = false
-            for try await _ in rows { revoked = true }
-            return revoked
+            return try await rows.count() > 0
         }
     }
 
@@ -112,9 +110,7 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            var count = 0
-            for try await _ in rows { count += 1 }
-            return count
+            return try await rows.count()
         }
     }
 }

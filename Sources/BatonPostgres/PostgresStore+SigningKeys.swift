@@ -48,9 +48,7 @@ extension PostgresStore {
                         """,
                         logger: logger
                     )
-                    var changed = false
-                    for try await _ in rows { changed = true }
-                    guard changed else { throw BatonError.conflict("the tenant's keys changed meanwhile; retry") }
+                    guard try await rows.count() > 0 else { throw BatonError.conflict("the tenant's keys changed meanwhile; retry") }
                 }
                 for key in inserts { try await Self.insert(key, on: connection, logger: logger) }
                 try await Self.notify(.keys(tenantID), on: connection, logger: logger)
@@ -83,21 +81,22 @@ extension PostgresStore {
     static let schedulerLockKey: Int64 = 0x6261_746f_6e53_6368  // "batonSch"
 
     /// A session-level advisory lock on one leased connection, released when `body` ends.
-    public func withSchedulerLock(_ body: @Sendable () async throws -> Void) async throws -> Bool {
+    public func withSchedulerLock<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result? {
         try await translatingErrors {
             try await client.withConnection { connection in
                 let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.schedulerLockKey))", logger: logger)
                 var locked = false
                 for try await value in rows.decode(Bool.self) { locked = value }
-                guard locked else { return false }
+                guard locked else { return nil }
+                let result: Result
                 do {
-                    try await body()
+                    result = try await body()
                 } catch {
                     _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.schedulerLockKey))", logger: logger)
                     throw error
                 }
                 try await connection.query("SELECT pg_advisory_unlock(\(Self.schedulerLockKey))", logger: logger)
-                return true
+                return result
             }
         }
     }
@@ -109,50 +108,51 @@ extension PostgresStore {
     ) async throws -> Int {
         try await translatingErrors {
             try await client.withTransaction(logger: logger) { connection in
-                var count = 0
-                var signing: [(String, SealedSecret)] = []
-                let keyRows = try await connection.query(
-                    """
-                    SELECT kid, sealed_private_key, master_key_id FROM signing_keys
-                    WHERE tenant_id = \(tenantID.uuid) AND sealed_private_key IS NOT NULL FOR UPDATE
-                    """,
-                    logger: logger
+                let keys = try await Self.reseal(
+                    SealedColumns(table: "signing_keys", id: "kid", secret: "sealed_private_key"), of: tenantID, on: connection, logger: logger, with: signingKey
                 )
-                for try await (kid, sealed, masterKeyID) in keyRows.decode((String, Data, String).self) {
-                    signing.append((kid, SealedSecret(masterKeyID: masterKeyID, combined: sealed)))
-                }
-                for (kid, sealed) in signing {
-                    let resealed = try signingKey(kid, sealed)
-                    try await connection.query(
-                        """
-                        UPDATE signing_keys SET sealed_private_key = \(resealed.combined), master_key_id = \(resealed.masterKeyID)
-                        WHERE tenant_id = \(tenantID.uuid) AND kid = \(kid)
-                        """,
-                        logger: logger
-                    )
-                    count += 1
-                }
-                var chains: [(Int, SealedSecret)] = []
-                let chainRows = try await connection.query(
-                    "SELECT id, sealed_key, master_key_id FROM chain_keys WHERE tenant_id = \(tenantID.uuid) FOR UPDATE", logger: logger
+                let chains = try await Self.reseal(
+                    SealedColumns(table: "chain_keys", id: "id", secret: "sealed_key"), of: tenantID, on: connection, logger: logger, with: chainKey
                 )
-                for try await (id, sealed, masterKeyID) in chainRows.decode((Int, Data, String).self) {
-                    chains.append((id, SealedSecret(masterKeyID: masterKeyID, combined: sealed)))
-                }
-                for (id, sealed) in chains {
-                    let resealed = try chainKey(id, sealed)
-                    try await connection.query(
-                        """
-                        UPDATE chain_keys SET sealed_key = \(resealed.combined), master_key_id = \(resealed.masterKeyID)
-                        WHERE tenant_id = \(tenantID.uuid) AND id = \(id)
-                        """,
-                        logger: logger
-                    )
-                    count += 1
-                }
                 try await Self.notify(.keys(tenantID), on: connection, logger: logger)
-                return count
+                return keys + chains
             }
         }
+    }
+
+    /// Where a table keeps its sealed secrets; fixed names from this file, never input.
+    private struct SealedColumns {
+        let table: String
+        let id: String
+        let secret: String
+    }
+
+    /// Locks the tenant's sealed rows of one table, replaces each secret by `reseal`'s result; returns how many.
+    private static func reseal<ID: PostgresDecodable & PostgresEncodable & Sendable>(
+        _ columns: SealedColumns, of tenantID: TenantID, on connection: PostgresConnection, logger: Logger,
+        with reseal: (ID, SealedSecret) throws -> SealedSecret
+    ) async throws -> Int {
+        var sealed: [(ID, SealedSecret)] = []
+        let rows = try await connection.query(
+            """
+            SELECT \(unescaped: columns.id), \(unescaped: columns.secret), master_key_id FROM \(unescaped: columns.table)
+            WHERE tenant_id = \(tenantID.uuid) AND \(unescaped: columns.secret) IS NOT NULL FOR UPDATE
+            """,
+            logger: logger
+        )
+        for try await (id, secret, masterKeyID) in rows.decode((ID, Data, String).self) {
+            sealed.append((id, SealedSecret(masterKeyID: masterKeyID, combined: secret)))
+        }
+        for (id, secret) in sealed {
+            let resealed = try reseal(id, secret)
+            try await connection.query(
+                """
+                UPDATE \(unescaped: columns.table) SET \(unescaped: columns.secret) = \(resealed.combined), master_key_id = \(resealed.masterKeyID)
+                WHERE tenant_id = \(tenantID.uuid) AND \(unescaped: columns.id) = \(id)
+                """,
+                logger: logger
+            )
+        }
+        return sealed.count
     }
 }

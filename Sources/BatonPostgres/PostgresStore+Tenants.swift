@@ -53,22 +53,20 @@ extension PostgresStore {
         try await translatingErrors {
             let s = tenant.settings
             try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE tenants SET display_name = \(tenant.displayName), access_token_ttl = \(s.accessTokenTTL),
-                    refresh_idle_ttl = \(s.refreshIdleTTL), refresh_absolute_ttl = \(s.refreshAbsoluteTTL),
-                    reuse_grace = \(s.reuseGrace), signing_alg = \(s.signingAlgorithm.rawValue),
-                    key_rotation_interval = \(s.keyRotationInterval), jwks_max_age = \(s.jwksMaxAge),
-                    allow_signup = \(s.allowSignup), audiences = \(s.audiences), updated_at = \(tenant.updatedAt)
-                WHERE tenant_id = \(tenant.id.uuid)
-                RETURNING tenant_id
-                """,
-                logger: logger
-            )
-            var updated = 0
-            for try await _ in rows { updated += 1 }
-            guard updated == 1 else { throw BatonError.notFound("no such tenant") }
-            try await Self.notify(.tenant(tenant.id), on: connection, logger: logger)
+                let rows = try await connection.query(
+                    """
+                    UPDATE tenants SET display_name = \(tenant.displayName), access_token_ttl = \(s.accessTokenTTL),
+                        refresh_idle_ttl = \(s.refreshIdleTTL), refresh_absolute_ttl = \(s.refreshAbsoluteTTL),
+                        reuse_grace = \(s.reuseGrace), signing_alg = \(s.signingAlgorithm.rawValue),
+                        key_rotation_interval = \(s.keyRotationInterval), jwks_max_age = \(s.jwksMaxAge),
+                        allow_signup = \(s.allowSignup), audiences = \(s.audiences), updated_at = \(tenant.updatedAt)
+                    WHERE tenant_id = \(tenant.id.uuid)
+                    RETURNING tenant_id
+                    """,
+                    logger: logger
+                )
+                guard try await rows.count() == 1 else { throw BatonError.notFound("no such tenant") }
+                try await Self.notify(.tenant(tenant.id), on: connection, logger: logger)
             }
         }
     }
@@ -77,10 +75,9 @@ extension PostgresStore {
         try await translatingErrors {
             try await client.withTransaction(logger: logger) { connection in
                 let rows = try await connection.query("DELETE FROM tenants WHERE tenant_id = \(id.uuid) RETURNING tenant_id", logger: logger)
-                var deleted = 0
-                for try await _ in rows { deleted += 1 }
-                if deleted == 1 { try await Self.notify(.tenant(id), on: connection, logger: logger) }
-                return deleted == 1
+                let deleted = try await rows.count() == 1
+                if deleted { try await Self.notify(.tenant(id), on: connection, logger: logger) }
+                return deleted
             }
         }
     }

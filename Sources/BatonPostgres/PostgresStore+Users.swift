@@ -63,18 +63,14 @@ extension PostgresStore {
                 """,
                 logger: logger
             )
-            var updated = false
-            for try await _ in rows { updated = true }
-            guard updated else { throw BatonError.notFound("no such user") }
+            guard try await rows.count() > 0 else { throw BatonError.notFound("no such user") }
         }
     }
 
     public func deleteUser(tenantID: TenantID, id: UUID) async throws -> Bool {
         try await translatingErrors {
             let rows = try await client.query("DELETE FROM users WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id) RETURNING user_id", logger: logger)
-            var deleted = false
-            for try await _ in rows { deleted = true }
-            return deleted
+            return try await rows.count() > 0
         }
     }
 }

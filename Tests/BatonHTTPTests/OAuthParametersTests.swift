@@ -36,6 +36,6 @@ struct OAuthParametersTests {
         ]
     )
     func mediaType(_ header: String, _ expected: String) {
-        #expect(OAuthParameters.mediaType(header) == expected)
+        #expect(MediaType.of(header) == expected)
     }
 }

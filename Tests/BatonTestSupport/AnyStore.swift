@@ -73,7 +73,9 @@ extension AnyStore {
 }
 
 extension AnyStore {
-    public func withSchedulerLock(_ body: @Sendable () async throws -> Void) async throws -> Bool { try await base.withSchedulerLock(body) }
+    public func withSchedulerLock<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result? {
+        try await base.withSchedulerLock(body)
+    }
 }
 
 extension AnyStore {

@@ -206,6 +206,25 @@ struct StoreContractTests {
         }
     }
 
+    @Test("the scheduler lock runs its body and returns its result", arguments: Backend.allCases)
+    func schedulerLockRuns(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let result = try await store.withSchedulerLock { 42 }
+            #expect(result == 42)
+        }
+    }
+
+    @Test("on PostgreSQL the scheduler lock excludes every other holder until released")
+    func schedulerLockExcludes() async throws {
+        try await Self.withStore(.postgres) { store in
+            // The inner call leases another connection: another database session, as another instance would be.
+            let inner = try await store.withSchedulerLock { try await store.withSchedulerLock { "ran" } }
+            #expect(inner == .some(nil))
+            let afterRelease = try await store.withSchedulerLock { "ran" }
+            #expect(afterRelease == "ran")
+        }
+    }
+
     @Test("a session must name an existing user and client of its tenant", arguments: Backend.allCases)
     func sessionReferences(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in

@@ -36,6 +36,11 @@ public struct SecretSealer: Sendable {
         }
     }
 
+    /// Opens `sealed` (under whichever listed master key sealed it) and seals it again under the current one.
+    public func reseal(_ sealed: SealedSecret, context: String) throws(BatonError) -> SealedSecret {
+        try seal(try open(sealed, context: context), context: context)
+    }
+
     /// The associated data for a signing key's private part.
     public static func signingKeyContext(tenantID: TenantID, kid: String) -> String { "baton/signing-key/\(tenantID)/\(kid)" }
 

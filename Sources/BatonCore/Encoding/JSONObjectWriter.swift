@@ -3,7 +3,6 @@
 /// reflection was about a tenth of that path's CPU.
 public struct JSONObjectWriter: Sendable {
     private var bytes: [UInt8]
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public init(capacity: Int = 512) {
         bytes = []
@@ -55,7 +54,7 @@ public struct JSONObjectWriter: Sendable {
             case 0x09: bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
             case 0x00..<0x20:
                 bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                bytes.append(contentsOf: [Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0F)]])
+                bytes.append(contentsOf: [HexDigit.lowercase[Int(byte >> 4)], HexDigit.lowercase[Int(byte & 0x0F)]])
             default: bytes.append(byte)
             }
         }

@@ -17,9 +17,8 @@ extension MemoryStore {
 
 extension MemoryStore {
     /// One process, one scheduler: the lock is always free.
-    nonisolated public func withSchedulerLock(_ body: @Sendable () async throws -> Void) async throws -> Bool {
+    nonisolated public func withSchedulerLock<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result? {
         try await body()
-        return true
     }
 }
 

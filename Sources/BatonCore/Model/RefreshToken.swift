@@ -50,19 +50,11 @@ public struct RefreshToken: Sendable, Equatable {
                 continue
             }
             // Groups have even lengths, so a digit pair never straddles a hyphen.
-            guard let high = lowercaseHexValue(characters[index]), let low = lowercaseHexValue(characters[index + 1]) else { return nil }
+            guard let high = HexDigit.lowercaseValue(characters[index]), let low = HexDigit.lowercaseValue(characters[index + 1]) else { return nil }
             octets.append(high << 4 | low)
             index += 2
         }
         return octets.withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
-    }
-
-    private static func lowercaseHexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        default: nil
-        }
     }
 
     /// Decimal without sign or leading zeros, at most `maxGeneration`.

@@ -16,16 +16,19 @@ public struct CacheCoordinator<Store: BatonStore>: Sendable {
     public func apply(_ notice: ChangeNotice) async {
         switch notice {
         case .keys(let tenantID):
-            await jwksCache.invalidate(tenantID)
-            signingKeys.forget(tenantID)
+            await forgetKeys(of: tenantID)
         case .tenant(let tenantID):
             // The tenant cache is keyed by slug, which the notice does not carry: drop it whole (it refills in one query each).
             tenants.tenantCache.invalidateAll()
-            await jwksCache.invalidate(tenantID)
-            signingKeys.forget(tenantID)
+            await forgetKeys(of: tenantID)
         case .client(let tenantID, let clientID):
             clients.clientCache.invalidate(ClientCacheKey(tenantID: tenantID, clientID: clientID))
         }
+    }
+
+    private func forgetKeys(of tenantID: TenantID) async {
+        await jwksCache.invalidate(tenantID)
+        signingKeys.forget(tenantID)
     }
 
     public func reloadAll() async {

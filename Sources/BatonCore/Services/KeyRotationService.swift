@@ -62,11 +62,13 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         let next = try await keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: tenant.settings.signingAlgorithm, state: .pending, now: now)
         try await store.changeSigningKeys(tenantID: tenant.id, updates: [(active, .active), (pending, .pending)], inserts: [next])
         await keysChanged(tenant.id)
-        metrics.keyRotated(tenant: tenant.slug, forced: force && now < safeAt)
-        logger.info("signing key rotated", metadata: ["tenant": "\(tenant.slug)", "active_kid": "\(pending.kid)", "forced": "\(force && now < safeAt)"])
+        // Forced only when `force` overrode the rule, not when rotation was safe anyway.
+        let forced = now < safeAt
+        metrics.keyRotated(tenant: tenant.slug, forced: forced)
+        logger.info("signing key rotated", metadata: ["tenant": "\(tenant.slug)", "active_kid": "\(pending.kid)", "forced": "\(forced)"])
         await audit.record(
             .keyRotated, tenant: tenant.id, actor: actor,
-            details: ["retiring_kid": retiring.kid, "active_kid": pending.kid, "pending_kid": next.kid, "forced": "\(force && now < safeAt)"]
+            details: ["retiring_kid": retiring.kid, "active_kid": pending.kid, "pending_kid": next.kid, "forced": "\(forced)"]
         )
         _ = try await retireExpired(tenant: tenant, actor: actor)
         return try await store.signingKeys(tenantID: tenant.id)
@@ -111,8 +113,13 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
 
     /// Retires the retiring keys whose deadline has passed: they leave JWKS and their private parts are erased.
     public func retireExpired(tenant: Tenant, actor: String) async throws -> [String] {
+        try await retireExpired(tenant: tenant, keys: try await store.signingKeys(tenantID: tenant.id), actor: actor)
+    }
+
+    /// `retireExpired` given the tenant's keys as just read; returns the kids retired.
+    public func retireExpired(tenant: Tenant, keys: [SigningKey], actor: String) async throws -> [String] {
         let now = clock.now()
-        let due = try await store.signingKeys(tenantID: tenant.id).filter { $0.state == .retiring && ($0.retireAfter ?? .distantFuture) <= now }
+        let due = keys.filter { $0.state == .retiring && ($0.retireAfter ?? .distantFuture) <= now }
         guard !due.isEmpty else { return [] }
         let updates = due.map { key -> (key: SigningKey, expectedState: SigningKeyState) in
             var retired = key

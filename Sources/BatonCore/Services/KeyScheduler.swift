@@ -17,44 +17,37 @@ public struct KeyScheduler<Store: BatonStore>: Sendable {
     }
 
     /// One pass over all tenants; returns the tenants rotated, or nil if another instance holds the lock.
+    /// Reads each tenant's keys once, and again only after it changed them.
     @discardableResult
     public func runOnce() async throws -> [TenantSlug]? {
-        let rotated = RotatedTenants()
-        let ran = try await store.withSchedulerLock {
-            var after: TenantSlug?
-            while true {
-                let page = try await store.tenants(after: after, limit: 100)
-                for tenant in page {
-                    if try await rotateIfDue(tenant) { await rotated.append(tenant.slug) }
-                    _ = try await rotation.retireExpired(tenant: tenant, actor: "scheduler")
-                    rotation.metrics.observeKeys(tenant: tenant.slug, keys: try await store.signingKeys(tenantID: tenant.id), now: clock.now())
+        try await store.withSchedulerLock {
+            var rotated: [TenantSlug] = []
+            try await store.forEachTenant { tenant in
+                var keys = try await store.signingKeys(tenantID: tenant.id)
+                if let afterRotation = try await rotateIfDue(tenant, keys: keys) {
+                    rotated.append(tenant.slug)
+                    keys = afterRotation  // rotation already retired what was due
+                } else if try await !rotation.retireExpired(tenant: tenant, keys: keys, actor: "scheduler").isEmpty {
+                    keys = try await store.signingKeys(tenantID: tenant.id)
                 }
-                guard page.count == 100, let last = page.last else { break }
-                after = last.slug
+                rotation.metrics.observeKeys(tenant: tenant.slug, keys: keys, now: clock.now())
             }
+            return rotated
         }
-        return ran ? await rotated.slugs : nil
     }
 
-    private func rotateIfDue(_ tenant: Tenant) async throws -> Bool {
+    /// The keys after rotating, if `key_rotation_interval` has elapsed since the active key was activated; nil otherwise.
+    private func rotateIfDue(_ tenant: Tenant, keys: [SigningKey]) async throws -> [SigningKey]? {
         let interval = tenant.settings.keyRotationInterval
-        guard interval > 0,
-            let active = try await store.signingKeys(tenantID: tenant.id).first(where: { $0.state == .active }),
+        guard interval > 0, let active = keys.first(where: { $0.state == .active }),
             (active.activatedAt ?? active.createdAt).addingTimeInterval(TimeInterval(interval)) <= clock.now()
-        else { return false }
+        else { return nil }
         do {
-            _ = try await rotation.rotate(tenant: tenant, force: false, algorithm: nil, actor: "scheduler")
-            return true
+            return try await rotation.rotate(tenant: tenant, force: false, algorithm: nil, actor: "scheduler")
         } catch let error as BatonError where error.kind == .conflict {
             // Not safe yet (pending key too young) or another rotation won: the next pass tries again.
             logger.info("scheduled rotation postponed", metadata: ["tenant": "\(tenant.slug)", "reason": "\(error.message)"])
-            return false
+            return nil
         }
     }
-}
-
-/// Collects rotated tenants from inside the lock's closure.
-actor RotatedTenants {
-    private(set) var slugs: [TenantSlug] = []
-    func append(_ slug: TenantSlug) { slugs.append(slug) }
 }

@@ -19,13 +19,8 @@ public struct MasterKeyRewrap<Store: BatonStore>: Sendable {
     /// Returns, per tenant, how many secrets were re-sealed.
     public func rewrapAll() async throws -> [(TenantSlug, Int)] {
         var results: [(TenantSlug, Int)] = []
-        var after: TenantSlug?
-        while true {
-            let page = try await store.tenants(after: after, limit: 100)
-            for tenant in page { results.append((tenant.slug, try await rewrap(tenant))) }
-            guard page.count == 100, let last = page.last else { return results }
-            after = last.slug
-        }
+        try await store.forEachTenant { tenant in results.append((tenant.slug, try await rewrap(tenant))) }
+        return results
     }
 
     public func rewrap(_ tenant: Tenant) async throws -> Int {
@@ -33,14 +28,8 @@ public struct MasterKeyRewrap<Store: BatonStore>: Sendable {
         let tenantID = tenant.id
         let count = try await store.resealSecrets(
             tenantID: tenantID,
-            signingKey: { kid, sealed in
-                let context = SecretSealer.signingKeyContext(tenantID: tenantID, kid: kid)
-                return try sealer.seal(try sealer.open(sealed, context: context), context: context)
-            },
-            chainKey: { id, sealed in
-                let context = SecretSealer.chainKeyContext(tenantID: tenantID, id: id)
-                return try sealer.seal(try sealer.open(sealed, context: context), context: context)
-            }
+            signingKey: { kid, sealed in try sealer.reseal(sealed, context: SecretSealer.signingKeyContext(tenantID: tenantID, kid: kid)) },
+            chainKey: { id, sealed in try sealer.reseal(sealed, context: SecretSealer.chainKeyContext(tenantID: tenantID, id: id)) }
         )
         logger.info("tenant secrets re-sealed", metadata: ["tenant": "\(tenant.slug)", "count": "\(count)", "master_key_id": "\(sealer.current.id)"])
         await audit.record(.masterKeyRewrapped, tenant: tenantID, actor: "operator", details: ["count": "\(count)", "master_key_id": sealer.current.id])

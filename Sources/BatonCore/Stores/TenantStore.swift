@@ -10,3 +10,16 @@ public protocol TenantStore: Sendable {
     /// Deletes the tenant and everything it owns; false if there was no such tenant.
     func deleteTenant(_ id: TenantID) async throws -> Bool
 }
+
+extension TenantStore {
+    /// Calls `body` for every tenant in slug order, reading them a page at a time.
+    public func forEachTenant(pageSize: Int = 100, _ body: (Tenant) async throws -> Void) async throws {
+        var after: TenantSlug?
+        while true {
+            let page = try await tenants(after: after, limit: pageSize)
+            for tenant in page { try await body(tenant) }
+            guard page.count == pageSize, let last = page.last else { return }
+            after = last.slug
+        }
+    }
+}
