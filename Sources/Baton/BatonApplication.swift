@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import NIOPosix
 import PostgresNIO
+import ServiceLifecycle
 
 /// The one wiring function: `serve` and the tests build the same application from a configuration.
 enum BatonApplication {
@@ -37,7 +38,7 @@ enum BatonApplication {
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
             application.addServices(
-                schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock) { true }
+                scheduledJobs(store: store, services: services, configuration: configuration, logger: logger, clock: clock) { true }
             )
             return application
 
@@ -45,11 +46,16 @@ enum BatonApplication {
             var clientConfiguration = try DatabaseURL.configuration(from: url)
             clientConfiguration.options.maximumConnections = configuration.databasePoolSize
             clientConfiguration.options.minimumConnections = configuration.databasePoolSize
+            if configuration.databaseStatementTimeout > 0 {
+                // A startup parameter: every connection of the pool (and the probe's) has it from the first statement.
+                clientConfiguration.options.additionalStartupParameters.append(("statement_timeout", "\(configuration.databaseStatementTimeout)"))
+            }
             let client = PostgresClient(
                 configuration: clientConfiguration, eventLoopGroup: RoundRobinEventLoopGroup(MultiThreadedEventLoopGroup.singleton), backgroundLogger: logger
             )
             let availability = DatabaseAvailability()
-            let store = PostgresStore(client: client, logger: logger, availability: availability)
+            let admission = DatabaseAdmission(limit: configuration.databasePoolSize + configuration.databaseQueueLimit)
+            let store = PostgresStore(client: client, logger: logger, availability: availability, admission: admission)
             let startupDone = ReadinessFlag()
             let services = makeServices(
                 store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
@@ -64,8 +70,10 @@ enum BatonApplication {
                 ChangeListener(
                     client: client, logger: logger, isStarted: { startupDone.isSet }, onNotice: { await caches.apply($0) },
                     onReload: { await caches.reloadAll() }
-                ),
-                schedulerService(services: services, store: store, configuration: configuration, logger: logger, clock: clock) { startupDone.isSet }
+                )
+            )
+            application.addServices(
+                scheduledJobs(store: store, services: services, configuration: configuration, logger: logger, clock: clock) { startupDone.isSet }
             )
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             let migrateOnStart = configuration.migrateOnStart
@@ -78,14 +86,28 @@ enum BatonApplication {
         }
     }
 
-    static func schedulerService<Store: BatonStore>(
-        services: BatonServices<Store>, store: Store, configuration: BatonConfiguration, logger: Logger, clock: any BatonClock,
+    /// The key scheduler and the purge, each a service on its own interval.
+    static func scheduledJobs<Store: BatonStore>(
+        store: Store, services: BatonServices<Store>, configuration: BatonConfiguration, logger: Logger, clock: any BatonClock,
         isStarted: @escaping @Sendable () -> Bool
-    ) -> KeySchedulerService<Store> {
-        KeySchedulerService(
-            scheduler: KeyScheduler(store: store, rotation: services.keyRotation, clock: clock, logger: logger),
-            interval: .seconds(configuration.keySchedulerInterval), isStarted: isStarted, logger: logger
-        )
+    ) -> [any Service] {
+        let scheduler = KeyScheduler(store: store, rotation: services.keyRotation, clock: clock, logger: logger)
+        let purger = Purger(store: store, policy: configuration.retention, loginFailureWindow: LoginThrottle<Store>.Policy().window, clock: clock)
+        return [
+            ScheduledJobService(name: "key rotation", interval: .seconds(configuration.keySchedulerInterval), isStarted: isStarted, logger: logger) {
+                if let rotated = try await scheduler.runOnce(), !rotated.isEmpty {
+                    logger.info("scheduled rotation done", metadata: ["tenants": "\(rotated.map(\.value).joined(separator: ","))"])
+                }
+            },
+            ScheduledJobService(name: "purge", interval: .seconds(configuration.purgeInterval), isStarted: isStarted, logger: logger) {
+                if let report = try await purger.runOnce(), report.total > 0 {
+                    logger.info(
+                        "purge done",
+                        metadata: ["sessions": "\(report.sessions)", "audit_events": "\(report.auditEvents)", "login_failures": "\(report.loginFailures)"]
+                    )
+                }
+            },
+        ]
     }
 
     static func makeServices<Store: BatonStore>(

@@ -6,6 +6,11 @@ import PostgresNIO
 enum PostgresErrorTranslator {
     static let uniqueViolation = "23505"
     static let foreignKeyViolation = "23503"
+    /// `statement_timeout` cut the statement short; it was rolled back.
+    static let queryCanceled = "57014"
+    /// SQL-state classes that mean "the database cannot serve now", not "this request is wrong": connection
+    /// exceptions, insufficient resources, operator intervention (shutdown, recovery).
+    static let unavailableClasses = ["08", "53", "57"]
 
     static func translate(_ error: any Error, logger: Logger) -> any Error {
         switch error {
@@ -20,6 +25,12 @@ enum PostgresErrorTranslator {
                 return BatonError.conflict("a record with this identity already exists")
             case foreignKeyViolation?:
                 return BatonError.notFound("a record this one refers to does not exist")
+            case queryCanceled?:
+                logger.warning("database statement timed out; nothing was changed")
+                return BatonError.unavailable("the database did not answer in time")
+            case let state? where unavailableClasses.contains(String(state.prefix(2))):
+                logger.warning("database unavailable", metadata: ["sql_state": "\(state)"])
+                return BatonError.unavailable("the database is unavailable")
             default:
                 break
             }

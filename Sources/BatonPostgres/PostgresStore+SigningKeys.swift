@@ -77,32 +77,6 @@ private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
 }
 
 extension PostgresStore {
-    /// Arbitrary but fixed: the advisory lock of the key scheduler.
-    static let schedulerLockKey: Int64 = 0x6261_746f_6e53_6368  // "batonSch"
-
-    /// A session-level advisory lock on one leased connection, released when `body` ends.
-    public func withSchedulerLock<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result? {
-        try await translatingErrors {
-            try await client.withConnection { connection in
-                let rows = try await connection.query("SELECT pg_try_advisory_lock(\(Self.schedulerLockKey))", logger: logger)
-                var locked = false
-                for try await value in rows.decode(Bool.self) { locked = value }
-                guard locked else { return nil }
-                let result: Result
-                do {
-                    result = try await body()
-                } catch {
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.schedulerLockKey))", logger: logger)
-                    throw error
-                }
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.schedulerLockKey))", logger: logger)
-                return result
-            }
-        }
-    }
-}
-
-extension PostgresStore {
     public func resealSecrets(
         tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {

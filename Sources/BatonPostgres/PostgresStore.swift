@@ -9,11 +9,14 @@ public struct PostgresStore: BatonStore {
     let logger: Logger
     /// When given, queries fail fast while `DatabaseProbe` finds the database silent.
     let availability: DatabaseAvailability?
+    /// When given, operations past its limit fail fast instead of queueing for a connection.
+    let admission: DatabaseAdmission?
 
-    public init(client: PostgresClient, logger: Logger, availability: DatabaseAvailability? = nil) {
+    public init(client: PostgresClient, logger: Logger, availability: DatabaseAvailability? = nil, admission: DatabaseAdmission? = nil) {
         self.client = client
         self.logger = logger
         self.availability = availability
+        self.admission = admission
     }
 
     public func checkReachable() async throws {
@@ -31,6 +34,10 @@ public struct PostgresStore: BatonStore {
     @discardableResult
     func translatingErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         if let availability, !availability.isAnswering { throw BatonError.unavailable("the database does not answer") }
+        if let admission {
+            guard admission.enter() else { throw BatonError.unavailable("too many requests are waiting for the database") }
+        }
+        defer { admission?.leave() }
         do {
             return try await body()
         } catch {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonCore
 import Foundation
 import Logging
 import Testing
@@ -32,10 +33,31 @@ struct ConfigurationTests {
         #expect(try resolve(["BATON_DATABASE_POOL_SIZE": "64"]).databasePoolSize == 64)
     }
 
+    @Test("the statement timeout (milliseconds, 0 for none) and the queue limit have safe defaults and can be set")
+    func databaseLimits() throws {
+        let defaults = try resolve([:])
+        #expect(defaults.databaseStatementTimeout == 5_000)
+        #expect(defaults.databaseQueueLimit == 256)
+        let set = try resolve(["BATON_DATABASE_STATEMENT_TIMEOUT": "0", "BATON_DATABASE_QUEUE_LIMIT": "10"])
+        #expect(set.databaseStatementTimeout == 0)
+        #expect(set.databaseQueueLimit == 10)
+    }
+
     @Test("the idle timeout of client connections comes from BATON_HTTP_IDLE_TIMEOUT; the key scheduler's interval likewise")
     func idleTimeout() throws {
         #expect(try resolve(["BATON_HTTP_IDLE_TIMEOUT": "5"]).httpIdleTimeout == 5)
         #expect(try resolve(["BATON_KEY_SCHEDULER_INTERVAL": "30"]).keySchedulerInterval == 30)
+    }
+
+    @Test("the purge runs every BATON_PURGE_INTERVAL seconds and keeps what the retention settings say, in days")
+    func retention() throws {
+        let defaults = try resolve([:])
+        #expect(defaults.purgeInterval == 600)
+        #expect(defaults.retention == RetentionPolicy(endedSessions: 7 * 86_400, auditEvents: 365 * 86_400))
+        let set = try resolve(["BATON_PURGE_INTERVAL": "60", "BATON_SESSION_RETENTION_DAYS": "0", "BATON_AUDIT_RETENTION_DAYS": "30"])
+        #expect(set.purgeInterval == 60)
+        #expect(set.retention.endedSessions == 0)
+        #expect(set.retention.auditEvents == 30 * 86_400)
     }
 
     @Test("a database URL selects PostgreSQL and then requires the master key")
@@ -72,6 +94,12 @@ struct ConfigurationTests {
             (["BATON_HTTP_IDLE_TIMEOUT": "0"], "BATON_HTTP_IDLE_TIMEOUT"),
             (["BATON_HTTP_IDLE_TIMEOUT": "3601"], "BATON_HTTP_IDLE_TIMEOUT"),
             (["BATON_KEY_SCHEDULER_INTERVAL": "-1"], "BATON_KEY_SCHEDULER_INTERVAL"),
+            (["BATON_PURGE_INTERVAL": "0"], "BATON_PURGE_INTERVAL"),
+            (["BATON_DATABASE_STATEMENT_TIMEOUT": "600001"], "BATON_DATABASE_STATEMENT_TIMEOUT"),
+            (["BATON_DATABASE_QUEUE_LIMIT": "-5"], "BATON_DATABASE_QUEUE_LIMIT"),
+            (["BATON_SESSION_RETENTION_DAYS": "-1"], "BATON_SESSION_RETENTION_DAYS"),
+            (["BATON_AUDIT_RETENTION_DAYS": "0"], "BATON_AUDIT_RETENTION_DAYS"),
+            (["BATON_AUDIT_RETENTION_DAYS": "1.5"], "BATON_AUDIT_RETENTION_DAYS"),
         ]
     )
     func wrongSettings(_ environment: [String: String], _ name: String) {

@@ -23,6 +23,24 @@ struct OperationsTests {
         }
     }
 
+    @Test("the purge runs as a service of the app: a logged-out session is deleted on the next pass, and the pass is logged")
+    func purgeRuns() async throws {
+        var configuration = TestApp.configuration()
+        configuration.purgeInterval = 1
+        configuration.retention.endedSessions = 0
+        let records = RecordingLogHandler.Records()
+        try await TestApp.run(records: records, configuration: configuration) { client in
+            let login = try await SessionEndpointsTests.login(client)
+            #expect(try await client.send(.post, "/t/demo/logout", headers: [.authorization: "Bearer \(login.access)"]).status == .noContent)
+            var purged = false
+            for _ in 0..<50 where !purged {
+                try await Task.sleep(for: .milliseconds(100))
+                purged = records.all.contains { $0.contains("purge done") && $0.contains("sessions=1") }
+            }
+            #expect(purged, "no purge line in \(records.all.filter { $0.contains("purge") })")
+        }
+    }
+
     @Test("the served openapi.yaml is the repository's file")
     func openAPI() async throws {
         try await TestApp.run { client in

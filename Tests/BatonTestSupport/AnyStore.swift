@@ -73,8 +73,8 @@ extension AnyStore {
 }
 
 extension AnyStore {
-    public func withSchedulerLock<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result? {
-        try await base.withSchedulerLock(body)
+    public func withSchedulerLock<Result: Sendable>(_ job: ScheduledJob, _ body: @Sendable () async throws -> Result) async throws -> Result? {
+        try await base.withSchedulerLock(job, body)
     }
 }
 
@@ -83,5 +83,17 @@ extension AnyStore {
         tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {
         try await base.resealSecrets(tenantID: tenantID, signingKey: signingKey, chainKey: chainKey)
+    }
+}
+
+extension AnyStore {
+    public func purgeEndedSessions(tenantID: TenantID, endedBefore cutoff: Date, after: UUID?, limit: Int) async throws -> SessionPurgeBatch {
+        try await base.purgeEndedSessions(tenantID: tenantID, endedBefore: cutoff, after: after, limit: limit)
+    }
+    public func purgeAuditEvents(tenantID: TenantID, occurredBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await base.purgeAuditEvents(tenantID: tenantID, occurredBefore: cutoff, limit: limit)
+    }
+    public func purgeLoginFailures(tenantID: TenantID, windowStartedBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await base.purgeLoginFailures(tenantID: tenantID, windowStartedBefore: cutoff, limit: limit)
     }
 }

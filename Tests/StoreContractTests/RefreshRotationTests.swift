@@ -23,8 +23,23 @@ struct RefreshRotationTests {
         }
     }
 
-    static func withFixture(_ backend: Backend, settings: TenantSettingsPatch = .init(), _ body: @Sendable (Fixture) async throws -> Void) async throws {
-        try await StoreContractTests.withStore(backend) { store in
+    /// `isolated`: on PostgreSQL, a database of its own (for work that sweeps every tenant, like the purge).
+    static func withFixture(
+        _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
+    ) async throws {
+        if isolated, backend == .postgres {
+            try await TestDatabase.withFreshDatabase { url in
+                try await TestDatabase.withClient(url: url) { client in
+                    try await fixture(PostgresStore(client: client, logger: Logger(label: "t")), settings: settings, body)
+                }
+            }
+            return
+        }
+        try await StoreContractTests.withStore(backend) { store in try await fixture(store, settings: settings, body) }
+    }
+
+    static func fixture(_ store: any BatonStore, settings: TenantSettingsPatch, _ body: @Sendable (Fixture) async throws -> Void) async throws {
+        do {
             let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
             let sealer = SecretSealer(current: .generate())
             let anyStore = AnyStore(store)

@@ -2,6 +2,7 @@ import BatonCore
 import BatonPostgres
 import BatonTestSupport
 import Foundation
+import Logging
 import Testing
 
 /// One behaviour suite for the store protocols, run against the memory store and the real PostgreSQL store.
@@ -16,6 +17,14 @@ struct StoreContractTests {
         switch backend {
         case .memory: try await body(MemoryStore())
         case .postgres: try await TestDatabase.withStore { try await body($0) }
+        }
+    }
+
+    /// On PostgreSQL, a database of its own: live apps of other tests take the database-wide scheduler locks.
+    static func withIsolatedStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
+        guard backend == .postgres else { return try await withStore(backend, body) }
+        try await TestDatabase.withFreshDatabase { url in
+            try await TestDatabase.withClient(url: url) { client in try await body(PostgresStore(client: client, logger: Logger(label: "t"))) }
         }
     }
 
@@ -208,20 +217,27 @@ struct StoreContractTests {
 
     @Test("the scheduler lock runs its body and returns its result", arguments: Backend.allCases)
     func schedulerLockRuns(_ backend: Backend) async throws {
-        try await Self.withStore(backend) { store in
-            let result = try await store.withSchedulerLock { 42 }
-            #expect(result == 42)
+        try await Self.withIsolatedStore(backend) { store in
+            for job in ScheduledJob.allCases {
+                let result = try await store.withSchedulerLock(job) { 42 }
+                #expect(result == 42)
+            }
         }
     }
 
-    @Test("on PostgreSQL the scheduler lock excludes every other holder until released")
+    @Test("on PostgreSQL a job's lock excludes every other holder until released, and only that job")
     func schedulerLockExcludes() async throws {
-        try await Self.withStore(.postgres) { store in
+        try await Self.withIsolatedStore(.postgres) { store in
             // The inner call leases another connection: another database session, as another instance would be.
-            let inner = try await store.withSchedulerLock { try await store.withSchedulerLock { "ran" } }
+            let inner = try await store.withSchedulerLock(.keyRotation) { try await store.withSchedulerLock(.keyRotation) { "ran" } }
             #expect(inner == .some(nil))
-            let afterRelease = try await store.withSchedulerLock { "ran" }
+            let afterRelease = try await store.withSchedulerLock(.keyRotation) { "ran" }
             #expect(afterRelease == "ran")
+            // A purge in progress does not stop key rotation, nor the other way round.
+            let otherJob = try await store.withSchedulerLock(.purge) { try await store.withSchedulerLock(.keyRotation) { "ran" } }
+            #expect(otherJob == .some("ran"))
+            let samePurge = try await store.withSchedulerLock(.purge) { try await store.withSchedulerLock(.purge) { "ran" } }
+            #expect(samePurge == .some(nil))
         }
     }
 

@@ -28,10 +28,23 @@ struct BatonConfiguration: Sendable {
     /// `synchronous_commit=on`), so this bounds refreshes in flight; PostgreSQL's `max_connections` bounds the sum.
     var databasePoolSize: Int = Self.defaultDatabasePoolSize
     static let defaultDatabasePoolSize = 32
+    /// Milliseconds a database statement may run before PostgreSQL cancels (and rolls back) it; 0 for no limit.
+    /// A refresh cut short answers 503 and has spent nothing.
+    var databaseStatementTimeout: Int = Self.defaultDatabaseStatementTimeout
+    static let defaultDatabaseStatementTimeout = 5_000
+    /// Store operations allowed to wait for a connection beyond the pool's size; more get 503 at once.
+    var databaseQueueLimit: Int = Self.defaultDatabaseQueueLimit
+    static let defaultDatabaseQueueLimit = 256
     /// Seconds a client connection may sit idle between requests before it is closed, so idle or abandoned
     /// connections cannot pile up. Longer than common load-balancer idle timeouts (60 s), which must close first.
     var httpIdleTimeout: Int = Self.defaultHTTPIdleTimeout
     static let defaultHTTPIdleTimeout = 75
+
+    /// Seconds between purge passes (ended sessions, old audit events, stale login counters).
+    var purgeInterval: Int = Self.defaultPurgeInterval
+    static let defaultPurgeInterval = 600
+    /// What the purge deletes, and when.
+    var retention = RetentionPolicy()
 
     var isMemory: Bool {
         if case .memory = storage { return true }

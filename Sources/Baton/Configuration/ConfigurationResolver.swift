@@ -60,7 +60,15 @@ enum ConfigurationResolver {
         }
         let schedulerInterval = try wholeNumber("BATON_KEY_SCHEDULER_INTERVAL", of: "seconds", in: 1...86_400, fallback: 60)
         let poolSize = try wholeNumber("BATON_DATABASE_POOL_SIZE", of: "connections", in: 1...1_000, fallback: BatonConfiguration.defaultDatabasePoolSize)
+        let statementTimeout = try wholeNumber(
+            "BATON_DATABASE_STATEMENT_TIMEOUT", of: "milliseconds", in: 0...600_000, fallback: BatonConfiguration.defaultDatabaseStatementTimeout
+        )
+        let queueLimit = try wholeNumber("BATON_DATABASE_QUEUE_LIMIT", of: "requests", in: 0...100_000, fallback: BatonConfiguration.defaultDatabaseQueueLimit)
         let idleTimeout = try wholeNumber("BATON_HTTP_IDLE_TIMEOUT", of: "seconds", in: 1...3_600, fallback: BatonConfiguration.defaultHTTPIdleTimeout)
+        let purgeInterval = try wholeNumber("BATON_PURGE_INTERVAL", of: "seconds", in: 1...86_400, fallback: BatonConfiguration.defaultPurgeInterval)
+        var retention = RetentionPolicy()
+        retention.endedSessions = try wholeNumber("BATON_SESSION_RETENTION_DAYS", of: "days", in: 0...3_650, fallback: 7) * RetentionPolicy.day
+        retention.auditEvents = try wholeNumber("BATON_AUDIT_RETENTION_DAYS", of: "days", in: 1...36_500, fallback: 365) * RetentionPolicy.day
 
         var configuration = BatonConfiguration(
             storage: storage, masterKey: masterKey, masterKeyIsEphemeral: ephemeral, adminKey: adminKey, publicURL: publicURL,
@@ -68,7 +76,11 @@ enum ConfigurationResolver {
         )
         configuration.keySchedulerInterval = schedulerInterval
         configuration.databasePoolSize = poolSize
+        configuration.databaseStatementTimeout = statementTimeout
+        configuration.databaseQueueLimit = queueLimit
         configuration.httpIdleTimeout = idleTimeout
+        configuration.purgeInterval = purgeInterval
+        configuration.retention = retention
         configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
     }

@@ -17,7 +17,7 @@ extension MemoryStore {
 
 extension MemoryStore {
     /// One process, one scheduler: the lock is always free.
-    nonisolated public func withSchedulerLock<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result? {
+    nonisolated public func withSchedulerLock<Result: Sendable>(_ job: ScheduledJob, _ body: @Sendable () async throws -> Result) async throws -> Result? {
         try await body()
     }
 }

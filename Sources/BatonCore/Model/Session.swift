@@ -47,6 +47,11 @@ public struct Session: Sendable, Equatable {
         revokedAt == nil && now < idleExpiresAt && now < absoluteExpiresAt
     }
 
+    /// Ended before `cutoff`: revoked, or past its idle or absolute expiry, before that moment.
+    public func ended(before cutoff: Date) -> Bool {
+        expiresAt < cutoff || revokedAt.map { $0 < cutoff } == true
+    }
+
     /// When the session ends unless it is refreshed again: the earlier of its idle and absolute expiry.
     public var expiresAt: Date { min(idleExpiresAt, absoluteExpiresAt) }
 

@@ -20,7 +20,7 @@ public struct KeyScheduler<Store: BatonStore>: Sendable {
     /// Reads each tenant's keys once, and again only after it changed them.
     @discardableResult
     public func runOnce() async throws -> [TenantSlug]? {
-        try await store.withSchedulerLock {
+        try await store.withSchedulerLock(.keyRotation) {
             var rotated: [TenantSlug] = []
             try await store.forEachTenant { tenant in
                 var keys = try await store.signingKeys(tenantID: tenant.id)

@@ -1,5 +1,14 @@
-/// Makes one instance at a time run scheduled work.
+/// Makes one instance at a time run each kind of scheduled work.
 public protocol SchedulerLockStore: Sendable {
-    /// Runs `body` if this instance gets the scheduler lock and returns its result; nil at once if another holds it.
-    func withSchedulerLock<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result?
+    /// Runs `body` if this instance gets `job`'s lock and returns its result; nil at once if another holds it.
+    /// Each job has its own lock, so a long purge never makes a key-rotation pass skip.
+    func withSchedulerLock<Result: Sendable>(_ job: ScheduledJob, _ body: @Sendable () async throws -> Result) async throws -> Result?
+}
+
+/// Scheduled work that one instance at a time should do.
+public enum ScheduledJob: Sendable, CaseIterable {
+    /// Signing-key rotation and retirement (`KeyScheduler`).
+    case keyRotation
+    /// Deletion of ended sessions, old audit events and stale login counters (`Purger`).
+    case purge
 }

@@ -1,14 +1,17 @@
-import BatonCore
 import Logging
 import ServiceLifecycle
 
-/// Runs `KeyScheduler` every `interval` until graceful shutdown; a failed pass is logged and retried next time.
-struct KeySchedulerService<Store: BatonStore>: Service {
-    let scheduler: KeyScheduler<Store>
+/// Runs one scheduled job (key rotation, purge) every `interval` until graceful shutdown; a failed pass is
+/// logged and retried next time.
+struct ScheduledJobService: Service {
+    /// Names the job in logs.
+    let name: String
     let interval: Duration
     /// Scheduled work waits for start-up (schema check) to finish.
     let isStarted: @Sendable () -> Bool
     let logger: Logger
+    /// One pass of the job.
+    let pass: @Sendable () async throws -> Void
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -17,13 +20,11 @@ struct KeySchedulerService<Store: BatonStore>: Service {
             }
             while !Task.isCancelled {
                 do {
-                    if let rotated = try await scheduler.runOnce(), !rotated.isEmpty {
-                        logger.info("scheduled rotation done", metadata: ["tenants": "\(rotated.map(\.value).joined(separator: ","))"])
-                    }
+                    try await pass()
                 } catch is CancellationError {
                     return
                 } catch {
-                    logger.warning("scheduled key pass failed; retrying next interval", metadata: ["error_type": "\(type(of: error))"])
+                    logger.warning("scheduled pass failed; retrying next interval", metadata: ["job": "\(name)", "error_type": "\(type(of: error))"])
                 }
                 do { try await Task.sleep(for: interval) } catch { return }
             }

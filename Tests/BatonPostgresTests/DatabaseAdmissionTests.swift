@@ -1,0 +1,56 @@
+import BatonCore
+import BatonPostgres
+import BatonTestSupport
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+@Suite("Admission to the database")
+struct DatabaseAdmissionTests {
+    @Test("places are taken up to the limit, refused beyond it, and given back")
+    func counting() {
+        let admission = DatabaseAdmission(limit: 2)
+        #expect(admission.enter())
+        #expect(admission.enter())
+        #expect(!admission.enter())
+        #expect(admission.count == 2)
+        admission.leave()
+        #expect(admission.enter())
+        admission.leave()
+        admission.leave()
+        #expect(admission.count == 0)
+    }
+
+    @Test("with the pool busy and the queue full, the next store call fails at once with unavailable; the queued one still runs")
+    func exhaustedPoolFailsFast() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            var configuration = try DatabaseURL.configuration(from: url)
+            configuration.options.maximumConnections = 1
+            let logger = Logger(label: "admission-test")
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+            let admission = DatabaseAdmission(limit: 2)  // the pool's one connection and one waiting
+            let store = PostgresStore(client: client, logger: logger, admission: admission)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
+
+                // Holds the only connection (and a place) for 800 ms.
+                async let busy = store.withSchedulerLock(.purge) { try await Task.sleep(for: .milliseconds(800)) }
+                try await Task.sleep(for: .milliseconds(200))
+                async let queued: Void = store.checkReachable()  // waits for the connection, in the second place
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(admission.count == 2)
+
+                let start = ContinuousClock.now
+                await #expect(throws: BatonError.unavailable("too many requests are waiting for the database")) { try await store.checkReachable() }
+                #expect(ContinuousClock.now - start < .milliseconds(300))
+                _ = try await busy
+                try await queued
+                #expect(admission.count == 0)
+                try await store.checkReachable()
+            }
+        }
+    }
+}
