@@ -17,7 +17,10 @@ enum BatonApplication {
     static let demoClient = "demo-app"
     static let demoUser = "demo"
 
-    static func build(configuration: BatonConfiguration, logger: Logger, clock: any BatonClock = SystemClock()) async throws -> any ApplicationProtocol {
+    /// `shuttingDown`: once set, `/readyz` fails (see `ShutdownDelayService`).
+    static func build(
+        configuration: BatonConfiguration, logger: Logger, clock: any BatonClock = SystemClock(), shuttingDown: OnceFlag = OnceFlag()
+    ) async throws -> any ApplicationProtocol {
         let sealer = SecretSealer(current: configuration.masterKey, previous: configuration.previousMasterKeys)
         let hasher = Argon2PasswordHasher()
         let dummyHash = try await hasher.hash(RandomSecret.token(prefix: "dummy"))
@@ -27,7 +30,7 @@ enum BatonApplication {
             let store = MemoryStore()
             let services = makeServices(
                 store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
-            ) { true }
+            ) { !shuttingDown.isSet }
             let demo = try await services.tenants.create(slug: demoTenant, displayName: "Demo tenant", settings: .init())
             _ = try await services.clients.create(
                 tenant: demo, clientID: demoClient, name: "Demo app", kind: .public, grantTypes: ["refresh_token"], scopes: ["profile"], audiences: [],
@@ -56,11 +59,11 @@ enum BatonApplication {
             let availability = DatabaseAvailability()
             let admission = DatabaseAdmission(limit: configuration.databasePoolSize + configuration.databaseQueueLimit)
             let store = PostgresStore(client: client, logger: logger, availability: availability, admission: admission)
-            let startupDone = ReadinessFlag()
+            let startupDone = OnceFlag()
             let services = makeServices(
                 store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
             ) {
-                guard startupDone.isSet else { return false }
+                guard startupDone.isSet, !shuttingDown.isSet else { return false }
                 return (try? await store.checkReachable()) != nil
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)

@@ -33,6 +33,14 @@ struct ConfigurationTests {
         #expect(try resolve(["BATON_DATABASE_POOL_SIZE": "64"]).databasePoolSize == 64)
     }
 
+    @Test("the shutdown delay is 5 s with PostgreSQL, 0 in memory mode, and can be set")
+    func shutdownDelay() throws {
+        let postgres = ["BATON_DATABASE_URL": "postgres://u@h/db", "BATON_MASTER_KEY": Data(repeating: 1, count: 32).base64EncodedString()]
+        #expect(try resolve(postgres).shutdownDelay == 5)
+        #expect(try resolve([:]).shutdownDelay == 0)
+        #expect(try resolve(["BATON_SHUTDOWN_DELAY": "12"]).shutdownDelay == 12)
+    }
+
     @Test("the statement timeout (milliseconds, 0 for none) and the queue limit have safe defaults and can be set")
     func databaseLimits() throws {
         let defaults = try resolve([:])
@@ -95,6 +103,7 @@ struct ConfigurationTests {
             (["BATON_HTTP_IDLE_TIMEOUT": "3601"], "BATON_HTTP_IDLE_TIMEOUT"),
             (["BATON_KEY_SCHEDULER_INTERVAL": "-1"], "BATON_KEY_SCHEDULER_INTERVAL"),
             (["BATON_PURGE_INTERVAL": "0"], "BATON_PURGE_INTERVAL"),
+            (["BATON_SHUTDOWN_DELAY": "301"], "BATON_SHUTDOWN_DELAY"),
             (["BATON_DATABASE_STATEMENT_TIMEOUT": "600001"], "BATON_DATABASE_STATEMENT_TIMEOUT"),
             (["BATON_DATABASE_QUEUE_LIMIT": "-5"], "BATON_DATABASE_QUEUE_LIMIT"),
             (["BATON_SESSION_RETENTION_DAYS": "-1"], "BATON_SESSION_RETENTION_DAYS"),

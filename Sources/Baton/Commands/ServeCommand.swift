@@ -3,8 +3,11 @@ import BatonCore
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
-/// `baton serve`: runs the HTTP service until SIGTERM/SIGINT, then drains and exits 0.
+/// `baton serve`: runs the HTTP service until SIGTERM/SIGINT, then fails readiness, waits the shutdown delay,
+/// drains and exits 0.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP service.")
 
@@ -27,16 +30,29 @@ struct ServeCommand: AsyncParsableCommand {
             logger.warning("BATON_ADMIN_KEY is not set: only stored admin keys can use the admin API")
         }
         let application: any ApplicationProtocol
+        let shuttingDown = OnceFlag()
         do {
-            application = try await BatonApplication.build(configuration: configuration, logger: logger)
+            application = try await BatonApplication.build(configuration: configuration, logger: logger, shuttingDown: shuttingDown)
         } catch {
             StartupFailure.exit("could not start: \(error)")
         }
         if configuration.isMemory {
             FileHandle.standardOutput.write(Data(MemoryModeBanner.text(configuration: configuration, adminKeyWasGenerated: adminKeyWasGenerated).utf8))
         }
+        // The delay service comes last: graceful shutdown runs in reverse order, so readiness fails and the delay
+        // passes before the application (and its HTTP server) begins to drain.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    application,
+                    ShutdownDelayService(delay: .seconds(configuration.shutdownDelay), shuttingDown: shuttingDown, logger: logger),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
         do {
-            try await application.runService()
+            try await group.run()
         } catch {
             StartupFailure.exit("\(error)")
         }

@@ -6,6 +6,11 @@ struct BatonConfiguration: Sendable {
     enum Storage: Sendable {
         case memory
         case postgres(url: String)
+
+        var isMemory: Bool {
+            if case .memory = self { return true }
+            return false
+        }
     }
 
     var storage: Storage
@@ -46,8 +51,10 @@ struct BatonConfiguration: Sendable {
     /// What the purge deletes, and when.
     var retention = RetentionPolicy()
 
-    var isMemory: Bool {
-        if case .memory = storage { return true }
-        return false
-    }
+    /// Seconds between the shutdown signal and the server closing its port, while `/readyz` already fails, for
+    /// load balancers to stop sending traffic. 0 in memory mode (one process, no balancer) unless set.
+    var shutdownDelay: Int = Self.defaultShutdownDelay
+    static let defaultShutdownDelay = 5
+
+    var isMemory: Bool { storage.isMemory }
 }

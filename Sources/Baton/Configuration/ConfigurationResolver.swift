@@ -66,6 +66,9 @@ enum ConfigurationResolver {
         let queueLimit = try wholeNumber("BATON_DATABASE_QUEUE_LIMIT", of: "requests", in: 0...100_000, fallback: BatonConfiguration.defaultDatabaseQueueLimit)
         let idleTimeout = try wholeNumber("BATON_HTTP_IDLE_TIMEOUT", of: "seconds", in: 1...3_600, fallback: BatonConfiguration.defaultHTTPIdleTimeout)
         let purgeInterval = try wholeNumber("BATON_PURGE_INTERVAL", of: "seconds", in: 1...86_400, fallback: BatonConfiguration.defaultPurgeInterval)
+        let shutdownDelay = try wholeNumber(
+            "BATON_SHUTDOWN_DELAY", of: "seconds", in: 0...300, fallback: storage.isMemory ? 0 : BatonConfiguration.defaultShutdownDelay
+        )
         var retention = RetentionPolicy()
         retention.endedSessions = try wholeNumber("BATON_SESSION_RETENTION_DAYS", of: "days", in: 0...3_650, fallback: 7) * RetentionPolicy.day
         retention.auditEvents = try wholeNumber("BATON_AUDIT_RETENTION_DAYS", of: "days", in: 1...36_500, fallback: 365) * RetentionPolicy.day
@@ -80,6 +83,7 @@ enum ConfigurationResolver {
         configuration.databaseQueueLimit = queueLimit
         configuration.httpIdleTimeout = idleTimeout
         configuration.purgeInterval = purgeInterval
+        configuration.shutdownDelay = shutdownDelay
         configuration.retention = retention
         configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
