@@ -4,12 +4,22 @@ import Hummingbird
 /// Reads a JSON request body: checks the content type (415), the size (413) and decodes strictly (400).
 enum JSONRequestBody {
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, context: BatonRequestContext) async throws -> Body {
+        guard let body = try await decodeIfPresent(type, from: request, context: context) else {
+            throw APIError.invalidRequest("request body is empty")
+        }
+        return body
+    }
+
+    /// For endpoints whose body is optional: a body without a single byte is absent (nil), whatever the headers
+    /// say, so `curl -X POST -H 'Content-Type: application/json'` with no data means "no options". Any byte makes
+    /// it a body that must be JSON.
+    static func decodeIfPresent<Body: Decodable>(_ type: Body.Type, from request: Request, context: BatonRequestContext) async throws -> Body? {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return nil }
         guard let contentType = request.headers[.contentType], isJSON(contentType) else {
             throw APIError.unsupportedMediaType("application/json")
         }
-        var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { throw APIError.invalidRequest("request body is empty") }
         return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
     }
 

@@ -68,6 +68,28 @@ struct BadInputTests {
         }
     }
 
+    @Test("an optional body (logout, key rotation) is absent when empty, whatever the headers say; any byte of it must be JSON")
+    func optionalBody() async throws {
+        try await TestApp.run { client in
+            let rotate = "/admin/v1/tenants/demo/keys/rotate"
+            let bare = try await client.send(.post, rotate, key: TestApp.operatorKey)
+            let emptyJSON = try await client.send(.post, rotate, key: TestApp.operatorKey, json: "")
+            #expect(emptyJSON.status == bare.status)  // the same answer as no body at all (409: not safe yet)
+            #expect(emptyJSON.errorCode == bare.errorCode)
+            let text = try await client.send(.post, rotate, key: TestApp.operatorKey, json: #"{"force": true}"#, contentType: "text/plain")
+            #expect(text.status == .unsupportedMediaType)
+
+            let first = try await SessionEndpointsTests.login(client)
+            let second = try await SessionEndpointsTests.login(client)
+            let textLogout = try await client.send(.post, "/t/demo/logout", json: #"{"all": true}"#, contentType: "text/plain", headers: [.authorization: "Bearer \(first.access)"])
+            #expect(textLogout.status == .unsupportedMediaType)
+            let emptyLogout = try await client.send(.post, "/t/demo/logout", json: "", headers: [.authorization: "Bearer \(first.access)"])
+            #expect(emptyLogout.status == .noContent)
+            // Only the current session ended: the other login still works.
+            #expect(try await client.send(.get, "/t/demo/me", headers: [.authorization: "Bearer \(second.access)"]).status == .ok)
+        }
+    }
+
     @Test("a wrong or missing content type is 415; an empty body is 400")
     func contentType() async throws {
         try await TestApp.run { client in

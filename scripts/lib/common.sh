@@ -26,7 +26,8 @@ free_port() {
 }
 
 # pg_start DIR : starts a throwaway cluster in DIR on a private port on 127.0.0.1, as a non-root user.
-# Sets PG_PORT, PG_URL (database baton_test) and PG_DIR; pg_stop DIR stops it.
+# Sets PG_PORT, PG_URL (database baton_test) and PG_DIR; pg_stop DIR stops it. DIR/cluster records the server
+# binaries, port and options, so pg_crash / pg_resume (fault tests) can find it from another shell.
 pg_start() {
   PG_DIR=$1
   local bin
@@ -34,23 +35,43 @@ pg_start() {
   [ -n "$bin" ] || { log "PostgreSQL server binaries not found under /usr/lib/postgresql"; return 1; }
   PG_BIN=$bin
   PG_PORT=$(free_port)
-  local as=()
   if [ "$(id -u)" -eq 0 ]; then
     # PostgreSQL refuses to run as root: the Debian package's postgres user owns the throwaway cluster.
     chown postgres: "$PG_DIR"
-    as=(runuser -u postgres --)
   fi
-  PG_AS=("${as[@]}")
-  "${as[@]}" "$bin/initdb" -D "$PG_DIR/data" -U baton -A trust --no-sync -E UTF8 >"$PG_DIR/initdb.log" 2>&1 \
+  pg_as "$bin/initdb" -D "$PG_DIR/data" -U baton -A trust --no-sync -E UTF8 >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log" >&2; return 1; }
-  "${as[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_EXTRA_OPTS:-}" start >/dev/null \
-    || { cat "$PG_DIR/postgres.log" >&2; return 1; }
-  "${as[@]}" "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U baton -d postgres -qc "CREATE DATABASE baton_test" >/dev/null
+  printf 'PG_BIN=%q\nPG_PORT=%q\nPG_OPTS=%q\n' "$bin" "$PG_PORT" \
+    "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_EXTRA_OPTS:-}" >"$PG_DIR/cluster"
+  pg_resume "$PG_DIR" || return 1
+  pg_as "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U baton -d postgres -qc "CREATE DATABASE baton_test" >/dev/null
   PG_URL="postgres://baton@127.0.0.1:$PG_PORT/baton_test"
   log "PostgreSQL running on 127.0.0.1:$PG_PORT (data in $PG_DIR)"
 }
 
+# pg_as CMD... : runs CMD as the cluster's owner (postgres when we are root, else ourselves).
+pg_as() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# pg_resume DIR : (re)starts the cluster pg_start made in DIR, on the same port, and waits until it accepts connections.
+pg_resume() {
+  local PG_BIN PG_PORT PG_OPTS
+  . "$1/cluster"
+  pg_as "$PG_BIN/pg_ctl" -D "$1/data" -l "$1/postgres.log" -w -t 60 -o "$PG_OPTS" start >/dev/null \
+    || { cat "$1/postgres.log" >&2; return 1; }
+}
+
+# pg_crash DIR : stops the cluster at once, as a power cut would (no checkpoint, clients cut off); pg_resume recovers it.
+pg_crash() {
+  local PG_BIN PG_PORT PG_OPTS
+  . "$1/cluster"
+  pg_as "$PG_BIN/pg_ctl" -D "$1/data" -m immediate -w stop >/dev/null
+}
+
 pg_stop() {
-  [ -n "${PG_BIN:-}" ] && [ -d "$1/data" ] && "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
+  [ -f "$1/cluster" ] || return 0
+  local PG_BIN PG_PORT PG_OPTS
+  . "$1/cluster"
+  pg_as "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
 }

@@ -15,12 +15,8 @@ struct AdminKeyController<Store: BatonStore>: Sendable {
 
     @Sendable func rotate(_ request: Request, context: BatonRequestContext) async throws -> SigningKeyListResponse {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
-        let body: RotateKeysRequest
-        if (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0 || request.headers[.contentType] != nil {
-            body = try await JSONRequestBody.decode(RotateKeysRequest.self, from: request, context: context)
-        } else {
-            body = RotateKeysRequest(force: nil, algorithm: nil)
-        }
+        let body = try await JSONRequestBody.decodeIfPresent(RotateKeysRequest.self, from: request, context: context)
+            ?? RotateKeysRequest(force: nil, algorithm: nil)
         let algorithm = try body.algorithm.map { raw throws(BatonError) in try SigningAlgorithm(parsing: raw) }
         let keys = try await services.keyRotation.rotate(
             tenant: tenant, force: body.force ?? false, algorithm: algorithm, actor: try AdminUserController<Store>.actor(context)

@@ -35,13 +35,7 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
 
     @Sendable func logout(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, auth) = try await authenticate(request, context)
-        let all: Bool
-        if request.headers[.contentType] != nil, (request.headers[.contentLength].flatMap(Int.init) ?? 1) > 0 {
-            all = try await JSONRequestBody.decode(LogoutRequest.self, from: request, context: context).all ?? false
-        } else {
-            all = false
-        }
-        if all {
+        if try await JSONRequestBody.decodeIfPresent(LogoutRequest.self, from: request, context: context)?.all == true {
             try await services.sessions.revokeAllSessions(of: auth.session.userID, tenant: tenant, reason: "logout_all")
         } else {
             try await services.sessions.revokeSession(auth.session.id, of: auth.session.userID, tenant: tenant, reason: "logout")
