@@ -27,18 +27,47 @@ struct ProcessTests {
         return (process, out, err)
     }
 
-    /// GET with curl (Foundation on Linux has no HTTP client without FoundationNetworking); "" on failure.
-    static func get(_ url: String) throws -> String {
+    /// Runs curl (Foundation on Linux has no HTTP client without FoundationNetworking); its output and exit status.
+    static func curl(_ arguments: [String]) throws -> (output: String, status: Int32) {
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-fsS", "--max-time", "2", url]
+        curl.arguments = arguments
         let out = Pipe()
         curl.standardOutput = out
         curl.standardError = FileHandle.nullDevice
         try curl.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         curl.waitUntilExit()
-        return curl.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : ""
+        return (String(decoding: data, as: UTF8.self), curl.terminationStatus)
+    }
+
+    /// The body of a GET; "" on any failure, an HTTP error status included.
+    static func get(_ url: String) throws -> String {
+        let (body, status) = try curl(["-fsS", "--max-time", "2", url])
+        return status == 0 ? body : ""
+    }
+
+    /// The HTTP status of a GET, "000" when no connection could be made (curl's convention).
+    static func status(_ url: String) throws -> String {
+        try curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url]).output
+    }
+
+    /// Launches `baton serve` in memory mode on a random port with `settings` and waits until `/readyz` answers;
+    /// the caller stops the process. Ports below Linux's ephemeral range (32768+), where parallel live tests take theirs.
+    func serve(_ settings: [String: String]) async throws -> (process: Process, port: Int, stdout: Pipe) {
+        let port = Int.random(in: 20_000..<32_000)
+        let (process, out, _) = try launch(["serve", "--port", "\(port)"], environment: settings.merging(["BATON_LOG_LEVEL": "warning"]) { $1 })
+        #expect(try await Self.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready"))
+        return (process, port, out)
+    }
+
+    /// Polls `url` every 100 ms for up to 10 s; true once its body contains `text`.
+    static func waitUntil(_ url: String, answers text: String) async throws -> Bool {
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(100))
+            if try get(url).contains(text) { return true }
+        }
+        return false
     }
 
     @Test("a wrong setting stops start-up with one line naming it, no stack trace")
@@ -62,15 +91,8 @@ struct ProcessTests {
 
     @Test("memory mode prints how to call it, serves, and exits 0 on SIGTERM")
     func sigterm() async throws {
-        // Below Linux's ephemeral range (32768+), where parallel live tests take their ports.
-        let port = Int.random(in: 20_000..<32_000)
-        let (process, out, _) = try launch(["serve", "--port", "\(port)"], environment: ["BATON_LOG_LEVEL": "warning"])
-        var healthy = false
-        for _ in 0..<100 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = try Self.get("http://127.0.0.1:\(port)/healthz").contains("ok")
-        }
-        #expect(healthy)
+        let (process, port, out) = try await serve([:])
+        #expect(try Self.get("http://127.0.0.1:\(port)/healthz").contains("ok"))
         process.terminate()  // SIGTERM
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
@@ -83,15 +105,8 @@ struct ProcessTests {
 
     @Test("on SIGTERM readiness fails at once while requests are still served for BATON_SHUTDOWN_DELAY; then it exits 0")
     func shutdownDelay() async throws {
-        let port = Int.random(in: 20_000..<32_000)
-        let (process, _, _) = try launch(["serve", "--port", "\(port)"], environment: ["BATON_LOG_LEVEL": "warning", "BATON_SHUTDOWN_DELAY": "2"])
+        let (process, port, _) = try await serve(["BATON_SHUTDOWN_DELAY": "2"])
         defer { if process.isRunning { process.interrupt() } }
-        var ready = false
-        for _ in 0..<100 where !ready {
-            try await Task.sleep(for: .milliseconds(100))
-            ready = try Self.get("http://127.0.0.1:\(port)/readyz").contains("ready")
-        }
-        #expect(ready)
         let signalled = ContinuousClock.now
         process.terminate()  // SIGTERM
         try await Task.sleep(for: .milliseconds(300))
@@ -105,31 +120,10 @@ struct ProcessTests {
         #expect(stoppedAfter >= .seconds(2) && stoppedAfter < .seconds(10), "stopped after \(stoppedAfter)")
     }
 
-    /// The HTTP status of a GET, "000" when no connection could be made (curl's convention).
-    static func status(_ url: String) throws -> String {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url]
-        let out = Pipe()
-        curl.standardOutput = out
-        curl.standardError = FileHandle.nullDevice
-        try curl.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
-
     @Test("requests sent all through a SIGTERM get 200 until the port closes, never a 5xx")
     func noErrorsThroughShutdown() async throws {
-        let port = Int.random(in: 20_000..<32_000)
-        let (process, _, _) = try launch(["serve", "--port", "\(port)"], environment: ["BATON_LOG_LEVEL": "warning", "BATON_SHUTDOWN_DELAY": "1"])
+        let (process, port, _) = try await serve(["BATON_SHUTDOWN_DELAY": "1"])
         defer { if process.isRunning { process.interrupt() } }
-        var ready = false
-        for _ in 0..<100 where !ready {
-            try await Task.sleep(for: .milliseconds(100))
-            ready = try Self.get("http://127.0.0.1:\(port)/readyz").contains("ready")
-        }
-        #expect(ready)
         let codes = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<2 {
                 group.addTask {
@@ -153,15 +147,8 @@ struct ProcessTests {
 
     @Test("a client connection left idle is closed after BATON_HTTP_IDLE_TIMEOUT, not before")
     func idleConnectionsClosed() async throws {
-        let port = Int.random(in: 20_000..<32_000)
-        let (process, _, _) = try launch(["serve", "--port", "\(port)"], environment: ["BATON_LOG_LEVEL": "warning", "BATON_HTTP_IDLE_TIMEOUT": "1"])
+        let (process, port, _) = try await serve(["BATON_HTTP_IDLE_TIMEOUT": "1"])
         defer { process.terminate() }
-        var healthy = false
-        for _ in 0..<100 where !healthy {
-            try await Task.sleep(for: .milliseconds(100))
-            healthy = try Self.get("http://127.0.0.1:\(port)/healthz").contains("ok")
-        }
-        #expect(healthy)
 
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
         try await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"))

@@ -63,6 +63,14 @@ public enum TestDatabase {
         }
     }
 
+    /// Runs `body` against a `PostgresStore` on a fresh, migrated database of its own (for work that sweeps every
+    /// tenant or takes database-wide locks), with that database's URL for second instances.
+    public static func withFreshStore<Result: Sendable>(_ body: @Sendable (PostgresStore, _ url: String) async throws -> Result) async throws -> Result {
+        try await withFreshDatabase { url in
+            try await withClient(url: url) { client in try await body(PostgresStore(client: client, logger: Logger(label: "test-store")), url) }
+        }
+    }
+
     public struct MissingDatabase: Error, CustomStringConvertible {
         public var description: String { "\(TestDatabase.environmentVariable) is not set: run the tests with scripts/test, which starts PostgreSQL" }
     }

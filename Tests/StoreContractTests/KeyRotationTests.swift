@@ -52,11 +52,7 @@ struct KeyRotationTests {
         _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         if isolated, backend == .postgres {
-            try await TestDatabase.withFreshDatabase { url in
-                try await TestDatabase.withClient(url: url) { client in
-                    try await fixture(PostgresStore(client: client, logger: Logger(label: "t")), settings: settings, databaseURL: url, body)
-                }
-            }
+            try await TestDatabase.withFreshStore { store, url in try await fixture(store, settings: settings, databaseURL: url, body) }
             return
         }
         try await StoreContractTests.withStore(backend) { base in try await fixture(base, settings: settings, databaseURL: nil, body) }

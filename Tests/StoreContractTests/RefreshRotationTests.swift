@@ -28,11 +28,7 @@ struct RefreshRotationTests {
         _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         if isolated, backend == .postgres {
-            try await TestDatabase.withFreshDatabase { url in
-                try await TestDatabase.withClient(url: url) { client in
-                    try await fixture(PostgresStore(client: client, logger: Logger(label: "t")), settings: settings, body)
-                }
-            }
+            try await TestDatabase.withFreshStore { store, _ in try await fixture(store, settings: settings, body) }
             return
         }
         try await StoreContractTests.withStore(backend) { store in try await fixture(store, settings: settings, body) }

@@ -23,9 +23,7 @@ struct StoreContractTests {
     /// On PostgreSQL, a database of its own: live apps of other tests take the database-wide scheduler locks.
     static func withIsolatedStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
         guard backend == .postgres else { return try await withStore(backend, body) }
-        try await TestDatabase.withFreshDatabase { url in
-            try await TestDatabase.withClient(url: url) { client in try await body(PostgresStore(client: client, logger: Logger(label: "t"))) }
-        }
+        try await TestDatabase.withFreshStore { store, _ in try await body(store) }
     }
 
     let factory = SigningKeyFactory(sealer: SecretSealer(current: .generate()))

@@ -70,8 +70,9 @@ enum ConfigurationResolver {
             "BATON_SHUTDOWN_DELAY", of: "seconds", in: 0...300, fallback: storage.isMemory ? 0 : BatonConfiguration.defaultShutdownDelay
         )
         var retention = RetentionPolicy()
-        retention.endedSessions = try wholeNumber("BATON_SESSION_RETENTION_DAYS", of: "days", in: 0...3_650, fallback: 7) * RetentionPolicy.day
-        retention.auditEvents = try wholeNumber("BATON_AUDIT_RETENTION_DAYS", of: "days", in: 1...36_500, fallback: 365) * RetentionPolicy.day
+        let day = RetentionPolicy.day
+        retention.endedSessions = try wholeNumber("BATON_SESSION_RETENTION_DAYS", of: "days", in: 0...3_650, fallback: retention.endedSessions / day) * day
+        retention.auditEvents = try wholeNumber("BATON_AUDIT_RETENTION_DAYS", of: "days", in: 1...36_500, fallback: retention.auditEvents / day) * day
 
         var configuration = BatonConfiguration(
             storage: storage, masterKey: masterKey, masterKeyIsEphemeral: ephemeral, adminKey: adminKey, publicURL: publicURL,

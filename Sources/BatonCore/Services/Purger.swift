@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 
 /// Deletes, tenant by tenant and in bounded batches, what `RetentionPolicy` says is over: ended sessions,
 /// old audit events, stale login-failure counters. One instance at a time.
