@@ -41,7 +41,7 @@ enum BatonApplication {
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
             application.addServices(
-                scheduledJobs(store: store, services: services, configuration: configuration, logger: logger, clock: clock) { true }
+                scheduledJobs(store: store, services: services, configuration: configuration, logger: logger, clock: clock, started: OnceFlag(isSet: true))
             )
             return application
 
@@ -71,12 +71,12 @@ enum BatonApplication {
             let caches = services.cacheCoordinator
             application.addServices(
                 ChangeListener(
-                    client: client, logger: logger, isStarted: { startupDone.isSet }, onNotice: { await caches.apply($0) },
+                    client: client, logger: logger, started: startupDone, onNotice: { await caches.apply($0) },
                     onReload: { await caches.reloadAll() }
                 )
             )
             application.addServices(
-                scheduledJobs(store: store, services: services, configuration: configuration, logger: logger, clock: clock) { startupDone.isSet }
+                scheduledJobs(store: store, services: services, configuration: configuration, logger: logger, clock: clock, started: startupDone)
             )
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             let migrateOnStart = configuration.migrateOnStart
@@ -92,17 +92,17 @@ enum BatonApplication {
     /// The key scheduler and the purge, each a service on its own interval.
     static func scheduledJobs<Store: BatonStore>(
         store: Store, services: BatonServices<Store>, configuration: BatonConfiguration, logger: Logger, clock: any BatonClock,
-        isStarted: @escaping @Sendable () -> Bool
+        started: OnceFlag
     ) -> [any Service] {
         let scheduler = KeyScheduler(store: store, rotation: services.keyRotation, clock: clock, logger: logger)
         let purger = Purger(store: store, policy: configuration.retention, loginFailureWindow: LoginThrottle<Store>.Policy().window, clock: clock)
         return [
-            ScheduledJobService(name: "key rotation", interval: .seconds(configuration.keySchedulerInterval), isStarted: isStarted, logger: logger) {
+            ScheduledJobService(name: "key rotation", interval: .seconds(configuration.keySchedulerInterval), started: started, logger: logger) {
                 if let rotated = try await scheduler.runOnce(), !rotated.isEmpty {
                     logger.info("scheduled rotation done", metadata: ["tenants": "\(rotated.map(\.value).joined(separator: ","))"])
                 }
             },
-            ScheduledJobService(name: "purge", interval: .seconds(configuration.purgeInterval), isStarted: isStarted, logger: logger) {
+            ScheduledJobService(name: "purge", interval: .seconds(configuration.purgeInterval), started: started, logger: logger) {
                 if let report = try await purger.runOnce(), report.total > 0 {
                     logger.info(
                         "purge done",

@@ -1,3 +1,4 @@
+import BatonCore
 import Logging
 import ServiceLifecycle
 
@@ -8,16 +9,14 @@ struct ScheduledJobService: Service {
     let name: String
     let interval: Duration
     /// Scheduled work waits for start-up (schema check) to finish.
-    let isStarted: @Sendable () -> Bool
+    let started: OnceFlag
     let logger: Logger
     /// One pass of the job.
     let pass: @Sendable () async throws -> Void
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
-            while !isStarted() {
-                do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
-            }
+            do { try await started.wait() } catch { return }
             while !Task.isCancelled {
                 do {
                     try await pass()

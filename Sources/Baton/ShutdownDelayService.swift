@@ -1,3 +1,4 @@
+import BatonCore
 import Logging
 import ServiceLifecycle
 

@@ -32,12 +32,16 @@ public final class BatonMetrics: TokenMetrics, KeyMetrics {
 
     public func refresh(_ outcome: RefreshOutcome) { refreshes[outcome]?.increment() }
 
-    /// Records one request's latency under its route pattern (bounded label set) and method.
-    func recordRequest(route: String, method: String, nanoseconds: Int64) {
-        let key = "\(method) \(route)"
+    /// Records one request's latency under its route pattern, method and status class ("2xx" … "5xx"): a bounded
+    /// label set, and 503s (database down or busy) show per route.
+    func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
+        let statusClass = "\(min(max(status / 100, 1), 5))xx"
+        let key = "\(method) \(route) \(statusClass)"
         let timer = routeTimers.withLock { timers in
             if let timer = timers[key] { return timer }
-            let timer = CoreMetrics.Timer(label: "baton_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
+            let timer = CoreMetrics.Timer(
+                label: "baton_http_request_duration_seconds", dimensions: [("route", route), ("method", method), ("status", statusClass)], factory: factory
+            )
             timers[key] = timer
             return timer
         }

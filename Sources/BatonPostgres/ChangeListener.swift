@@ -11,17 +11,17 @@ public struct ChangeListener: Service {
     let reloadInterval: Duration
     /// Start-up (schema check) must be done first: a failed start-up shuts the client down, and a lease on a
     /// shut-down client would wait forever.
-    let isStarted: @Sendable () -> Bool
+    let started: OnceFlag
     let onNotice: @Sendable (ChangeNotice) async -> Void
     let onReload: @Sendable () async -> Void
     let logger: Logger
 
     public init(
-        client: PostgresClient, reloadInterval: Duration = .seconds(30), logger: Logger, isStarted: @escaping @Sendable () -> Bool,
+        client: PostgresClient, reloadInterval: Duration = .seconds(30), logger: Logger, started: OnceFlag,
         onNotice: @escaping @Sendable (ChangeNotice) async -> Void, onReload: @escaping @Sendable () async -> Void
     ) {
         self.client = client
-        self.isStarted = isStarted
+        self.started = started
         self.reloadInterval = reloadInterval
         self.onNotice = onNotice
         self.onReload = onReload
@@ -30,9 +30,7 @@ public struct ChangeListener: Service {
 
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
-            while !isStarted() {
-                do { try await Task.sleep(for: .milliseconds(100)) } catch { return }
-            }
+            do { try await started.wait() } catch { return }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await listenForever() }
                 group.addTask { await reloadForever() }
