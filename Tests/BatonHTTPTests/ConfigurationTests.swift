@@ -98,6 +98,7 @@ struct ConfigurationTests {
             (["BATON_PUBLIC_URL": "ftp://x"], "BATON_PUBLIC_URL"),
             (["BATON_PUBLIC_URL": "https://x/?a=b"], "BATON_PUBLIC_URL"),
             (["BATON_DATABASE_POOL_SIZE": "0"], "BATON_DATABASE_POOL_SIZE"),
+            (["BATON_DATABASE_POOL_SIZE": "3"], "BATON_DATABASE_POOL_SIZE"),
             (["BATON_DATABASE_POOL_SIZE": "many"], "BATON_DATABASE_POOL_SIZE"),
             (["BATON_HTTP_IDLE_TIMEOUT": "0"], "BATON_HTTP_IDLE_TIMEOUT"),
             (["BATON_HTTP_IDLE_TIMEOUT": "3601"], "BATON_HTTP_IDLE_TIMEOUT"),

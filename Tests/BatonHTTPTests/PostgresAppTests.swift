@@ -42,6 +42,26 @@ struct PostgresAppTests {
         }
     }
 
+    @Test("the smallest pool allowed serves while the change listener and both scheduled jobs hold their connections")
+    func smallestPool() async throws {
+        try await TestDatabase.withFreshDatabase { url in
+            var configuration = TestApp.configuration(storage: .postgres(url: url))
+            // With fewer connections (say 2) the instance waits on itself for ever: this test then hangs, it cannot
+            // fail faster, because the stuck lease ignores cancellation.
+            configuration.databasePoolSize = BatonConfiguration.minimumDatabasePoolSize
+            configuration.keySchedulerInterval = 1
+            configuration.purgeInterval = 1
+            let application = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
+            try await application.test(.live) { client in
+                for round in 0..<3 {
+                    #expect(try await client.send(.get, "/readyz").status == .ok)
+                    try await client.createTenant("small-pool-\(round)")
+                    try await Task.sleep(for: .milliseconds(700))  // scheduled passes run meanwhile
+                }
+            }
+        }
+    }
+
     @Test("serve --migrate brings an empty database up to date and serves")
     func migrateOnStart() async throws {
         try await TestDatabase.withFreshDatabase { url in

@@ -33,6 +33,9 @@ struct BatonConfiguration: Sendable {
     /// `synchronous_commit=on`), so this bounds refreshes in flight; PostgreSQL's `max_connections` bounds the sum.
     var databasePoolSize: Int = Self.defaultDatabasePoolSize
     static let defaultDatabasePoolSize = 32
+    /// The change listener holds one connection for good and each scheduled job one for its lock while its
+    /// queries need another: with fewer than these plus one for requests, an instance could wait on itself for ever.
+    static let minimumDatabasePoolSize = 1 + ScheduledJob.allCases.count + 1
     /// Milliseconds a database statement may run before PostgreSQL cancels (and rolls back) it; 0 for no limit.
     /// A refresh cut short answers 503 and has spent nothing.
     var databaseStatementTimeout: Int = Self.defaultDatabaseStatementTimeout

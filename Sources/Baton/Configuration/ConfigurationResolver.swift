@@ -59,7 +59,10 @@ enum ConfigurationResolver {
             return number
         }
         let schedulerInterval = try wholeNumber("BATON_KEY_SCHEDULER_INTERVAL", of: "seconds", in: 1...86_400, fallback: 60)
-        let poolSize = try wholeNumber("BATON_DATABASE_POOL_SIZE", of: "connections", in: 1...1_000, fallback: BatonConfiguration.defaultDatabasePoolSize)
+        let poolSize = try wholeNumber(
+            "BATON_DATABASE_POOL_SIZE", of: "connections", in: BatonConfiguration.minimumDatabasePoolSize...1_000,
+            fallback: BatonConfiguration.defaultDatabasePoolSize
+        )
         let statementTimeout = try wholeNumber(
             "BATON_DATABASE_STATEMENT_TIMEOUT", of: "milliseconds", in: 0...600_000, fallback: BatonConfiguration.defaultDatabaseStatementTimeout
         )
