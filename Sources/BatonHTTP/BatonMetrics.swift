@@ -11,7 +11,16 @@ public final class BatonMetrics: TokenMetrics, KeyMetrics {
     private let factory: PrometheusMetricsFactory
     private let logins: [Bool: CoreMetrics.Counter]
     private let refreshes: [RefreshOutcome: CoreMetrics.Counter]
-    private let routeTimers = Mutex<[String: CoreMetrics.Timer]>([:])
+    private let routeTimers = Mutex<[RouteKey: CoreMetrics.Timer]>([:])
+
+    /// One latency series: no string is built per request to find it.
+    private struct RouteKey: Hashable {
+        let route: String
+        let method: String
+        let statusClass: Int
+    }
+
+    private static let statusClassLabels = ["1xx", "2xx", "3xx", "4xx", "5xx"]
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -35,12 +44,12 @@ public final class BatonMetrics: TokenMetrics, KeyMetrics {
     /// Records one request's latency under its route pattern, method and status class ("2xx" … "5xx"): a bounded
     /// label set, and 503s (database down or busy) show per route.
     func recordRequest(route: String, method: String, status: Int, nanoseconds: Int64) {
-        let statusClass = "\(min(max(status / 100, 1), 5))xx"
-        let key = "\(method) \(route) \(statusClass)"
+        let key = RouteKey(route: route, method: method, statusClass: min(max(status / 100, 1), 5))
         let timer = routeTimers.withLock { timers in
             if let timer = timers[key] { return timer }
             let timer = CoreMetrics.Timer(
-                label: "baton_http_request_duration_seconds", dimensions: [("route", route), ("method", method), ("status", statusClass)], factory: factory
+                label: "baton_http_request_duration_seconds",
+                dimensions: [("route", route), ("method", method), ("status", Self.statusClassLabels[key.statusClass - 1])], factory: factory
             )
             timers[key] = timer
             return timer

@@ -21,12 +21,15 @@ extension PostgresStore {
                         AND (s.idle_expires_at < \(cutoff) OR s.revoked_at < \(cutoff))
                     RETURNING 1
                 )
-                SELECT (SELECT count(*) FROM deleted), (SELECT session_id FROM examined ORDER BY session_id DESC LIMIT 1)
+                SELECT (SELECT count(*) FROM deleted), (SELECT count(*) FROM examined),
+                    (SELECT session_id FROM examined ORDER BY session_id DESC LIMIT 1)
                 """,
                 logger: logger
             )
-            var batch = SessionPurgeBatch(deleted: 0, lastExamined: nil)
-            for try await (deleted, last) in rows.decode((Int, UUID?).self) { batch = SessionPurgeBatch(deleted: deleted, lastExamined: last) }
+            var batch = SessionPurgeBatch(deleted: 0, examined: 0, lastExamined: nil)
+            for try await (deleted, examined, last) in rows.decode((Int, Int, UUID?).self) {
+                batch = SessionPurgeBatch(deleted: deleted, examined: examined, lastExamined: last)
+            }
             return batch
         }
     }

@@ -12,7 +12,7 @@ extension MemoryStore {
             sessions[session.id] = nil
             deleted += 1
         }
-        return SessionPurgeBatch(deleted: deleted, lastExamined: examined.last?.id)
+        return SessionPurgeBatch(deleted: deleted, examined: examined.count, lastExamined: examined.last?.id)
     }
 
     public func purgeAuditEvents(tenantID: TenantID, occurredBefore cutoff: Date, limit: Int) -> Int {

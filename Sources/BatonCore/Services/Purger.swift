@@ -43,12 +43,14 @@ public struct Purger<Store: BatonStore>: Sendable {
             var report = Report()
             try await store.forEachTenant { tenant in
                 var after: UUID?
-                repeat {
+                var more = true
+                while more {
                     try Task.checkCancellation()
                     let done = try await store.purgeEndedSessions(tenantID: tenant.id, endedBefore: sessionCutoff, after: after, limit: batch)
                     report.sessions += done.deleted
                     after = done.lastExamined
-                } while after != nil
+                    more = done.examined == batch  // a short batch was the tenant's last
+                }
                 report.auditEvents += try await drain(batch) {
                     try await store.purgeAuditEvents(tenantID: tenant.id, occurredBefore: auditCutoff, limit: $0)
                 }

@@ -15,11 +15,14 @@ public protocol PurgeStore: Sendable {
 /// What one batch of the session purge did, and where the next one starts.
 public struct SessionPurgeBatch: Sendable, Equatable {
     public let deleted: Int
+    /// How many sessions it looked at: fewer than the limit means the walk is over.
+    public let examined: Int
     /// The last session id looked at; nil when there was none left to look at.
     public let lastExamined: UUID?
 
-    public init(deleted: Int, lastExamined: UUID?) {
+    public init(deleted: Int, examined: Int, lastExamined: UUID?) {
         self.deleted = deleted
+        self.examined = examined
         self.lastExamined = lastExamined
     }
 }
