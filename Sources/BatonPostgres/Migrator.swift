@@ -22,7 +22,8 @@ public struct Migrator: Sendable {
         try await client.withConnection { connection in
             // Waiting for another migrator and building an index may take longer than a request's statement timeout.
             try await connection.query("SET statement_timeout = 0", logger: logger)
-            try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger)
+            // Read the answer: the wait for the lock ends with it, and so does an error (a query returns before its rows).
+            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger).count()
             do {
                 let applied = try await applyPending(on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)

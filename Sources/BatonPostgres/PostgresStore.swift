@@ -25,9 +25,10 @@ public struct PostgresStore: BatonStore {
         }
     }
 
-    /// Announces `notice` to every instance; delivered when the surrounding transaction commits.
+    /// Announces `notice` to every instance; delivered when the surrounding transaction commits. The answer is read:
+    /// a query returns before its rows, and an error left unread would abort the transaction without a word.
     static func notify(_ notice: ChangeNotice, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_notify(\(ChangeNotice.channel), \(notice.payload))", logger: logger)
+        _ = try await connection.query("SELECT pg_notify(\(ChangeNotice.channel), \(notice.payload))", logger: logger).count()
     }
 
     /// Runs `body`, turning driver errors into domain errors at this boundary (no `PSQLError` leaves the store).

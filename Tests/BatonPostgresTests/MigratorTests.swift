@@ -1,4 +1,4 @@
-import BatonPostgres
+@testable import BatonPostgres
 import BatonTestSupport
 import Foundation
 import Logging
@@ -9,9 +9,14 @@ import Testing
 struct MigratorTests {
     let logger = Logger(label: "migrator-test")
 
-    func withFreshClient<Result: Sendable>(_ body: @Sendable @escaping (PostgresClient) async throws -> Result) async throws -> Result {
+    /// `statementTimeout`: milliseconds, given to every connection as `serve` does.
+    func withFreshClient<Result: Sendable>(
+        statementTimeout: Int? = nil, _ body: @Sendable @escaping (PostgresClient) async throws -> Result
+    ) async throws -> Result {
         try await TestDatabase.withFreshDatabase { url in
-            let client = PostgresClient(configuration: try DatabaseURL.configuration(from: url), backgroundLogger: logger)
+            var configuration = try DatabaseURL.configuration(from: url)
+            if let statementTimeout { configuration.options.additionalStartupParameters.append(("statement_timeout", "\(statementTimeout)")) }
+            let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask {
                     await client.run()
@@ -20,6 +25,32 @@ struct MigratorTests {
                 defer { group.cancelAll() }
                 return try await body(client)
             }
+        }
+    }
+
+    @Test("migrations are not cut by the service's statement timeout: waiting 400 ms for another migrator under a 100 ms timeout succeeds")
+    func statementTimeoutExempt() async throws {
+        try await withFreshClient(statementTimeout: 100) { client in
+            let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+            // Another session holds the migrators' advisory lock for 400 ms, as a concurrent `baton migrate` would.
+            async let holder: Void = client.withConnection { connection in
+                try await connection.query("SET statement_timeout = 0", logger: logger)
+                try await connection.query("SELECT pg_advisory_lock(\(Migrator.advisoryLockKey))", logger: logger)
+                try await Task.sleep(for: .milliseconds(600))
+                try await connection.query("SELECT pg_advisory_unlock(\(Migrator.advisoryLockKey))", logger: logger)
+                try await connection.query("RESET statement_timeout", logger: logger)
+            }
+            try await Task.sleep(for: .milliseconds(200))  // the lock is taken
+            #expect(try await migrator.migrate().count == Migration.bundled().count)
+            try await holder
+            // Statements after the migration are cut at 100 ms again.
+            let cut = try await client.withConnection { connection in
+                do {
+                    for try await _ in try await connection.query("SELECT pg_sleep(0.3)", logger: logger) {}
+                    return false
+                } catch { return true }
+            }
+            #expect(cut)
         }
     }
 
