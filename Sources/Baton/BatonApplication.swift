@@ -48,7 +48,10 @@ enum BatonApplication {
         case .postgres(let url):
             var clientConfiguration = try DatabaseURL.configuration(from: url)
             clientConfiguration.options.maximumConnections = configuration.databasePoolSize
-            clientConfiguration.options.minimumConnections = configuration.databasePoolSize
+            // No standing minimum: PostgresNIO 1.33's pool traps (a precondition, in release builds too) when a lease
+            // finds fewer live connections than its minimum, which is what a database restart leaves behind.
+            // Connections open on demand and stay while used (closed after 60 s idle).
+            clientConfiguration.options.minimumConnections = 0
             if configuration.databaseStatementTimeout > 0 {
                 // A startup parameter: every connection of the pool (and the probe's) has it from the first statement.
                 clientConfiguration.options.additionalStartupParameters.append(("statement_timeout", "\(configuration.databaseStatementTimeout)"))

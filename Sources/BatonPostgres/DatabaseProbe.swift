@@ -19,7 +19,7 @@ public struct DatabaseProbe: Service {
         timeout: Duration = .seconds(2), logger: Logger
     ) {
         var configuration = configuration
-        configuration.options.minimumConnections = 1
+        configuration.options.minimumConnections = 0  // see BatonApplication: a standing minimum traps after a restart
         configuration.options.maximumConnections = 1
         configuration.options.connectTimeout = timeout
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
