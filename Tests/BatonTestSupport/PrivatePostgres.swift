@@ -29,14 +29,25 @@ public struct PrivatePostgres: Sendable {
     /// Starts it again on the same port; returns once it accepts connections (after crash recovery).
     public func resume() throws { try Self.shell("pg_resume \"$1\"", directory.path) }
 
-    /// Runs `script` in bash with `common.sh` sourced and `argument` as `$1`; throws on failure. The script first
+    /// Runs `sql` with psql (unaligned, tuples only) and returns its output, passed through a file like everything
+    /// here (no pipes).
+    public func psql(_ sql: String) throws -> String {
+        let output = directory.appendingPathComponent("psql.out")
+        try Self.shell(
+            ". \"$1/cluster\"; pg_as \"$PG_BIN/psql\" -h 127.0.0.1 -p \"$PG_PORT\" -U baton -d baton_test -qAtX -c \"$2\" > \"$1/psql.out\"",
+            directory.path, sql
+        )
+        return try String(contentsOf: output, encoding: .utf8)
+    }
+
+    /// Runs `script` in bash with `common.sh` sourced and `arguments` as `$1`, `$2`…; throws on failure. The script first
     /// closes every inherited descriptor above stderr: Foundation's `Process` notices a child's exit when a socket
     /// it passed down closes, and a server started from the script would otherwise hold it open for its lifetime.
-    static func shell(_ script: String, _ argument: String) throws {
+    static func shell(_ script: String, _ arguments: String...) throws {
         let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done"#
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "\(closeInherited); . \"\(commonScript)\"; \(script)", "private-postgres", argument]
+        process.arguments = ["-c", "\(closeInherited); . \"\(commonScript)\"; \(script)", "private-postgres"] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
