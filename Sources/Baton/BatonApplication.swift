@@ -61,7 +61,9 @@ enum BatonApplication {
             )
             let availability = DatabaseAvailability()
             let admission = DatabaseAdmission(limit: configuration.databasePoolSize + configuration.databaseQueueLimit)
-            let store = PostgresStore(client: client, logger: logger, availability: availability, admission: admission)
+            let deadline = configuration.databaseOperationTimeout > 0
+                ? DatabaseDeadline(timeout: .milliseconds(configuration.databaseOperationTimeout), logger: logger) : nil
+            let store = PostgresStore(client: client, logger: logger, availability: availability, admission: admission, deadline: deadline)
             let startupDone = OnceFlag()
             let services = makeServices(
                 store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
@@ -71,6 +73,9 @@ enum BatonApplication {
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
             application.addServices(client, DatabaseProbe(configuration: clientConfiguration, availability: availability, logger: logger))
+            // Before the HTTP server (which the application adds last): services stop in reverse order, so the
+            // deadline keeps answering lost operations while the server drains.
+            if let deadline { application.addServices(deadline) }
             let caches = services.cacheCoordinator
             application.addServices(
                 ChangeListener(

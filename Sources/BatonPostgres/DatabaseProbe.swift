@@ -32,7 +32,7 @@ public struct DatabaseProbe: Service {
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
-            try? await cancelWhenGracefulShutdown { await probeUntilCancelled() }
+            await cancelWhenGracefulShutdown { await probeUntilCancelled() }
             group.cancelAll()
         }
     }
@@ -54,32 +54,16 @@ public struct DatabaseProbe: Service {
     /// Whichever comes first, the answer or the timeout. Not a task group: a query on a connection that went silent
     /// ignores cancellation, and the group would wait for it; this way only that one query waits.
     private func answersInTime() async -> Bool {
-        let outcome = FirstOutcome()
-        return await withCheckedContinuation { continuation in
-            outcome.await(continuation)
-            let attempt = Task { outcome.settle((try? await client.query("SELECT 1", logger: logger)) != nil) }
+        let answer = FirstAnswer<Bool>()
+        let answered = try? await withCheckedThrowingContinuation { continuation in
+            answer.await(continuation)
+            let attempt = Task { answer.settle(.success((try? await client.query("SELECT 1", logger: logger)) != nil)) }
             Task {
                 try? await Task.sleep(for: timeout)
                 attempt.cancel()  // a lease still waiting for a connection gives up
-                outcome.settle(false)
+                answer.settle(.success(false))
             }
         }
-    }
-
-    /// Resumes the waiting probe with the first outcome settled; later ones are ignored.
-    private final class FirstOutcome: Sendable {
-        private let waiting = Mutex<CheckedContinuation<Bool, Never>?>(nil)
-
-        func await(_ continuation: CheckedContinuation<Bool, Never>) {
-            waiting.withLock { $0 = continuation }
-        }
-
-        func settle(_ answered: Bool) {
-            let continuation = waiting.withLock { waiting in
-                defer { waiting = nil }
-                return waiting
-            }
-            continuation?.resume(returning: answered)
-        }
+        return answered ?? false
     }
 }

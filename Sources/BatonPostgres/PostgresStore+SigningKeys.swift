@@ -78,7 +78,7 @@ private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
 
 extension PostgresStore {
     public func resealSecrets(
-        tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
+        tenantID: TenantID, signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {
         try await translatingErrors {
             try await client.withTransaction(logger: logger) { connection in

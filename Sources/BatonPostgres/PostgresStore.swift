@@ -11,12 +11,18 @@ public struct PostgresStore: BatonStore {
     let availability: DatabaseAvailability?
     /// When given, operations past its limit fail fast instead of queueing for a connection.
     let admission: DatabaseAdmission?
+    /// When given, every operation answers within its timeout, even one the driver lost.
+    let deadline: DatabaseDeadline?
 
-    public init(client: PostgresClient, logger: Logger, availability: DatabaseAvailability? = nil, admission: DatabaseAdmission? = nil) {
+    public init(
+        client: PostgresClient, logger: Logger, availability: DatabaseAvailability? = nil, admission: DatabaseAdmission? = nil,
+        deadline: DatabaseDeadline? = nil
+    ) {
         self.client = client
         self.logger = logger
         self.availability = availability
         self.admission = admission
+        self.deadline = deadline
     }
 
     public func checkReachable() async throws {
@@ -31,9 +37,18 @@ public struct PostgresStore: BatonStore {
         _ = try await connection.query("SELECT pg_notify(\(ChangeNotice.channel), \(notice.payload))", logger: logger).count()
     }
 
-    /// Runs `body`, turning driver errors into domain errors at this boundary (no `PSQLError` leaves the store).
+    /// A store operation: `body` runs within the deadline, behind the availability and admission checks, and its
+    /// driver errors become domain errors (no `PSQLError` leaves the store). `operation` names it in the log should
+    /// the deadline abandon it.
     @discardableResult
-    func translatingErrors<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+    func translatingErrors<Result: Sendable>(
+        operation: StaticString = #function, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
+        try await admitted { try await withinDeadline(operation: operation, body) }
+    }
+
+    /// `body` behind the availability and admission checks, with errors translated, but as long as it takes.
+    func admitted<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
         if let availability, !availability.isAnswering { throw BatonError.unavailable("the database does not answer") }
         if let admission {
             guard admission.enter() else { throw BatonError.unavailable("too many requests are waiting for the database") }
@@ -44,5 +59,11 @@ public struct PostgresStore: BatonStore {
         } catch {
             throw PostgresErrorTranslator.translate(error, logger: logger)
         }
+    }
+
+    /// `body`, answered within the deadline when there is one.
+    func withinDeadline<Result: Sendable>(operation: StaticString = #function, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        guard let deadline else { return try await body() }
+        return try await deadline.enforce(operation: operation, body)
     }
 }

@@ -51,6 +51,15 @@ struct ConfigurationTests {
         #expect(set.databaseQueueLimit == 10)
     }
 
+    @Test("the operation timeout defaults to 10 s, can be 0 (none), and is never shorter than the statement timeout")
+    func operationTimeout() throws {
+        #expect(try resolve([:]).databaseOperationTimeout == 10_000)
+        #expect(try resolve(["BATON_DATABASE_OPERATION_TIMEOUT": "0"]).databaseOperationTimeout == 0)
+        let set = try resolve(["BATON_DATABASE_OPERATION_TIMEOUT": "2000", "BATON_DATABASE_STATEMENT_TIMEOUT": "2000"])
+        #expect(set.databaseOperationTimeout == 2_000)
+        #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_OPERATION_TIMEOUT": "4999"]) }
+    }
+
     @Test("the idle timeout of client connections comes from BATON_HTTP_IDLE_TIMEOUT; the key scheduler's interval likewise")
     func idleTimeout() throws {
         #expect(try resolve(["BATON_HTTP_IDLE_TIMEOUT": "5"]).httpIdleTimeout == 5)
@@ -107,6 +116,8 @@ struct ConfigurationTests {
             (["BATON_SHUTDOWN_DELAY": "301"], "BATON_SHUTDOWN_DELAY"),
             (["BATON_DATABASE_STATEMENT_TIMEOUT": "600001"], "BATON_DATABASE_STATEMENT_TIMEOUT"),
             (["BATON_DATABASE_QUEUE_LIMIT": "-5"], "BATON_DATABASE_QUEUE_LIMIT"),
+            (["BATON_DATABASE_OPERATION_TIMEOUT": "600001"], "BATON_DATABASE_OPERATION_TIMEOUT"),
+            (["BATON_DATABASE_OPERATION_TIMEOUT": "1000"], "BATON_DATABASE_OPERATION_TIMEOUT"),
             (["BATON_SESSION_RETENTION_DAYS": "-1"], "BATON_SESSION_RETENTION_DAYS"),
             (["BATON_AUDIT_RETENTION_DAYS": "0"], "BATON_AUDIT_RETENTION_DAYS"),
             (["BATON_AUDIT_RETENTION_DAYS": "1.5"], "BATON_AUDIT_RETENTION_DAYS"),

@@ -80,7 +80,7 @@ extension AnyStore {
 
 extension AnyStore {
     public func resealSecrets(
-        tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
+        tenantID: TenantID, signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {
         try await base.resealSecrets(tenantID: tenantID, signingKey: signingKey, chainKey: chainKey)
     }

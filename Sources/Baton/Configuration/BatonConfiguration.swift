@@ -40,6 +40,11 @@ struct BatonConfiguration: Sendable {
     /// A refresh cut short answers 503 and has spent nothing.
     var databaseStatementTimeout: Int = Self.defaultDatabaseStatementTimeout
     static let defaultDatabaseStatementTimeout = 5_000
+    /// Milliseconds a store operation (waiting for a connection, its statements, its commit) may take before its
+    /// request is answered 503 whatever the driver does; 0 for no limit. The driver can lose a query on a connection
+    /// the server has just closed, and without this its request would never be answered.
+    var databaseOperationTimeout: Int = Self.defaultDatabaseOperationTimeout
+    static let defaultDatabaseOperationTimeout = 10_000
     /// Store operations allowed to wait for a connection beyond the pool's size; more get 503 at once.
     var databaseQueueLimit: Int = Self.defaultDatabaseQueueLimit
     static let defaultDatabaseQueueLimit = 256

@@ -66,6 +66,13 @@ enum ConfigurationResolver {
         let statementTimeout = try wholeNumber(
             "BATON_DATABASE_STATEMENT_TIMEOUT", of: "milliseconds", in: 0...600_000, fallback: BatonConfiguration.defaultDatabaseStatementTimeout
         )
+        let operationTimeout = try wholeNumber(
+            "BATON_DATABASE_OPERATION_TIMEOUT", of: "milliseconds", in: 0...600_000, fallback: BatonConfiguration.defaultDatabaseOperationTimeout
+        )
+        if operationTimeout > 0, operationTimeout < statementTimeout {
+            // Shorter, requests whose statement PostgreSQL is still running (and may commit) would be answered 503.
+            throw ConfigurationError("BATON_DATABASE_OPERATION_TIMEOUT must be 0 or at least BATON_DATABASE_STATEMENT_TIMEOUT")
+        }
         let queueLimit = try wholeNumber("BATON_DATABASE_QUEUE_LIMIT", of: "requests", in: 0...100_000, fallback: BatonConfiguration.defaultDatabaseQueueLimit)
         let idleTimeout = try wholeNumber("BATON_HTTP_IDLE_TIMEOUT", of: "seconds", in: 1...3_600, fallback: BatonConfiguration.defaultHTTPIdleTimeout)
         let purgeInterval = try wholeNumber("BATON_PURGE_INTERVAL", of: "seconds", in: 1...86_400, fallback: BatonConfiguration.defaultPurgeInterval)
@@ -84,6 +91,7 @@ enum ConfigurationResolver {
         configuration.keySchedulerInterval = schedulerInterval
         configuration.databasePoolSize = poolSize
         configuration.databaseStatementTimeout = statementTimeout
+        configuration.databaseOperationTimeout = operationTimeout
         configuration.databaseQueueLimit = queueLimit
         configuration.httpIdleTimeout = idleTimeout
         configuration.purgeInterval = purgeInterval

@@ -24,7 +24,7 @@ extension MemoryStore {
 
 extension MemoryStore {
     public func resealSecrets(
-        tenantID: TenantID, signingKey: @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @Sendable (Int, SealedSecret) throws -> SealedSecret
+        tenantID: TenantID, signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) throws -> Int {
         var keys = signingKeysByTenant[tenantID] ?? []
         var chains = chainKeysByTenant[tenantID] ?? []

@@ -1,0 +1,83 @@
+import BatonCore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Answers every store operation within `timeout`, even when the driver never does. PostgresNIO 1.33 loses a query
+/// written to a connection the server has just closed (a restart, `pg_terminate_backend`, a proxy cutting idle
+/// connections): its caller would wait for ever, and with it the HTTP request and a graceful shutdown. Past the
+/// deadline the caller gets `unavailable` and the operation is cancelled. Like any unanswered request it may
+/// still have committed; a client retries it (a refresh within the tenant's grace window gets the same successor).
+///
+/// One sweep every `timeout / 10` (10 ms to 1 s) finds the overdue operations, so none needs a timer of its own.
+public final class DatabaseDeadline: Service, Sendable {
+    public let timeout: Duration
+    private let sweepInterval: Duration
+    private let logger: Logger
+    private let pending = Mutex<[ObjectIdentifier: PendingOperation]>([:])
+
+    /// An operation in flight: when it is due, and how to give up on it.
+    private struct PendingOperation: Sendable {
+        let due: ContinuousClock.Instant
+        let name: StaticString
+        /// Settles the caller's answer with `unavailable`; false when the operation had answered first.
+        let abandon: @Sendable () -> Bool
+        let work: Task<Void, Never>
+    }
+
+    public init(timeout: Duration, logger: Logger) {
+        self.timeout = timeout
+        self.sweepInterval = min(max(timeout / 10, .milliseconds(10)), .seconds(1))
+        self.logger = logger
+    }
+
+    /// Runs `body` in a task of its own and answers with its outcome, or with `unavailable` once `timeout` has passed.
+    public func enforce<Value: Sendable>(operation: StaticString, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let answer = FirstAnswer<Value>()
+        let id = ObjectIdentifier(answer)
+        return try await withCheckedThrowingContinuation { continuation in
+            answer.await(continuation)
+            let work = Task {
+                let outcome: Result<Value, any Error>
+                do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
+                answer.settle(outcome)
+                _ = self.pending.withLock { $0.removeValue(forKey: id) }
+            }
+            // Should the work have finished already, this entry stays until it is due and is then dropped unused.
+            let operation = PendingOperation(
+                due: .now + timeout, name: operation,
+                abandon: { answer.settle(.failure(BatonError.unavailable("the database did not answer in time"))) }, work: work
+            )
+            pending.withLock { $0[id] = operation }
+        }
+    }
+
+    /// Operations now waiting for an answer.
+    public var inFlight: Int { pending.withLock { $0.count } }
+
+    /// Sweeps until graceful shutdown; added before the HTTP server, so it stops after the server has drained.
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: self.sweepInterval)
+                self.abandonOverdue(now: .now)
+            }
+        }
+    }
+
+    /// Answers `unavailable` to every operation due by `now` and cancels its work (a lease still waiting gives up).
+    func abandonOverdue(now: ContinuousClock.Instant) {
+        let overdue = pending.withLock { pending in
+            let overdue = pending.filter { $0.value.due <= now }
+            for id in overdue.keys { pending.removeValue(forKey: id) }
+            return overdue.values
+        }
+        for operation in overdue where operation.abandon() {
+            operation.work.cancel()
+            logger.warning(
+                "database operation abandoned: the driver did not answer in time",
+                metadata: ["operation": "\(operation.name)", "timeout": "\(timeout)"]
+            )
+        }
+    }
+}
