@@ -61,12 +61,15 @@ enum BatonApplication {
             )
             let availability = DatabaseAvailability()
             let admission = DatabaseAdmission(limit: configuration.databasePoolSize + configuration.databaseQueueLimit)
+            let metrics = BatonMetrics()
             let deadline = configuration.databaseOperationTimeout > 0
-                ? DatabaseDeadline(timeout: .milliseconds(configuration.databaseOperationTimeout), logger: logger) : nil
+                ? DatabaseDeadline(timeout: .milliseconds(configuration.databaseOperationTimeout), logger: logger) { metrics.databaseOperationAbandoned($0) }
+                : nil
             let store = PostgresStore(client: client, logger: logger, availability: availability, admission: admission, deadline: deadline)
             let startupDone = OnceFlag()
             let services = makeServices(
-                store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock
+                store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock,
+                metrics: metrics
             ) {
                 guard startupDone.isSet, !shuttingDown.isSet else { return false }
                 return (try? await store.checkReachable()) != nil
@@ -123,11 +126,10 @@ enum BatonApplication {
 
     static func makeServices<Store: BatonStore>(
         store: Store, sealer: SecretSealer, hasher: any PasswordHasher, dummyHash: String, configuration: BatonConfiguration, logger: Logger,
-        clock: any BatonClock, isReady: @escaping @Sendable () async -> Bool
+        clock: any BatonClock, metrics: BatonMetrics = BatonMetrics(), isReady: @escaping @Sendable () async -> Bool
     ) -> BatonServices<Store> {
         let jwksCache = JWKSCache()
         let audit = AuditLog(store: store, clock: clock, logger: logger)
-        let metrics = BatonMetrics()
         let clients = ClientService(store: store, audit: audit, clock: clock, logger: logger)
         let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, audit: audit, clock: clock, logger: logger)
         let chains = ChainKeyRing(sealer: sealer)

@@ -57,6 +57,11 @@ public final class BatonMetrics: TokenMetrics, KeyMetrics {
         timer.recordNanoseconds(nanoseconds)
     }
 
+    /// A store operation the database driver did not answer in time, by operation (a fixed set of store methods).
+    public func databaseOperationAbandoned(_ operation: String) {
+        CoreMetrics.Counter(label: "baton_database_operations_abandoned_total", dimensions: [("operation", operation)], factory: factory).increment()
+    }
+
     public func keyRotated(tenant: TenantSlug, forced: Bool) {
         CoreMetrics.Counter(label: "baton_signing_key_rotations_total", dimensions: [("tenant", tenant.value), ("forced", "\(forced)")], factory: factory).increment()
     }

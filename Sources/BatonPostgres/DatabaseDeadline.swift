@@ -14,6 +14,8 @@ public final class DatabaseDeadline: Service, Sendable {
     public let timeout: Duration
     private let sweepInterval: Duration
     private let logger: Logger
+    /// Told the name of each operation abandoned (for a metric).
+    private let onAbandon: @Sendable (_ operation: String) -> Void
     private let pending = Mutex<[ObjectIdentifier: PendingOperation]>([:])
 
     /// An operation in flight: when it is due, and how to give up on it.
@@ -25,10 +27,11 @@ public final class DatabaseDeadline: Service, Sendable {
         let work: Task<Void, Never>
     }
 
-    public init(timeout: Duration, logger: Logger) {
+    public init(timeout: Duration, logger: Logger, onAbandon: @escaping @Sendable (_ operation: String) -> Void = { _ in }) {
         self.timeout = timeout
         self.sweepInterval = min(max(timeout / 10, .milliseconds(10)), .seconds(1))
         self.logger = logger
+        self.onAbandon = onAbandon
     }
 
     /// Runs `body` in a task of its own and answers with its outcome, or with `unavailable` once `timeout` has passed.
@@ -74,6 +77,7 @@ public final class DatabaseDeadline: Service, Sendable {
         }
         for operation in overdue where operation.abandon() {
             operation.work.cancel()
+            onAbandon("\(operation.name)")
             logger.warning(
                 "database operation abandoned: the driver did not answer in time",
                 metadata: ["operation": "\(operation.name)", "timeout": "\(timeout)"]

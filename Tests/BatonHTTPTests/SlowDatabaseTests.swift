@@ -12,9 +12,50 @@ import Testing
 @testable import Baton
 
 /// A database that answers, but too slowly: the statement timeout turns a stuck refresh into a quick 503 that
-/// spent nothing.
+/// spent nothing, and the operation deadline answers even when no statement timeout does.
 @Suite("Slow database over HTTP")
 struct SlowDatabaseTests {
+    /// A tenant with a public client and a user on the test database, and the form body of a refresh of a new login.
+    static func refreshOfNewLogin(_ client: some TestClientProtocol, slug: String) async throws -> String {
+        try await client.createTenant(slug)
+        let created = try await client.send(
+            .post, "/admin/v1/tenants/\(slug)/clients", key: TestApp.operatorKey,
+            json: #"{"client_id": "app", "name": "App", "type": "public", "grant_types": ["refresh_token"]}"#
+        )
+        #expect(created.status == .created)
+        let user = try await client.send(.post, "/admin/v1/tenants/\(slug)/users", key: TestApp.operatorKey, json: #"{"username": "ada", "password": "ada-password-1"}"#)
+        #expect(user.status == .created)
+        let login = try await client.send(.post, "/t/\(slug)/login", json: #"{"client_id": "app", "username": "ada", "password": "ada-password-1"}"#)
+        let refreshToken = try #require(login.json["refresh_token"] as? String)
+        return "grant_type=refresh_token&client_id=app&refresh_token=\(refreshToken)"
+    }
+
+    /// Runs `body` while another database session holds the tenant's session rows for 1.5 s, as a stuck writer would.
+    static func whileSessionsLocked(url: String, slug: String, _ body: @Sendable () async throws -> Void) async throws {
+        try await TestDatabase.withClient(url: url) { locker in
+            async let held: Void = locker.withTransaction(logger: Logger(label: "locker")) { connection in
+                try await connection.query(
+                    "SELECT 1 FROM sessions WHERE tenant_id = (SELECT tenant_id FROM tenants WHERE slug = \(slug)) FOR UPDATE", logger: Logger(label: "locker")
+                )
+                try await Task.sleep(for: .milliseconds(1_500))
+            }
+            try await Task.sleep(for: .milliseconds(300))  // the lock is taken
+            try await body()
+            try await held
+        }
+    }
+
+    /// Sends the refresh stuck behind the lock: 503 `unavailable` with Retry-After, before the lock goes.
+    static func expectUnavailableBeforeLockEnds(_ client: some TestClientProtocol, slug: String, refresh: String) async throws {
+        let start = ContinuousClock.now
+        let stuck = try await client.send(.post, "/t/\(slug)/oauth/token", json: refresh, contentType: "application/x-www-form-urlencoded")
+        let waited = ContinuousClock.now - start
+        #expect(stuck.status == .serviceUnavailable)
+        #expect(stuck.errorCode == "unavailable")
+        #expect(stuck.headers[.retryAfter] != nil)
+        #expect(waited < .milliseconds(1_100), "answered after \(waited), with the lock still held")
+    }
+
     @Test("a refresh stuck behind a lock is cut by the statement timeout: 503 unavailable with Retry-After, and the token still works afterwards")
     func statementTimeout() async throws {
         let url = try TestDatabase.url()
@@ -23,39 +64,35 @@ struct SlowDatabaseTests {
         let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
         let slug = "slow-\(UUID().uuidString.prefix(8).lowercased())"
         try await app.test(.live) { client in
-            try await client.createTenant(slug)
-            let created = try await client.send(
-                .post, "/admin/v1/tenants/\(slug)/clients", key: TestApp.operatorKey,
-                json: #"{"client_id": "app", "name": "App", "type": "public", "grant_types": ["refresh_token"]}"#
-            )
-            #expect(created.status == .created)
-            let user = try await client.send(.post, "/admin/v1/tenants/\(slug)/users", key: TestApp.operatorKey, json: #"{"username": "ada", "password": "ada-password-1"}"#)
-            #expect(user.status == .created)
-            let login = try await client.send(.post, "/t/\(slug)/login", json: #"{"client_id": "app", "username": "ada", "password": "ada-password-1"}"#)
-            let refreshToken = try #require(login.json["refresh_token"] as? String)
-            let refresh = "grant_type=refresh_token&client_id=app&refresh_token=\(refreshToken)"
-
-            // Another database session holds the tenant's session rows for 1.5 s, as a stuck writer would.
-            try await TestDatabase.withClient(url: url) { locker in
-                async let held: Void = locker.withTransaction(logger: Logger(label: "locker")) { connection in
-                    try await connection.query(
-                        "SELECT 1 FROM sessions WHERE tenant_id = (SELECT tenant_id FROM tenants WHERE slug = \(slug)) FOR UPDATE", logger: Logger(label: "locker")
-                    )
-                    try await Task.sleep(for: .milliseconds(1_500))
-                }
-                try await Task.sleep(for: .milliseconds(300))  // the lock is taken
-                let start = ContinuousClock.now
-                let stuck = try await client.send(.post, "/t/\(slug)/oauth/token", json: refresh, contentType: "application/x-www-form-urlencoded")
-                let waited = ContinuousClock.now - start
-                #expect(stuck.status == .serviceUnavailable)
-                #expect(stuck.errorCode == "unavailable")
-                #expect(stuck.headers[.retryAfter] != nil)
-                #expect(waited < .milliseconds(1_100), "answered after \(waited), with the lock still held")
-                try await held
+            let refresh = try await Self.refreshOfNewLogin(client, slug: slug)
+            try await Self.whileSessionsLocked(url: url, slug: slug) {
+                try await Self.expectUnavailableBeforeLockEnds(client, slug: slug, refresh: refresh)
             }
-
             let after = try await client.send(.post, "/t/\(slug)/oauth/token", json: refresh, contentType: "application/x-www-form-urlencoded")
             #expect(after.status == .ok, "the cancelled rotation spent the token: \(String(buffer: after.body))")
+            #expect(try await client.send(.delete, "/admin/v1/tenants/\(slug)", key: TestApp.operatorKey).status == .noContent)
+        }
+    }
+
+    @Test("with no statement timeout, the operation deadline answers 503 and counts the abandoned operation; a retry of the same token then succeeds")
+    func operationDeadline() async throws {
+        let url = try TestDatabase.url()
+        var configuration = TestApp.configuration(storage: .postgres(url: url))
+        configuration.databaseStatementTimeout = 0
+        configuration.databaseOperationTimeout = 300
+        let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
+        let slug = "slow-\(UUID().uuidString.prefix(8).lowercased())"
+        try await app.test(.live) { client in
+            let refresh = try await Self.refreshOfNewLogin(client, slug: slug)
+            try await Self.whileSessionsLocked(url: url, slug: slug) {
+                try await Self.expectUnavailableBeforeLockEnds(client, slug: slug, refresh: refresh)
+            }
+            let metrics = String(buffer: try await client.send(.get, "/metrics").body)
+            #expect(metrics.contains(#"baton_database_operations_abandoned_total{operation="rotate(_:)"} 1"#), "\(metrics)")
+            // The abandoned rotation ran once the lock went: unanswered but committed, as a lost response would be.
+            // Within the tenant's grace window the same token gets its successor, as any retry would.
+            let retried = try await client.send(.post, "/t/\(slug)/oauth/token", json: refresh, contentType: "application/x-www-form-urlencoded")
+            #expect(retried.status == .ok, "\(String(buffer: retried.body))")
             #expect(try await client.send(.delete, "/admin/v1/tenants/\(slug)", key: TestApp.operatorKey).status == .noContent)
         }
     }

@@ -5,6 +5,7 @@ import Foundation
 import Glibc
 import Logging
 import PostgresNIO
+import Synchronization
 import Testing
 
 @Suite("Deadline on database operations", .timeLimit(.minutes(1)))
@@ -79,9 +80,10 @@ struct DatabaseDeadlineTests {
         }
     }
 
-    @Test("the abandoned operation is cancelled: a wait that honours cancellation ends with it")
+    @Test("the abandoned operation is cancelled (a wait that honours cancellation ends with it) and reported by name")
     func abandonedWorkCancelled() async throws {
-        let deadline = DatabaseDeadline(timeout: .milliseconds(100), logger: Self.logger)
+        let reported = Mutex<[String]>([])
+        let deadline = DatabaseDeadline(timeout: .milliseconds(100), logger: Self.logger) { name in reported.withLock { $0.append(name) } }
         let cancelled = OnceFlag()
         try await Self.whileSweeping(deadline) {
             await #expect(throws: BatonError.self) {
@@ -91,6 +93,7 @@ struct DatabaseDeadlineTests {
             }
             for _ in 0..<100 where !cancelled.isSet { try await Task.sleep(for: .milliseconds(10)) }
             #expect(cancelled.isSet)
+            #expect(reported.withLock { $0 } == ["abandonedWorkCancelled()"])
         }
     }
 
