@@ -75,7 +75,10 @@ enum BatonApplication {
                 return (try? await store.checkReachable()) != nil
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
-            application.addServices(client, DatabaseProbe(configuration: clientConfiguration, availability: availability, logger: logger))
+            // Requests already waiting on a database found silent get their 503 at once, not at their deadline.
+            application.addServices(
+                client, DatabaseProbe(configuration: clientConfiguration, availability: availability, logger: logger) { deadline?.abandonAll() }
+            )
             // Before the HTTP server (which the application adds last): services stop in reverse order, so the
             // deadline keeps answering lost operations while the server drains.
             if let deadline { application.addServices(deadline) }

@@ -22,8 +22,8 @@ public final class DatabaseDeadline: Service, Sendable {
     private struct PendingOperation: Sendable {
         let due: ContinuousClock.Instant
         let name: StaticString
-        /// Settles the caller's answer with `unavailable`; false when the operation had answered first.
-        let abandon: @Sendable () -> Bool
+        /// Settles the caller's answer with this error; false when the operation had answered first.
+        let abandon: @Sendable (BatonError) -> Bool
         let work: Task<Void, Never>
     }
 
@@ -49,7 +49,7 @@ public final class DatabaseDeadline: Service, Sendable {
             // Should the work have finished already, this entry stays until it is due and is then dropped unused.
             let operation = PendingOperation(
                 due: .now + timeout, name: operation,
-                abandon: { answer.settle(.failure(BatonError.unavailable("the database did not answer in time"))) }, work: work
+                abandon: { answer.settle(.failure($0)) }, work: work
             )
             pending.withLock { $0[id] = operation }
         }
@@ -59,10 +59,11 @@ public final class DatabaseDeadline: Service, Sendable {
     public var inFlight: Int { pending.withLock { $0.count } }
 
     /// Sweeps until graceful shutdown; added before the HTTP server, so it stops after the server has drained.
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+    /// Stopping is not a failure: it returns rather than throw (a service that throws fails the process's exit).
+    public func run() async {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                try await Task.sleep(for: self.sweepInterval)
+                do { try await Task.sleep(for: self.sweepInterval) } catch { return }
                 self.abandonOverdue(now: .now)
             }
         }
@@ -70,17 +71,26 @@ public final class DatabaseDeadline: Service, Sendable {
 
     /// Answers `unavailable` to every operation due by `now` and cancels its work (a lease still waiting gives up).
     func abandonOverdue(now: ContinuousClock.Instant) {
-        let overdue = pending.withLock { pending in
-            let overdue = pending.filter { $0.value.due <= now }
-            for id in overdue.keys { pending.removeValue(forKey: id) }
-            return overdue.values
+        abandon(.unavailable("the database did not answer in time"), reason: "no answer in time") { $0.due <= now }
+    }
+
+    /// Answers `unavailable` at once to every operation in flight: `DatabaseProbe` found the database silent, and
+    /// they would only wait out their deadline.
+    public func abandonAll() {
+        abandon(.unavailable("the database does not answer"), reason: "the database does not answer") { _ in true }
+    }
+
+    private func abandon(_ error: BatonError, reason: String, where isAbandoned: (PendingOperation) -> Bool) {
+        let abandoned = pending.withLock { pending in
+            let abandoned = pending.filter { isAbandoned($0.value) }
+            for id in abandoned.keys { pending.removeValue(forKey: id) }
+            return abandoned.values
         }
-        for operation in overdue where operation.abandon() {
+        for operation in abandoned where operation.abandon(error) {
             operation.work.cancel()
             onAbandon("\(operation.name)")
             logger.warning(
-                "database operation abandoned: the driver did not answer in time",
-                metadata: ["operation": "\(operation.name)", "timeout": "\(timeout)"]
+                "database operation abandoned", metadata: ["operation": "\(operation.name)", "reason": "\(reason)", "timeout": "\(timeout)"]
             )
         }
     }

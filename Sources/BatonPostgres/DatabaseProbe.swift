@@ -11,12 +11,14 @@ public struct DatabaseProbe: Service {
     let availability: DatabaseAvailability
     let interval: Duration
     let timeout: Duration
+    /// Called each time the database is found silent (after answering).
+    let onSilent: @Sendable () -> Void
     let logger: Logger
 
     /// `configuration` is the service's; the probe opens its own single connection with it.
     public init(
         configuration: PostgresClient.Configuration, availability: DatabaseAvailability, interval: Duration = .seconds(1),
-        timeout: Duration = .seconds(2), logger: Logger
+        timeout: Duration = .seconds(2), logger: Logger, onSilent: @escaping @Sendable () -> Void = {}
     ) {
         var configuration = configuration
         configuration.options.minimumConnections = 0  // see BatonApplication: a standing minimum traps after a restart
@@ -26,6 +28,7 @@ public struct DatabaseProbe: Service {
         self.availability = availability
         self.interval = interval
         self.timeout = timeout
+        self.onSilent = onSilent
         self.logger = logger
     }
 
@@ -45,6 +48,7 @@ public struct DatabaseProbe: Service {
                     logger.notice("the database answers again")
                 } else {
                     logger.error("the database does not answer; requests fail fast until it does", metadata: ["timeout": "\(timeout)"])
+                    onSilent()
                 }
             }
             do { try await Task.sleep(for: interval) } catch { return }

@@ -37,9 +37,10 @@ struct DatabaseCrashTests {
         try await PrivatePostgres.with { postgres in
             var configuration = TestApp.configuration(storage: .postgres(url: postgres.url))
             configuration.databasePoolSize = 8
-            // A request whose query the driver loses in the crash is answered 503 after 1.5 s, and its client retries.
-            configuration.databaseStatementTimeout = 1_000
-            configuration.databaseOperationTimeout = 1_500
+            // A request whose query the driver loses in the crash is answered 503 after 2.5 s, and its client retries.
+            // (Shorter risks cutting the set-up's own operations when the machine is loaded.)
+            configuration.databaseStatementTimeout = 2_000
+            configuration.databaseOperationTimeout = 2_500
             let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
             try await app.test(.live) { client in
                 // A grace window longer than the outage: a rotation committed just before the crash, whose answer was
@@ -99,7 +100,7 @@ struct DatabaseCrashTests {
                     }
                     #expect(ready, "readyz did not recover within 15 s of the restart")
                     phase.value.store(2, ordering: .relaxed)
-                    try await Task.sleep(for: .seconds(1))
+                    try await Task.sleep(for: .seconds(2))
                     phase.value.store(3, ordering: .relaxed)
                     return try await group.reduce(into: []) { $0.append($1) }
                 }

@@ -54,9 +54,9 @@ struct ProcessTests {
 
     /// Launches `baton serve` in memory mode on a random port with `settings` and waits until `/readyz` answers;
     /// the caller stops the process. Ports below Linux's ephemeral range (32768+), where parallel live tests take theirs.
-    func serve(_ settings: [String: String]) async throws -> (process: Process, port: Int, stdout: Pipe) {
+    func serve(_ settings: [String: String], _ arguments: [String] = []) async throws -> (process: Process, port: Int, stdout: Pipe) {
         let port = Int.random(in: 20_000..<32_000)
-        let (process, out, _) = try launch(["serve", "--port", "\(port)"], environment: settings.merging(["BATON_LOG_LEVEL": "warning"]) { $1 })
+        let (process, out, _) = try launch(["serve", "--port", "\(port)"] + arguments, environment: settings.merging(["BATON_LOG_LEVEL": "warning"]) { $1 })
         #expect(try await Self.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready"))
         return (process, port, out)
     }
@@ -118,6 +118,34 @@ struct ProcessTests {
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
         #expect(stoppedAfter >= .seconds(2) && stoppedAfter < .seconds(10), "stopped after \(stoppedAfter)")
+    }
+
+    @Test("with PostgreSQL, SIGTERM drains and exits 0; with the database down, requests get 503 within seconds and SIGTERM still exits 0")
+    func sigtermWithPostgres() async throws {
+        try await PrivatePostgres.with { postgres in
+            let settings = ["BATON_DATABASE_URL": postgres.url, "BATON_MASTER_KEY": MasterKey.generate().base64, "BATON_SHUTDOWN_DELAY": "1"]
+            let (healthy, _, _) = try await serve(settings, ["--migrate"])
+            defer { if healthy.isRunning { healthy.interrupt() } }
+            healthy.terminate()  // SIGTERM
+            healthy.waitUntilExit()
+            #expect(healthy.terminationReason == .exit)
+            #expect(healthy.terminationStatus == 0)
+
+            let (stranded, port, _) = try await serve(settings)
+            defer { if stranded.isRunning { stranded.interrupt() } }
+            try postgres.crash()
+            // A request waiting on the dead database is answered 503 once the probe finds it silent (about 3 s),
+            // well before its 10 s operation deadline.
+            let sent = ContinuousClock.now
+            #expect(try Self.status("http://127.0.0.1:\(port)/t/nosuchtenant/.well-known/jwks.json") == "503")
+            #expect(ContinuousClock.now - sent < .seconds(5), "answered after \(ContinuousClock.now - sent)")
+            let signalled = ContinuousClock.now
+            stranded.terminate()
+            while stranded.isRunning && ContinuousClock.now - signalled < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(!stranded.isRunning, "still running 30 s after SIGTERM")
+            #expect(stranded.terminationReason == .exit)
+            #expect(stranded.terminationStatus == 0)
+        }
     }
 
     @Test("requests sent all through a SIGTERM get 200 until the port closes, never a 5xx")

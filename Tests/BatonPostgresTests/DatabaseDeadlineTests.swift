@@ -97,6 +97,23 @@ struct DatabaseDeadlineTests {
         }
     }
 
+    @Test("abandonAll answers every operation in flight at once, long before its deadline")
+    func abandonAll() async throws {
+        let deadline = DatabaseDeadline(timeout: .seconds(30), logger: Self.logger)
+        try await Self.whileSweeping(deadline) {
+            let start = ContinuousClock.now
+            let first = Task { try await deadline.enforce(operation: #function) { try await Task.sleep(for: .seconds(20)) } }
+            let second = Task { try await deadline.enforce(operation: #function) { try await Task.sleep(for: .seconds(20)) } }
+            for _ in 0..<100 where deadline.inFlight < 2 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(deadline.inFlight == 2)
+            deadline.abandonAll()
+            await #expect(throws: BatonError.unavailable("the database does not answer")) { try await first.value }
+            await #expect(throws: BatonError.unavailable("the database does not answer")) { try await second.value }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(deadline.inFlight == 0)
+        }
+    }
+
     /// A port that accepts connections and never says a word: a database host that hung.
     final class SilentServer: Sendable {
         let descriptor: Int32

@@ -4,6 +4,7 @@ import BatonTestSupport
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import Testing
 
 @Suite("Database probe and fail-fast")
@@ -30,16 +31,19 @@ struct DatabaseProbeTests {
         return condition()
     }
 
-    @Test("a database that refuses connections is found silent")
+    @Test("a database that refuses connections is found silent, and the probe says so once")
     func silentDatabase() async throws {
         let availability = DatabaseAvailability()
+        let told = Mutex(0)
         let probe = DatabaseProbe(
             configuration: try DatabaseURL.configuration(from: Self.silentURL), availability: availability, interval: .milliseconds(100),
             timeout: .milliseconds(500), logger: Self.logger
-        )
+        ) { told.withLock { $0 += 1 } }
         try await Self.whileProbing(probe) {
             let silent = try await Self.eventually { !availability.isAnswering }
             #expect(silent)
+            try await Task.sleep(for: .milliseconds(300))  // more probes fail; only the change is told
+            #expect(told.withLock { $0 } == 1)
         }
     }
 
