@@ -37,10 +37,10 @@ enum TestApp {
 
     /// Runs `body` against a memory-mode app (with the `demo` tenant) through Hummingbird's router test client.
     static func run<Value: Sendable>(
-        records: RecordingLogHandler.Records = .init(), configuration: BatonConfiguration = configuration(),
+        records: RecordingLogHandler.Records = .init(), configuration: BatonConfiguration = configuration(), clock: any BatonClock = SystemClock(),
         _ body: @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
-        let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(records))
+        let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(records), clock: clock)
         return try await app.test(.router, body)
     }
 }

@@ -77,6 +77,29 @@ struct TokenFlowTests {
         }
     }
 
+    @Test("a refresh in the session's last fraction of a second is refused as expired, never answered with expires_in 0")
+    func lastSecondOfSession() async throws {
+        // Sessions end at a fraction of a second (created at .7 here); token times are whole seconds.
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000.7))
+        try await TestApp.run(clock: clock) { client in
+            let patched = try await client.send(
+                .patch, "/admin/v1/tenants/demo", key: TestApp.operatorKey, json: #"{"settings": {"refresh_idle_ttl": 60, "refresh_absolute_ttl": 60}}"#
+            )
+            #expect(patched.status == .ok, "\(String(buffer: patched.body))")
+            let login = try await client.send(.post, "/t/demo/login", json: Self.demoLogin)
+            let r0 = try #require(login.json["refresh_token"] as? String)
+            clock.advance(by: 58.5)  // 1.5 s left: one whole second for the access token
+            let lastSecond = try await Self.refresh(client, r0)
+            #expect(lastSecond.status == .ok)
+            #expect(lastSecond.json["expires_in"] as? Int == 1)
+            let r1 = try #require(lastSecond.json["refresh_token"] as? String)
+            clock.advance(by: 1)  // 0.5 s left, within the session's last whole second
+            let tooLate = try await Self.refresh(client, r1)
+            #expect(tooLate.status == .badRequest)
+            #expect(tooLate.errorCode == "invalid_grant")
+        }
+    }
+
     @Test("the seed scenario over HTTP: R0 → R1 → R2, R0 again revokes the session, R2 is dead")
     func seedScenario() async throws {
         try await TestApp.run { client in

@@ -109,6 +109,9 @@ public struct TokenService<Store: BatonStore>: Sendable {
         let now = clock.now()
         // Never past the end of its session: resource servers verify offline and cannot see that the session ended.
         let lifetime = min(tenant.settings.accessTokenTTL, session?.wholeSecondsLeft(at: now) ?? .max)
+        // A session ending within this very second would get an access token expired on issue (exp = iat, expires_in
+        // 0): for the client it has ended, and it is told so.
+        guard lifetime > 0 else { throw OAuthError(.invalidGrant, "the session has expired") }
         let claims = AccessTokenClaims(
             issuer: tenant.issuer(publicURL: publicURL), subject: subject, audience: audience, issuedAt: now, lifetime: lifetime,
             clientID: client.clientID, scope: scope, sessionID: session?.id
