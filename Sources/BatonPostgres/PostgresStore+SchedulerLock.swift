@@ -17,24 +17,46 @@ extension PostgresStore {
         let key = Self.schedulerLockKey(job)
         return try await admitted {
             try await client.withConnection { connection in
-                let locked = try await withinDeadline {
-                    var locked = false
-                    for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).decode(Bool.self) {
-                        locked = value
+                let locked: Bool
+                do {
+                    locked = try await withinDeadline {
+                        var locked = false
+                        for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).decode(Bool.self) {
+                            locked = value
+                        }
+                        return locked
                     }
-                    return locked
+                } catch {
+                    await dropConnection(connection)  // unanswered, the lock may have been taken all the same
+                    throw error
                 }
                 guard locked else { return nil }
                 let result: Result
                 do {
                     result = try await body()
                 } catch {
-                    _ = try? await withinDeadline { try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).count() }
+                    await unlock(key, on: connection)
                     throw error
                 }
-                _ = try await withinDeadline { try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).count() }
+                await unlock(key, on: connection)
                 return result
             }
         }
+    }
+
+    /// Releases the lock; should the unlock fail or go unanswered, drops the connection, which releases it for sure.
+    /// A connection going back to the pool still holding the lock would keep the job from running anywhere.
+    private func unlock(_ key: Int64, on connection: PostgresConnection) async {
+        do {
+            _ = try await withinDeadline { try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).count() }
+        } catch {
+            await dropConnection(connection)
+        }
+    }
+
+    /// Closes a leased connection (its session ends, and with it every advisory lock it held); the pool replaces it.
+    private func dropConnection(_ connection: PostgresConnection) async {
+        logger.warning("closing a database connection whose scheduler lock state is unknown")
+        try? await connection.close()
     }
 }
