@@ -61,11 +61,15 @@ struct SlowDatabaseTests {
         #expect(waited < bound, "answered after \(waited), with the lock still held")
     }
 
-    @Test("a refresh stuck behind a lock is cut by the statement timeout: 503 unavailable with Retry-After, and the token still works afterwards")
-    func statementTimeout() async throws {
+    /// Builds the app with `configure`d database limits, sends a refresh that gets stuck behind a 3 s row lock and
+    /// expects it answered 503 within 2.5 s, then runs `afterwards` with the refresh body; the tenant is deleted last.
+    static func refreshStuckBehindLock(
+        _ configure: (inout BatonConfiguration) -> Void,
+        afterwards: @Sendable (_ client: any TestClientProtocol, _ slug: String, _ refresh: String) async throws -> Void
+    ) async throws {
         let url = try TestDatabase.url()
         var configuration = TestApp.configuration(storage: .postgres(url: url))
-        configuration.databaseStatementTimeout = 300
+        configure(&configuration)
         let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
         let slug = "slow-\(UUID().uuidString.prefix(8).lowercased())"
         try await app.test(.live) { client in
@@ -73,32 +77,31 @@ struct SlowDatabaseTests {
             try await Self.whileSessionsLocked(url: url, slug: slug, held: .seconds(3)) {
                 try await Self.expectUnavailable(client, slug: slug, refresh: refresh, within: .milliseconds(2_500))
             }
+            try await afterwards(client, slug, refresh)
+            #expect(try await client.send(.delete, "/admin/v1/tenants/\(slug)", key: TestApp.operatorKey).status == .noContent)
+        }
+    }
+
+    @Test("a refresh stuck behind a lock is cut by the statement timeout: 503 unavailable with Retry-After, and the token still works afterwards")
+    func statementTimeout() async throws {
+        try await Self.refreshStuckBehindLock({ $0.databaseStatementTimeout = 300 }) { client, slug, refresh in
             let after = try await client.send(.post, "/t/\(slug)/oauth/token", json: refresh, contentType: "application/x-www-form-urlencoded")
             #expect(after.status == .ok, "the cancelled rotation spent the token: \(String(buffer: after.body))")
-            #expect(try await client.send(.delete, "/admin/v1/tenants/\(slug)", key: TestApp.operatorKey).status == .noContent)
         }
     }
 
     @Test("with no statement timeout, the operation deadline answers 503 and counts the abandoned operation; a retry of the same token then succeeds")
     func operationDeadline() async throws {
-        let url = try TestDatabase.url()
-        var configuration = TestApp.configuration(storage: .postgres(url: url))
-        configuration.databaseStatementTimeout = 0
-        configuration.databaseOperationTimeout = 1_000  // shorter risks cutting the set-up's own operations under load
-        let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
-        let slug = "slow-\(UUID().uuidString.prefix(8).lowercased())"
-        try await app.test(.live) { client in
-            let refresh = try await Self.refreshOfNewLogin(client, slug: slug)
-            try await Self.whileSessionsLocked(url: url, slug: slug, held: .seconds(3)) {
-                try await Self.expectUnavailable(client, slug: slug, refresh: refresh, within: .milliseconds(2_500))
-            }
+        try await Self.refreshStuckBehindLock({
+            $0.databaseStatementTimeout = 0
+            $0.databaseOperationTimeout = 1_000  // shorter risks cutting the set-up's own operations under load
+        }) { client, slug, refresh in
             let metrics = String(buffer: try await client.send(.get, "/metrics").body)
             #expect(metrics.contains(#"baton_database_operations_abandoned_total{operation="rotate(_:)"} 1"#), "\(metrics)")
             // The abandoned rotation ran once the lock went: unanswered but committed, as a lost response would be.
             // Within the tenant's grace window the same token gets its successor, as any retry would.
             let retried = try await client.send(.post, "/t/\(slug)/oauth/token", json: refresh, contentType: "application/x-www-form-urlencoded")
             #expect(retried.status == .ok, "\(String(buffer: retried.body))")
-            #expect(try await client.send(.delete, "/admin/v1/tenants/\(slug)", key: TestApp.operatorKey).status == .noContent)
         }
     }
 }
