@@ -135,10 +135,11 @@ struct ProcessTests {
             defer { if stranded.isRunning { stranded.interrupt() } }
             try postgres.crash()
             // A request waiting on the dead database is answered 503 once the probe finds it silent (about 3 s),
-            // well before its 10 s operation deadline.
+            // before its 10 s operation deadline.
             let sent = ContinuousClock.now
-            #expect(try Self.status("http://127.0.0.1:\(port)/t/nosuchtenant/.well-known/jwks.json") == "503")
-            #expect(ContinuousClock.now - sent < .seconds(5), "answered after \(ContinuousClock.now - sent)")
+            let answer = try Self.curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", "http://127.0.0.1:\(port)/t/nosuchtenant/.well-known/jwks.json"])
+            #expect(answer.output == "503")
+            #expect(ContinuousClock.now - sent < .seconds(8), "answered after \(ContinuousClock.now - sent)")
             let signalled = ContinuousClock.now
             stranded.terminate()
             while stranded.isRunning && ContinuousClock.now - signalled < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }

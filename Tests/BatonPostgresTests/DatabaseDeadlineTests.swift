@@ -61,7 +61,7 @@ struct DatabaseDeadlineTests {
                     try await deadline.enforce(operation: #function) { try await connection.query("SELECT 1", logger: Self.logger).collect() }
                 }
                 let waited = ContinuousClock.now - start
-                #expect(waited >= .milliseconds(300) && waited < .seconds(2), "answered after \(waited)")
+                #expect(waited >= .milliseconds(300) && waited < .seconds(5), "answered after \(waited)")  // generous: the whole suite runs in parallel
                 #expect(deadline.inFlight == 0)
             }
         }
@@ -153,7 +153,7 @@ struct DatabaseDeadlineTests {
             try await Self.whileSweeping(deadline) {
                 let start = ContinuousClock.now
                 await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await store.checkReachable() }
-                #expect(ContinuousClock.now - start < .seconds(2))
+                #expect(ContinuousClock.now - start < .seconds(5))  // without the deadline: the 60 s connect timeout
                 #expect(admission.count == 0)
             }
         }
