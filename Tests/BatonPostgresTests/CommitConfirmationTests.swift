@@ -16,58 +16,63 @@ struct CommitConfirmationTests {
     @Test("a rotation and a revocation whose commit fails are errors, and the session is left as it was")
     func failedCommit() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            try await TestDatabase.withClient(url: url) { client in
-                let deadline = DatabaseDeadline(timeout: .seconds(2), logger: Self.logger)
-                let store = PostgresStore(client: client, logger: Self.logger, deadline: deadline)
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask { await deadline.run() }
-                    defer { group.cancelAll() }
-                    let clock = ManualClock()
-                    let sealer = SecretSealer(current: .generate())
-                    let tenant = try await TenantService(
-                        store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: JWKSCache(), clock: clock, logger: Self.logger
-                    ).create(slug: "commit", displayName: nil, settings: .init())
-                    let now = clock.now()
-                    try await store.createClient(
-                        Client(tenantID: tenant.id, clientID: "app", name: "App", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                               scopes: ["read"], audiences: [], createdAt: now, updatedAt: now)
-                    )
-                    let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$fake", disabled: false, createdAt: now, updatedAt: now)
-                    try await store.createUser(user)
-                    let refresh = RefreshTokenService(
-                        store: store, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: store, clock: clock, logger: Self.logger), clock: clock,
-                        logger: Self.logger
-                    )
-                    let (session, token) = try await refresh.startSession(
-                        tenant: tenant, userID: user.id, clientID: "app", scope: ["read"], audience: [], userAgent: nil, ipAddress: nil
-                    )
+            // The trigger is managed over a client of its own: the store's loses connections on purpose, and a query
+            // of the test's own on a connection being closed would never be answered (see `DatabaseDeadline`).
+            try await TestDatabase.withClient(url: url) { admin in
+                try await TestDatabase.withClient(url: url) { client in
+                    let deadline = DatabaseDeadline(timeout: .seconds(2), logger: Self.logger)
+                    let store = PostgresStore(client: client, logger: Self.logger, deadline: deadline)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { await deadline.run() }
+                        defer { group.cancelAll() }
+                        let clock = ManualClock()
+                        let sealer = SecretSealer(current: .generate())
+                        let tenant = try await TenantService(
+                            store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: JWKSCache(), clock: clock, logger: Self.logger
+                        ).create(slug: "commit", displayName: nil, settings: .init())
+                        let now = clock.now()
+                        try await store.createClient(
+                            Client(tenantID: tenant.id, clientID: "app", name: "App", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
+                                   scopes: ["read"], audiences: [], createdAt: now, updatedAt: now)
+                        )
+                        let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$fake", disabled: false, createdAt: now, updatedAt: now)
+                        try await store.createUser(user)
+                        let refresh = RefreshTokenService(
+                            store: store, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: store, clock: clock, logger: Self.logger), clock: clock,
+                            logger: Self.logger
+                        )
+                        let (session, token) = try await refresh.startSession(
+                            tenant: tenant, userID: user.id, clientID: "app", scope: ["read"], audience: [], userAgent: nil, ipAddress: nil
+                        )
 
-                    // Every update of a session now fails at commit, after PostgreSQL has answered the UPDATE itself.
-                    try await client.query(
-                        """
-                        CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN RAISE EXCEPTION 'refused at commit'; END $$
-                        """
-                    )
-                    try await client.query(
-                        """
-                        CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER UPDATE ON sessions DEFERRABLE INITIALLY DEFERRED
-                        FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()
-                        """
-                    )
-                    await #expect(throws: BatonError.self) {
-                        _ = try await refresh.refresh(tenant: tenant, presented: token.encoded, clientID: "app")
-                    }
-                    await #expect(throws: BatonError.self) {
-                        _ = try await store.revokeSession(tenantID: tenant.id, id: session.id, reason: "logout", at: now)
-                    }
-                    try await client.query("DROP TRIGGER refuse_at_commit ON sessions")
+                        // Every update of a session now fails at commit, after PostgreSQL has answered the UPDATE itself.
+                        try await admin.query(
+                            """
+                            CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                            BEGIN RAISE EXCEPTION 'refused at commit'; END $$
+                            """
+                        )
+                        try await admin.query(
+                            """
+                            CREATE CONSTRAINT TRIGGER refuse_at_commit AFTER UPDATE ON sessions DEFERRABLE INITIALLY DEFERRED
+                            FOR EACH ROW EXECUTE FUNCTION refuse_at_commit()
+                            """
+                        )
+                        await #expect(throws: BatonError.self) {
+                            _ = try await refresh.refresh(tenant: tenant, presented: token.encoded, clientID: "app")
+                        }
+                        await #expect(throws: BatonError.self) {
+                            _ = try await store.revokeSession(tenantID: tenant.id, id: session.id, reason: "logout", at: now)
+                        }
+                        try await admin.query("DROP TRIGGER refuse_at_commit ON sessions")
+                        try await Task.sleep(for: .milliseconds(200))  // the store's pool notices the connections it lost
 
-                    let after = try #require(try await store.session(tenantID: tenant.id, id: session.id))
-                    #expect(after.generation == 0)
-                    #expect(after.revokedAt == nil)
-                    // And the token that was never spent still works.
-                    #expect(try await refresh.refresh(tenant: tenant, presented: token.encoded, clientID: "app").kind == .rotated)
+                        let after = try #require(try await store.session(tenantID: tenant.id, id: session.id))
+                        #expect(after.generation == 0)
+                        #expect(after.revokedAt == nil)
+                        // And the token that was never spent still works.
+                        #expect(try await refresh.refresh(tenant: tenant, presented: token.encoded, clientID: "app").kind == .rotated)
+                    }
                 }
             }
         }
