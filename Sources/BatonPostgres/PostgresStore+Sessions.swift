@@ -5,17 +5,19 @@ import PostgresNIO
 extension PostgresStore {
     public func createSession(_ session: Session) async throws {
         try await translatingErrors {
-            try await client.query(
-                """
-                INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
-                    idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address)
-                VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
-                    \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
-                    \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
-                    \(session.revokeReason), \(session.userAgent), \(session.ipAddress))
-                """,
-                logger: logger
-            )
+            try await committed { connection in
+                try await connection.query(
+                    """
+                    INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
+                        idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address)
+                    VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
+                        \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
+                        \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
+                        \(session.revokeReason), \(session.userAgent), \(session.ipAddress))
+                    """,
+                    logger: logger
+                )
+            }
         }
     }
 
@@ -28,29 +30,34 @@ extension PostgresStore {
         }
     }
 
-    /// The rotation (see `RotationStatement`): the session after the update, or nil when nothing matched.
+    /// The rotation (see `RotationStatement`): the session after the update, once committed, or nil when nothing
+    /// matched (then nothing changed, and no commit needs confirming).
     public func rotate(_ request: RotationRequest) async throws -> Session? {
         try await translatingErrors {
-            // Read to the end (at most one row) so the connection goes back to the pool at once.
-            var rotated: Session?
-            for try await columns in try await client.execute(RotationStatement(request: request), logger: logger) {
-                rotated = Self.session(columns, tenantID: request.tenantID)
+            try await client.withConnection { connection in
+                var rotated: Session?
+                for try await columns in try await connection.execute(RotationStatement(request: request), logger: logger) {
+                    rotated = Self.session(columns, tenantID: request.tenantID)
+                }
+                if rotated != nil { try await confirmCommitted(on: connection) }
+                return rotated
             }
-            return rotated
         }
     }
 
     public func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) async throws -> Bool {
         try await translatingErrors {
-            let rows = try await client.query(
-                """
-                UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
-                WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id) AND revoked_at IS NULL
-                RETURNING session_id
-                """,
-                logger: logger
-            )
-            return try await rows.count() > 0
+            try await committed { connection in
+                let rows = try await connection.query(
+                    """
+                    UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
+                    WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id) AND revoked_at IS NULL
+                    RETURNING session_id
+                    """,
+                    logger: logger
+                )
+                return try await rows.count() > 0
+            }
         }
     }
 
@@ -102,15 +109,17 @@ extension PostgresStore {
 
     public func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int {
         try await translatingErrors {
-            let rows = try await client.query(
-                """
-                UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
-                WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL
-                RETURNING session_id
-                """,
-                logger: logger
-            )
-            return try await rows.count()
+            try await committed { connection in
+                let rows = try await connection.query(
+                    """
+                    UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
+                    WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL
+                    RETURNING session_id
+                    """,
+                    logger: logger
+                )
+                return try await rows.count()
+            }
         }
     }
 }

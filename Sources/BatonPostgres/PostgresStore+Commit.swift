@@ -1,0 +1,36 @@
+import BatonCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// Runs `write` (statements outside an explicit transaction) on one leased connection and returns only once
+    /// PostgreSQL has committed it. Over the extended protocol, which the driver always uses, a statement is answered
+    /// (rows and CommandComplete) before its implicit commit, which comes with the Sync after it; a server dying in
+    /// between (an immediate shutdown, a crashed backend) flushes those answers first, and the driver reports success
+    /// for a write that was never committed. A barrier statement on the same connection is answered only after that
+    /// commit, or not at all. (`withTransaction` needs none: its COMMIT is answered after committing.)
+    func committed<Result: Sendable>(_ write: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in
+            let result = try await write(connection)
+            try await confirmCommitted(on: connection)
+            return result
+        }
+    }
+
+    /// Waits for the barrier's answer: everything before it on `connection` is committed.
+    func confirmCommitted(on connection: PostgresConnection) async throws {
+        // Closed already (the server died, or the commit failed and the driver dropped the connection): the commit is
+        // unknown, and a barrier written now would never be answered (see `DatabaseDeadline`).
+        guard !connection.isClosed else { throw BatonError.unavailable("the database connection closed before the commit was confirmed") }
+        for try await _ in try await connection.execute(CommitBarrier(), logger: logger) {}
+    }
+}
+
+/// `SELECT 1`, prepared once per connection: answered only after everything sent before it is committed.
+struct CommitBarrier: PostgresPreparedStatement {
+    typealias Row = Int32
+    static let sql = "SELECT 1::integer"
+
+    func makeBindings() throws -> PostgresBindings { PostgresBindings() }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
+}
