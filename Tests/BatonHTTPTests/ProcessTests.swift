@@ -47,9 +47,9 @@ struct ProcessTests {
         return status == 0 ? body : ""
     }
 
-    /// The HTTP status of a GET, "000" when no connection could be made (curl's convention).
-    static func status(_ url: String) throws -> String {
-        try curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url]).output
+    /// The HTTP status of a GET, "000" when no connection could be made or no answer came within `maxTime` seconds (curl's convention).
+    static func status(_ url: String, maxTime seconds: Int = 5) throws -> String {
+        try curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "\(seconds)", url]).output
     }
 
     /// Launches `baton serve` in memory mode on a random port with `settings` and waits until `/readyz` answers;
@@ -137,8 +137,7 @@ struct ProcessTests {
             // A request waiting on the dead database is answered 503 once the probe finds it silent (about 3 s),
             // before its 10 s operation deadline.
             let sent = ContinuousClock.now
-            let answer = try Self.curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", "http://127.0.0.1:\(port)/t/nosuchtenant/.well-known/jwks.json"])
-            #expect(answer.output == "503")
+            #expect(try Self.status("http://127.0.0.1:\(port)/t/nosuchtenant/.well-known/jwks.json", maxTime: 20) == "503")
             #expect(ContinuousClock.now - sent < .seconds(8), "answered after \(ContinuousClock.now - sent)")
             let signalled = ContinuousClock.now
             stranded.terminate()

@@ -22,9 +22,7 @@ struct CommitConfirmationTests {
                 try await TestDatabase.withClient(url: url) { client in
                     let deadline = DatabaseDeadline(timeout: .seconds(2), logger: Self.logger)
                     let store = PostgresStore(client: client, logger: Self.logger, deadline: deadline)
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask { await deadline.run() }
-                        defer { group.cancelAll() }
+                    try await DatabaseDeadlineTests.whileSweeping(deadline) {
                         let clock = ManualClock()
                         let sealer = SecretSealer(current: .generate())
                         let tenant = try await TenantService(
