@@ -90,9 +90,9 @@ struct DatabaseCrashTests {
                     }
                     try await Task.sleep(for: .milliseconds(700))
                     phase.value.store(1, ordering: .relaxed)
-                    try postgres.crash()
+                    try await postgres.crash()
                     try await Task.sleep(for: .seconds(2))
-                    try postgres.resume()
+                    try await postgres.resume()
                     var ready = false
                     for _ in 0..<150 where !ready {
                         try await Task.sleep(for: .milliseconds(100))
@@ -115,7 +115,7 @@ struct DatabaseCrashTests {
                 // last token acknowledged to its client, and no session was revoked.
                 // Read with psql, outside the driver under test.
                 var sessions: [UUID: (generation: Int, revoked: Bool)] = [:]
-                for line in try postgres.psql("SELECT session_id, generation, revoked_at IS NOT NULL FROM sessions").split(separator: "\n") {
+                for line in try await postgres.psql("SELECT session_id, generation, revoked_at IS NOT NULL FROM sessions").split(separator: "\n") {
                     let fields = line.split(separator: "|")
                     guard fields.count == 3, let id = UUID(uuidString: String(fields[0])), let generation = Int(fields[1]) else { continue }
                     sessions[id] = (generation, fields[2] == "t")
@@ -131,7 +131,7 @@ struct DatabaseCrashTests {
                 // this one), within the few seconds its reconnection takes.
                 var listening = false
                 for _ in 0..<100 where !listening {
-                    listening = try postgres.psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %baton_changes%'")
+                    listening = try await postgres.psql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %baton_changes%'")
                         .trimmingCharacters(in: .whitespacesAndNewlines) != "0"
                     if !listening { try await Task.sleep(for: .milliseconds(100)) }
                 }

@@ -14,90 +14,73 @@ struct ProcessTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("baton")
     }
 
-    func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return (process, out, err)
+    /// Starts the `baton` binary with exactly `environment`.
+    func launch(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        try ChildProcess(Self.binary.path, arguments, environment: environment)
     }
 
     /// Runs curl (Foundation on Linux has no HTTP client without FoundationNetworking); its output and exit status.
-    static func curl(_ arguments: [String]) throws -> (output: String, status: Int32) {
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        curl.arguments = arguments
-        let out = Pipe()
-        curl.standardOutput = out
-        curl.standardError = FileHandle.nullDevice
-        try curl.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        curl.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), curl.terminationStatus)
+    static func curl(_ arguments: [String]) async throws -> (output: String, status: Int32) {
+        let (status, output) = try await ChildProcess.run("/usr/bin/curl", arguments)
+        return (output, status)
     }
 
     /// The body of a GET; "" on any failure, an HTTP error status included.
-    static func get(_ url: String) throws -> String {
-        let (body, status) = try curl(["-fsS", "--max-time", "2", url])
+    static func get(_ url: String) async throws -> String {
+        let (body, status) = try await curl(["-fsS", "--max-time", "2", url])
         return status == 0 ? body : ""
     }
 
     /// The HTTP status of a GET, "000" when no connection could be made or no answer came within `maxTime` seconds (curl's convention).
-    static func status(_ url: String, maxTime seconds: Int = 5) throws -> String {
-        try curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "\(seconds)", url]).output
+    static func status(_ url: String, maxTime seconds: Int = 5) async throws -> String {
+        try await curl(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "\(seconds)", url]).output
     }
 
     /// Launches `baton serve` in memory mode on a random port with `settings` and waits until `/readyz` answers;
     /// the caller stops the process. Ports below Linux's ephemeral range (32768+), where parallel live tests take theirs.
-    func serve(_ settings: [String: String], _ arguments: [String] = []) async throws -> (process: Process, port: Int, stdout: Pipe) {
+    func serve(_ settings: [String: String], _ arguments: [String] = []) async throws -> (baton: ChildProcess, port: Int) {
         let port = Int.random(in: 20_000..<32_000)
-        let (process, out, _) = try launch(["serve", "--port", "\(port)"] + arguments, environment: settings.merging(["BATON_LOG_LEVEL": "warning"]) { $1 })
+        let baton = try launch(["serve", "--port", "\(port)"] + arguments, environment: settings.merging(["BATON_LOG_LEVEL": "warning"]) { $1 })
         #expect(try await Self.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready"))
-        return (process, port, out)
+        return (baton, port)
     }
 
     /// Polls `url` every 100 ms for up to 10 s; true once its body contains `text`.
     static func waitUntil(_ url: String, answers text: String) async throws -> Bool {
         for _ in 0..<100 {
             try await Task.sleep(for: .milliseconds(100))
-            if try get(url).contains(text) { return true }
+            if try await get(url).contains(text) { return true }
         }
         return false
     }
 
     @Test("a wrong setting stops start-up with one line naming it, no stack trace")
-    func wrongSetting() throws {
-        let (process, _, err) = try launch(["serve"], environment: ["BATON_PORT": "not-a-port"])
-        process.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 2)
+    func wrongSetting() async throws {
+        let baton = try launch(["serve"], environment: ["BATON_PORT": "not-a-port"])
+        defer { baton.stop() }
+        #expect(await baton.exited() == 2)
+        let stderr = baton.standardError
         #expect(stderr.contains("BATON_PORT"))
         #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)")
     }
 
     @Test("PostgreSQL without a master key is refused at start-up")
-    func postgresWithoutMasterKey() throws {
-        let (process, _, err) = try launch(["serve"], environment: ["BATON_DATABASE_URL": "postgres://baton@127.0.0.1:1/x"])
-        process.waitUntilExit()
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 2)
-        #expect(stderr.contains("BATON_MASTER_KEY"))
+    func postgresWithoutMasterKey() async throws {
+        let baton = try launch(["serve"], environment: ["BATON_DATABASE_URL": "postgres://baton@127.0.0.1:1/x"])
+        defer { baton.stop() }
+        #expect(await baton.exited() == 2)
+        #expect(baton.standardError.contains("BATON_MASTER_KEY"))
     }
 
     @Test("memory mode prints how to call it, serves, and exits 0 on SIGTERM")
     func sigterm() async throws {
-        let (process, port, out) = try await serve([:])
-        #expect(try Self.get("http://127.0.0.1:\(port)/healthz").contains("ok"))
-        process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (baton, port) = try await serve([:])
+        defer { baton.stop() }
+        #expect(try await Self.get("http://127.0.0.1:\(port)/healthz").contains("ok"))
+        baton.process.terminate()  // SIGTERM
+        #expect(await baton.exited() == 0)
+        #expect(baton.process.terminationReason == .exit)
+        let stdout = baton.standardOutput
         #expect(stdout.contains("IN MEMORY"))
         #expect(stdout.contains("curl"))
         #expect(stdout.contains("baton_adm_"))
@@ -105,18 +88,18 @@ struct ProcessTests {
 
     @Test("on SIGTERM readiness fails at once while requests are still served for BATON_SHUTDOWN_DELAY; then it exits 0")
     func shutdownDelay() async throws {
-        let (process, port, _) = try await serve(["BATON_SHUTDOWN_DELAY": "2"])
-        defer { if process.isRunning { process.interrupt() } }
+        let (baton, port) = try await serve(["BATON_SHUTDOWN_DELAY": "2"])
+        defer { baton.stop() }
         let signalled = ContinuousClock.now
-        process.terminate()  // SIGTERM
+        baton.process.terminate()  // SIGTERM
         try await Task.sleep(for: .milliseconds(300))
-        #expect(try Self.get("http://127.0.0.1:\(port)/readyz").isEmpty, "readyz must fail once shutdown began")
-        #expect(try Self.get("http://127.0.0.1:\(port)/healthz").contains("ok"), "requests are still served during the delay")
-        #expect(process.isRunning)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try await Self.get("http://127.0.0.1:\(port)/readyz").isEmpty, "readyz must fail once shutdown began")
+        #expect(try await Self.get("http://127.0.0.1:\(port)/healthz").contains("ok"), "requests are still served during the delay")
+        #expect(baton.process.isRunning)
+        #expect(await baton.exited(within: .seconds(10)))
         let stoppedAfter = ContinuousClock.now - signalled
-        #expect(process.terminationReason == .exit)
-        #expect(process.terminationStatus == 0)
+        #expect(baton.process.terminationReason == .exit)
+        #expect(baton.process.terminationStatus == 0)
         #expect(stoppedAfter >= .seconds(2) && stoppedAfter < .seconds(10), "stopped after \(stoppedAfter)")
     }
 
@@ -124,50 +107,46 @@ struct ProcessTests {
     func sigtermWithPostgres() async throws {
         try await PrivatePostgres.with { postgres in
             let settings = ["BATON_DATABASE_URL": postgres.url, "BATON_MASTER_KEY": MasterKey.generate().base64, "BATON_SHUTDOWN_DELAY": "1"]
-            let (healthy, _, _) = try await serve(settings, ["--migrate"])
-            defer { if healthy.isRunning { healthy.interrupt() } }
-            healthy.terminate()  // SIGTERM
-            healthy.waitUntilExit()
-            #expect(healthy.terminationReason == .exit)
-            #expect(healthy.terminationStatus == 0)
+            let (healthy, _) = try await serve(settings, ["--migrate"])
+            defer { healthy.stop() }
+            healthy.process.terminate()  // SIGTERM
+            #expect(await healthy.exited() == 0)
+            #expect(healthy.process.terminationReason == .exit)
 
-            let (stranded, port, _) = try await serve(settings)
-            defer { if stranded.isRunning { stranded.interrupt() } }
-            try postgres.crash()
+            let (stranded, port) = try await serve(settings)
+            defer { stranded.stop() }
+            try await postgres.crash()
             // A request waiting on the dead database is answered 503 once the probe finds it silent (about 3 s),
             // before its 10 s operation deadline.
             let sent = ContinuousClock.now
-            #expect(try Self.status("http://127.0.0.1:\(port)/t/nosuchtenant/.well-known/jwks.json", maxTime: 20) == "503")
+            #expect(try await Self.status("http://127.0.0.1:\(port)/t/nosuchtenant/.well-known/jwks.json", maxTime: 20) == "503")
             #expect(ContinuousClock.now - sent < .seconds(8), "answered after \(ContinuousClock.now - sent)")
-            let signalled = ContinuousClock.now
-            stranded.terminate()
-            while stranded.isRunning && ContinuousClock.now - signalled < .seconds(30) { try await Task.sleep(for: .milliseconds(50)) }
-            #expect(!stranded.isRunning, "still running 30 s after SIGTERM")
-            #expect(stranded.terminationReason == .exit)
-            #expect(stranded.terminationStatus == 0)
+            stranded.process.terminate()
+            #expect(await stranded.exited(within: .seconds(30)), "still running 30 s after SIGTERM")
+            #expect(stranded.process.terminationReason == .exit)
+            #expect(stranded.process.terminationStatus == 0)
         }
     }
 
     @Test("requests sent all through a SIGTERM get 200 until the port closes, never a 5xx")
     func noErrorsThroughShutdown() async throws {
-        let (process, port, _) = try await serve(["BATON_SHUTDOWN_DELAY": "1"])
-        defer { if process.isRunning { process.interrupt() } }
+        let (baton, port) = try await serve(["BATON_SHUTDOWN_DELAY": "1"])
+        defer { baton.stop() }
         let codes = try await withThrowingTaskGroup(of: [String].self) { group in
             for _ in 0..<2 {
                 group.addTask {
                     var codes: [String] = []
-                    while process.isRunning {
-                        codes.append(try Self.status("http://127.0.0.1:\(port)/t/demo/.well-known/jwks.json"))
-                        await Task.yield()  // curl blocks this thread; let the signalling task run
+                    while baton.process.isRunning {
+                        codes.append(try await Self.status("http://127.0.0.1:\(port)/t/demo/.well-known/jwks.json"))
                     }
                     return codes
                 }
             }
             try await Task.sleep(for: .milliseconds(300))
-            process.terminate()  // SIGTERM while the loops keep sending
+            baton.process.terminate()  // SIGTERM while the loops keep sending
             return try await group.reduce(into: []) { $0 += $1 }
         }
-        #expect(process.terminationStatus == 0)
+        #expect(await baton.exited() == 0)
         #expect(codes.filter { $0 == "200" }.count > 8, "\(codes.count) requests")
         // 000: the port was already closed (the client retries elsewhere); anything else is a failure.
         #expect(codes.allSatisfy { $0 == "200" || $0 == "000" }, "codes: \(Set(codes))")
@@ -175,8 +154,8 @@ struct ProcessTests {
 
     @Test("a client connection left idle is closed after BATON_HTTP_IDLE_TIMEOUT, not before")
     func idleConnectionsClosed() async throws {
-        let (process, port, _) = try await serve(["BATON_HTTP_IDLE_TIMEOUT": "1"])
-        defer { process.terminate() }
+        let (baton, port) = try await serve(["BATON_HTTP_IDLE_TIMEOUT": "1"])
+        defer { baton.stop() }
 
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
         try await channel.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"))
@@ -193,21 +172,20 @@ struct ProcessTests {
     func behindSchemaThenMigrate() async throws {
         try await TestDatabase.withFreshDatabase { url in
             let environment = ["BATON_DATABASE_URL": url, "BATON_MASTER_KEY": Data(repeating: 1, count: 32).base64EncodedString(), "BATON_PORT": "0"]
-            let (serve, _, serveErr) = try launch(["serve"], environment: environment)
-            serve.waitUntilExit()
-            let stderr = String(decoding: serveErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(serve.terminationStatus == 2)
-            #expect(stderr.contains("baton migrate"))
+            let serve = try launch(["serve"], environment: environment)
+            defer { serve.stop() }
+            #expect(await serve.exited() == 2)
+            #expect(serve.standardError.contains("baton migrate"))
 
-            let (migrate, migrateOut, _) = try launch(["migrate"], environment: environment)
-            migrate.waitUntilExit()
-            #expect(migrate.terminationStatus == 0)
-            #expect(String(decoding: migrateOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("applied migrations: 1"))
+            let migrate = try launch(["migrate"], environment: environment)
+            defer { migrate.stop() }
+            #expect(await migrate.exited() == 0)
+            #expect(migrate.standardOutput.contains("applied migrations: 1"))
 
-            let (again, againOut, _) = try launch(["migrate"], environment: environment)
-            again.waitUntilExit()
-            #expect(again.terminationStatus == 0)
-            #expect(String(decoding: againOut.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("up to date"))
+            let again = try launch(["migrate"], environment: environment)
+            defer { again.stop() }
+            #expect(await again.exited() == 0)
+            #expect(again.standardOutput.contains("up to date"))
         }
     }
 
@@ -224,15 +202,15 @@ struct ProcessTests {
                 ).create(slug: "rewrapped", displayName: nil, settings: .init())
             }
             let environment = ["BATON_DATABASE_URL": url, "BATON_MASTER_KEY": new.base64]
-            let (refused, _, refusedErr) = try launch(["rewrap"], environment: environment)
-            refused.waitUntilExit()
-            #expect(refused.terminationStatus == 2)
-            #expect(String(decoding: refusedErr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("BATON_PREVIOUS_MASTER_KEYS"))
+            let refused = try launch(["rewrap"], environment: environment)
+            defer { refused.stop() }
+            #expect(await refused.exited() == 2)
+            #expect(refused.standardError.contains("BATON_PREVIOUS_MASTER_KEYS"))
 
-            let (process, out, _) = try launch(["rewrap"], environment: environment.merging(["BATON_PREVIOUS_MASTER_KEYS": old.base64]) { $1 })
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
-            #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("rewrapped: 3 secrets re-sealed"))
+            let rewrap = try launch(["rewrap"], environment: environment.merging(["BATON_PREVIOUS_MASTER_KEYS": old.base64]) { $1 })
+            defer { rewrap.stop() }
+            #expect(await rewrap.exited() == 0)
+            #expect(rewrap.standardOutput.contains("rewrapped: 3 secrets re-sealed"))
             try await TestDatabase.withClient(url: url) { client in
                 let store = PostgresStore(client: client, logger: Logger(label: "t"))
                 let claims = AccessTokenClaims(issuer: "i", subject: "s", audience: ["i"], issuedAt: Date(), lifetime: 60, clientID: "c", scope: [], sessionID: nil)
