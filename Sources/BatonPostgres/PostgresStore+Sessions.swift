@@ -30,18 +30,15 @@ extension PostgresStore {
         }
     }
 
-    /// The rotation (see `RotationStatement`): the session after the update, once committed, or nil when nothing
-    /// matched (then nothing changed, and no commit needs confirming).
+    /// The rotation (see `RotationStatement`): the session after the update, or nil when nothing matched. The
+    /// procedure commits before it answers, so an answer needs no commit barrier.
     public func rotate(_ request: RotationRequest) async throws -> Session? {
         try await translatingErrors {
-            try await client.withConnection { connection in
-                var rotated: Session?
-                for try await columns in try await connection.execute(RotationStatement(request: request), logger: logger) {
-                    rotated = Self.session(columns, tenantID: request.tenantID)
-                }
-                if rotated != nil { try await confirmCommitted(on: connection) }
-                return rotated
+            var rotated: Session?
+            for try await row in try await client.execute(RotationStatement(request: request), logger: logger) {
+                rotated = RotationStatement.session(row, tenantID: request.tenantID)
             }
+            return rotated
         }
     }
 
@@ -61,13 +58,10 @@ extension PostgresStore {
         }
     }
 
-    /// Each column cast to the type Baton decodes. A prepared statement (the rotation) keeps its result types, and
-    /// PostgreSQL refuses to run it ("cached plan must not change result type") once a migration changes a returned
-    /// column's type; the casts pin the result types, and a cast to a column's own type costs nothing.
+    /// The columns Baton reads of a session, in the order of `SessionColumns` (and of `rotate_session`'s OUT values).
     static let sessionColumnList = """
-        session_id::uuid, user_id::uuid, client_id::text, scope::text[], audience::text[], created_at::timestamptz,
-        absolute_expires_at::timestamptz, idle_expires_at::timestamptz, generation::integer, current_hash::bytea,
-        last_rotated_at::timestamptz, revoked_at::timestamptz, revoke_reason::text, user_agent::text, ip_address::text
+        session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at, idle_expires_at, generation,
+        current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address
         """
     static let sessionColumns = "SELECT \(sessionColumnList)"
 

@@ -2,19 +2,15 @@ import BatonCore
 import Foundation
 import PostgresNIO
 
-/// The refresh rotation as a prepared statement: one UPDATE on one row found by primary key. Concurrent
-/// presenters of one token are serialised by the row lock, and only the first still matches generation and hash.
-/// Prepared once per connection, so PostgreSQL neither parses nor plans it again on every refresh.
+/// The refresh rotation: a call of `rotate_session` (migration 0006), whose one UPDATE on one row found by primary
+/// key succeeds only for the presented generation and hash, and which commits before it answers. Prepared once per
+/// connection, so PostgreSQL neither parses nor plans it again on every refresh.
 struct RotationStatement: PostgresPreparedStatement {
-    typealias Row = PostgresStore.SessionColumns
+    /// The procedure's OUT values: the session after the update, every one NULL when nothing matched.
+    typealias Row = (UUID?, UUID?, String?, [String]?, [String]?, Date?, Date?, Date?, Int?, Data?, Date?, Date?, String?, String?, String?)
 
-    static let sql = """
-        UPDATE sessions
-        SET generation = generation + 1, current_hash = $1, last_rotated_at = $2, idle_expires_at = LEAST($3, absolute_expires_at)
-        WHERE tenant_id = $4 AND session_id = $5 AND client_id = $6 AND generation = $7 AND current_hash = $8
-            AND revoked_at IS NULL AND idle_expires_at > $2 AND absolute_expires_at > $2
-        RETURNING \(PostgresStore.sessionColumnList)
-        """
+    /// Its 15 OUT parameters are passed as NULL, as a CALL requires.
+    static let sql = "CALL rotate_session($1::bytea, $2::timestamptz, $3::timestamptz, $4::uuid, $5::uuid, $6::text, $7::integer, $8::bytea\(String(repeating: ", NULL", count: 15)))"
 
     let request: RotationRequest
 
@@ -33,5 +29,15 @@ struct RotationStatement: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
         try row.decode(Row.self)
+    }
+
+    /// The rotated session, or nil when nothing matched (a NULL anywhere a session always has a value).
+    static func session(_ row: Row, tenantID: TenantID) -> Session? {
+        guard let id = row.0, let user = row.1, let client = row.2, let scope = row.3, let audience = row.4, let created = row.5,
+            let absolute = row.6, let idle = row.7, let generation = row.8, let hash = row.9
+        else { return nil }
+        return PostgresStore.session(
+            (id, user, client, scope, audience, created, absolute, idle, generation, hash, row.10, row.11, row.12, row.13, row.14), tenantID: tenantID
+        )
     }
 }
