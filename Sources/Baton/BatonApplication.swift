@@ -98,7 +98,9 @@ enum BatonApplication {
             )
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             let migrateOnStart = configuration.migrateOnStart
+            let reachability = try DatabaseReachability(url: url, patience: .seconds(configuration.databaseStartupWait), logger: logger)
             application.beforeServerStarts {
+                try await reachability.waitUntilAnswering()
                 if migrateOnStart { try await migrator.migrate() }
                 try await migrator.verifyCurrent()
                 startupDone.set()

@@ -60,6 +60,15 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_OPERATION_TIMEOUT": "4999"]) }
     }
 
+    @Test("start-up waits 30 s for an unreachable database unless BATON_DATABASE_STARTUP_WAIT says otherwise (0 = one try)")
+    func startupWait() throws {
+        #expect(try resolve([:]).databaseStartupWait == 30)
+        #expect(try resolve(["BATON_DATABASE_STARTUP_WAIT": "0"]).databaseStartupWait == 0)
+        #expect(try ConfigurationResolver.databaseStartupWait(["BATON_DATABASE_STARTUP_WAIT": "120"]) == 120)
+        #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_STARTUP_WAIT": "-1"]) }
+        #expect(throws: ConfigurationError.self) { try ConfigurationResolver.databaseStartupWait(["BATON_DATABASE_STARTUP_WAIT": "soon"]) }
+    }
+
     @Test("the idle timeout of client connections comes from BATON_HTTP_IDLE_TIMEOUT; the key scheduler's interval likewise")
     func idleTimeout() throws {
         #expect(try resolve(["BATON_HTTP_IDLE_TIMEOUT": "5"]).httpIdleTimeout == 5)

@@ -72,6 +72,25 @@ struct ProcessTests {
         #expect(baton.standardError.contains("BATON_MASTER_KEY"))
     }
 
+    @Test("serve and migrate give up on an unreachable database after BATON_DATABASE_STARTUP_WAIT with one line naming it")
+    func unreachableDatabase() async throws {
+        let environment = [
+            "BATON_DATABASE_URL": "postgres://baton@127.0.0.1:1/baton", "BATON_MASTER_KEY": MasterKey.generate().base64, "BATON_DATABASE_STARTUP_WAIT": "1",
+            "BATON_PORT": "0",
+        ]
+        for command in ["serve", "migrate"] {
+            let start = ContinuousClock.now
+            let baton = try launch([command], environment: environment)
+            defer { baton.stop() }
+            #expect(await baton.exited(within: .seconds(20)), "\(command) still running")
+            #expect(baton.process.terminationStatus == 2)
+            #expect(ContinuousClock.now - start < .seconds(20))
+            let lastLine = baton.standardError.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(lastLine.hasPrefix("baton: error:") && lastLine.contains("cannot reach the database at 127.0.0.1:1/baton"), "\(command): \(lastLine)")
+            #expect(lastLine.lowercased().contains("refused"), "\(command): \(lastLine)")
+        }
+    }
+
     @Test("memory mode prints how to call it, serves, and exits 0 on SIGTERM")
     func sigterm() async throws {
         let (baton, port) = try await serve([:])

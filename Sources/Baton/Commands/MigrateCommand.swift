@@ -19,6 +19,7 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let configuration: PostgresClient.Configuration
         do { configuration = try DatabaseURL.configuration(from: url) } catch { StartupFailure.exit(error.message) }
+        await DatabaseStartupCheck.waitOrExit(url: url, environment: ProcessInfo.processInfo.environment, logger: logger, command: "migrate")
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let applied: [Int]
         do {

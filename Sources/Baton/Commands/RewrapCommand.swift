@@ -24,6 +24,7 @@ struct RewrapCommand: AsyncParsableCommand {
         guard !previous.isEmpty else { StartupFailure.exit("BATON_PREVIOUS_MASTER_KEYS (the old master key or keys) is required for rewrap") }
         let configuration: PostgresClient.Configuration
         do { configuration = try DatabaseURL.configuration(from: url) } catch { StartupFailure.exit(error.message) }
+        await DatabaseStartupCheck.waitOrExit(url: url, environment: environment, logger: logger, command: "rewrap")
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let results: [(TenantSlug, Int)]
         do {

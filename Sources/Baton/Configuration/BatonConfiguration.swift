@@ -45,6 +45,11 @@ struct BatonConfiguration: Sendable {
     /// the server has just closed, and without this its request would never be answered.
     var databaseOperationTimeout: Int = Self.defaultDatabaseOperationTimeout
     static let defaultDatabaseOperationTimeout = 10_000
+    /// Seconds start-up (`serve`, `migrate`, `rewrap`) waits for a database that cannot be reached yet (down,
+    /// starting, full) before it gives up naming the cause; one that refuses for good (credentials, unknown
+    /// database) stops it at once. Long enough for a database started alongside; short enough to fail visibly.
+    var databaseStartupWait: Int = Self.defaultDatabaseStartupWait
+    static let defaultDatabaseStartupWait = 30
     /// Store operations allowed to wait for a connection beyond the pool's size; more get 503 at once.
     var databaseQueueLimit: Int = Self.defaultDatabaseQueueLimit
     static let defaultDatabaseQueueLimit = 256

@@ -50,13 +50,8 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
         }
 
-        /// A whole number from the environment, `fallback` when unset, refused outside `range`.
         func wholeNumber(_ name: String, of unit: String, in range: ClosedRange<Int>, fallback: Int) throws(ConfigurationError) -> Int {
-            guard let raw = environment[name], !raw.isEmpty else { return fallback }
-            guard let number = Int(raw), range.contains(number) else {
-                throw ConfigurationError("\(name) must be a whole number of \(unit) between \(range.lowerBound) and \(range.upperBound)")
-            }
-            return number
+            try Self.wholeNumber(name, of: unit, in: range, fallback: fallback, environment: environment)
         }
         let schedulerInterval = try wholeNumber("BATON_KEY_SCHEDULER_INTERVAL", of: "seconds", in: 1...86_400, fallback: 60)
         let poolSize = try wholeNumber(
@@ -73,6 +68,7 @@ enum ConfigurationResolver {
             // Shorter, requests whose statement PostgreSQL is still running (and may commit) would be answered 503.
             throw ConfigurationError("BATON_DATABASE_OPERATION_TIMEOUT must be 0 or at least BATON_DATABASE_STATEMENT_TIMEOUT")
         }
+        let startupWait = try databaseStartupWait(environment)
         let queueLimit = try wholeNumber("BATON_DATABASE_QUEUE_LIMIT", of: "requests", in: 0...100_000, fallback: BatonConfiguration.defaultDatabaseQueueLimit)
         let idleTimeout = try wholeNumber("BATON_HTTP_IDLE_TIMEOUT", of: "seconds", in: 1...3_600, fallback: BatonConfiguration.defaultHTTPIdleTimeout)
         let purgeInterval = try wholeNumber("BATON_PURGE_INTERVAL", of: "seconds", in: 1...86_400, fallback: BatonConfiguration.defaultPurgeInterval)
@@ -93,12 +89,29 @@ enum ConfigurationResolver {
         configuration.databaseStatementTimeout = statementTimeout
         configuration.databaseOperationTimeout = operationTimeout
         configuration.databaseQueueLimit = queueLimit
+        configuration.databaseStartupWait = startupWait
         configuration.httpIdleTimeout = idleTimeout
         configuration.purgeInterval = purgeInterval
         configuration.shutdownDelay = shutdownDelay
         configuration.retention = retention
         configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
+    }
+
+    /// A whole number from the environment, `fallback` when unset, refused outside `range`.
+    static func wholeNumber(
+        _ name: String, of unit: String, in range: ClosedRange<Int>, fallback: Int, environment: [String: String]
+    ) throws(ConfigurationError) -> Int {
+        guard let raw = environment[name], !raw.isEmpty else { return fallback }
+        guard let number = Int(raw), range.contains(number) else {
+            throw ConfigurationError("\(name) must be a whole number of \(unit) between \(range.lowerBound) and \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// `BATON_DATABASE_STARTUP_WAIT`: read by `serve`, `migrate` and `rewrap` alike.
+    static func databaseStartupWait(_ environment: [String: String]) throws(ConfigurationError) -> Int {
+        try wholeNumber("BATON_DATABASE_STARTUP_WAIT", of: "seconds", in: 0...3_600, fallback: BatonConfiguration.defaultDatabaseStartupWait, environment: environment)
     }
 
     /// `BATON_PREVIOUS_MASTER_KEYS`: comma-separated base64 keys, accepted for opening during a master-key change-over.

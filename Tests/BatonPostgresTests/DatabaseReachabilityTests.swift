@@ -1,0 +1,90 @@
+import BatonPostgres
+import BatonTestSupport
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Start-up's reachability check: it waits while waiting can help, gives up with the cause, and never hangs.
+@Suite("Database reachability at start-up", .timeLimit(.minutes(1)))
+struct DatabaseReachabilityTests {
+    let logger = Logger(label: "reachability-test")
+
+    /// A port nothing listens on: bound, then released.
+    func closedPort() throws -> Int {
+        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
+        let port = channel.localAddress?.port ?? 1
+        try channel.close().wait()
+        return port
+    }
+
+    @Test("a database that answers is reached at once")
+    func answers() async throws {
+        let start = ContinuousClock.now
+        try await DatabaseReachability(url: try TestDatabase.url(), patience: .seconds(30), logger: logger).waitUntilAnswering()
+        #expect(ContinuousClock.now - start < .seconds(5))
+    }
+
+    @Test("a refused connection is retried for the whole patience, then reported with its cause")
+    func refusedUntilPatienceEnds() async throws {
+        let url = "postgres://baton@127.0.0.1:\(try closedPort())/baton_test"
+        let start = ContinuousClock.now
+        let error = await #expect(throws: DatabaseUnreachable.self) {
+            try await DatabaseReachability(url: url, patience: .milliseconds(2_500), logger: logger).waitUntilAnswering()
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(elapsed >= .milliseconds(2_500) && elapsed < .seconds(8), "gave up after \(elapsed)")
+        #expect(error?.waited != nil)
+        #expect(error?.description.lowercased().contains("refused") == true, "\(String(describing: error))")
+        #expect(error?.description.contains("127.0.0.1:") == true)
+    }
+
+    @Test("an unknown database or role stops the wait at once, with PostgreSQL's own words and without the password")
+    func refusedForGood() async throws {
+        let url = try TestDatabase.url()
+        let slash = try #require(url.lastIndex(of: "/"))
+        let wrongDatabase = url[..<slash] + "/no_such_database"
+        let wrongRole = url.replacingOccurrences(of: "//baton@", with: "//nobody:s3cret-pw@")
+        for (wrong, expected) in [(String(wrongDatabase), "does not exist"), (wrongRole, "\"nobody\"")] {
+            let start = ContinuousClock.now
+            let error = await #expect(throws: DatabaseUnreachable.self) {
+                try await DatabaseReachability(url: wrong, patience: .seconds(30), logger: logger).waitUntilAnswering()
+            }
+            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(error?.waited == nil)
+            #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
+            #expect(error?.description.contains("s3cret-pw") == false)
+        }
+    }
+
+    @Test("a server that accepts the connection and never answers costs one attempt's time, not a hang")
+    func silentServer() async throws {
+        // Accepts and reads, never writes: PostgreSQL's start-up message goes unanswered.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let url = "postgres://baton@127.0.0.1:\(silent.localAddress?.port ?? 1)/baton_test"
+        let start = ContinuousClock.now
+        let error = await #expect(throws: DatabaseUnreachable.self) {
+            try await DatabaseReachability(url: url, patience: .seconds(1), attemptTimeout: .seconds(1), logger: logger).waitUntilAnswering()
+        }
+        #expect(ContinuousClock.now - start < .seconds(6))
+        // Treated as passing (retried until the patience ran out); the driver's connect timeout or Baton's own
+        // bound on the attempt, whichever fires first, names it.
+        #expect(error?.waited != nil, "\(String(describing: error))")
+    }
+
+    @Test("a database that comes up during the wait is reached, and start-up goes on")
+    func comesUpDuringTheWait() async throws {
+        try await PrivatePostgres.with { postgres in
+            try await postgres.crash()
+            let reachability = try DatabaseReachability(url: postgres.url, patience: .seconds(30), logger: logger)
+            let start = ContinuousClock.now
+            async let reached: Void = reachability.waitUntilAnswering()
+            try await Task.sleep(for: .milliseconds(1_500))
+            try await postgres.resume()
+            try await reached
+            #expect(ContinuousClock.now - start >= .milliseconds(1_500))
+        }
+    }
+}
