@@ -10,8 +10,8 @@ import Testing
 /// type while instances run must not break refreshes on connections that prepared it before.
 @Suite("Rotation after a schema change")
 struct RotationAfterSchemaChangeTests {
-    @Test("a connection that prepared the rotation before a column changed type still rotates")
-    func rotationSurvivesColumnTypeChange() async throws {
+    @Test("a connection that prepared the rotation before a column changed type still rotates (single and in batches)", arguments: [0, 1])
+    func rotationSurvivesColumnTypeChange(rotationBatches: Int) async throws {
         try await TestDatabase.withFreshDatabase { url in
             var configuration = try DatabaseURL.configuration(from: url)
             // One connection, so the second rotation runs where the first one prepared the statement.
@@ -22,7 +22,7 @@ struct RotationAfterSchemaChangeTests {
                 group.addTask { await client.run() }
                 defer { group.cancelAll() }
                 try await Migrator(client: client, migrations: try Migration.bundled(), logger: Logger(label: "test")).migrate()
-                let store = PostgresStore(client: client, logger: Logger(label: "test"))
+                let store = PostgresStore(client: client, logger: Logger(label: "test"), rotationBatches: rotationBatches)
                 let contract = StoreContractTests()
                 let now = contract.now
                 let tenant = try await contract.insertTenant(into: store)

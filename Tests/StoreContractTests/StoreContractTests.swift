@@ -8,22 +8,25 @@ import Testing
 /// One behaviour suite for the store protocols, run against the memory store and the real PostgreSQL store.
 @Suite("Store contract")
 struct StoreContractTests {
+    /// `postgresBatched`: PostgreSQL with rotations sent in batches (`BATON_ROTATION_BATCHES`), which must keep
+    /// every promise the single-statement rotation keeps.
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory, postgres
+        case memory, postgres, postgresBatched
         var testDescription: String { rawValue }
+
+        var isPostgres: Bool { self != .memory }
+        var rotationBatches: Int { self == .postgresBatched ? 2 : 0 }
     }
 
     static func withStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
-        switch backend {
-        case .memory: try await body(MemoryStore())
-        case .postgres: try await TestDatabase.withStore { try await body($0) }
-        }
+        guard backend.isPostgres else { return try await body(MemoryStore()) }
+        try await TestDatabase.withStore(rotationBatches: backend.rotationBatches) { try await body($0) }
     }
 
     /// On PostgreSQL, a database of its own: live apps of other tests take the database-wide scheduler locks.
     static func withIsolatedStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
-        guard backend == .postgres else { return try await withStore(backend, body) }
-        try await TestDatabase.withFreshStore { store, _ in try await body(store) }
+        guard backend.isPostgres else { return try await withStore(backend, body) }
+        try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, _ in try await body(store) }
     }
 
     let factory = SigningKeyFactory(sealer: SecretSealer(current: .generate()))
