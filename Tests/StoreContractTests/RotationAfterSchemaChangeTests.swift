@@ -26,12 +26,7 @@ struct RotationAfterSchemaChangeTests {
                 let contract = StoreContractTests()
                 let now = contract.now
                 let tenant = try await contract.insertTenant(into: store)
-                try await store.createClient(
-                    Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                           scopes: [], audiences: [], createdAt: now, updatedAt: now)
-                )
-                let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
-                try await store.createUser(user)
+                let user = try await contract.insertAppAndUser(in: tenant, into: store)
                 let hashes = (0..<3).map { SecretDigest.sha256("secret \($0)") }
                 let session = Session(
                     tenantID: tenant.id, id: UUID(), userID: user.id, clientID: "app", scope: [], audience: [], createdAt: now,

@@ -13,12 +13,7 @@ struct RotationBatchTests {
     func sessions(_ count: Int, in store: any BatonStore) async throws -> (Tenant, [Session]) {
         let now = contract.now
         let tenant = try await contract.insertTenant(into: store)
-        try await store.createClient(
-            Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                   scopes: [], audiences: [], createdAt: now, updatedAt: now)
-        )
-        let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
-        try await store.createUser(user)
+        let user = try await contract.insertAppAndUser(in: tenant, into: store)
         var sessions: [Session] = []
         for index in 0..<count {
             let session = Session(

@@ -52,6 +52,17 @@ struct StoreContractTests {
         return tenant
     }
 
+    /// A public client `app` (refresh_token grant) and a user `u` in `tenant`, for tests about sessions.
+    func insertAppAndUser(in tenant: Tenant, into store: any BatonStore) async throws -> User {
+        try await store.createClient(
+            Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
+                   scopes: [], audiences: [], createdAt: now, updatedAt: now)
+        )
+        let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
+        try await store.createUser(user)
+        return user
+    }
+
     @Test("a created tenant reads back field for field, with its keys and chain key", arguments: Backend.allCases)
     func roundTrip(_ backend: Backend) async throws {
         try await Self.withStore(backend) { store in
