@@ -69,7 +69,10 @@ enum BatonApplication {
             let deadline = configuration.databaseOperationTimeout > 0
                 ? DatabaseDeadline(timeout: .milliseconds(configuration.databaseOperationTimeout), logger: logger) { metrics.databaseOperationAbandoned($0) }
                 : nil
-            let store = PostgresStore(client: client, logger: logger, availability: availability, admission: admission, deadline: deadline)
+            let store = PostgresStore(
+                client: client, logger: logger, availability: availability, admission: admission, deadline: deadline,
+                rotationBatches: configuration.rotationBatches
+            )
             let startupDone = OnceFlag()
             let services = makeServices(
                 store: store, sealer: sealer, hasher: hasher, dummyHash: dummyHash, configuration: configuration, logger: logger, clock: clock,

@@ -8,6 +8,8 @@ enum PostgresErrorTranslator {
     static let foreignKeyViolation = "23503"
     /// `statement_timeout` cut the statement short; it was rolled back.
     static let queryCanceled = "57014"
+    /// PostgreSQL broke a lock cycle by rolling this transaction back.
+    static let deadlockDetected = "40P01"
     /// SQL-state classes that mean "the database cannot serve now", not "this request is wrong": connection
     /// exceptions, insufficient resources, operator intervention (shutdown, recovery).
     static let unavailableClasses = ["08", "53", "57"]

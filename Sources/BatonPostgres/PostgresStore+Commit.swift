@@ -18,6 +18,10 @@ extension PostgresStore {
 
     /// Waits for the barrier's answer: everything before it on `connection` is committed.
     func confirmCommitted(on connection: PostgresConnection) async throws {
+        try await Self.confirmCommitted(on: connection, logger: logger)
+    }
+
+    static func confirmCommitted(on connection: PostgresConnection, logger: Logger) async throws {
         // Closed already (the server died, or the commit failed and the driver dropped the connection): the commit is
         // unknown, and a barrier written now would never be answered (see `DatabaseDeadline`).
         guard !connection.isClosed else { throw BatonError.unavailable("the database connection closed before the commit was confirmed") }

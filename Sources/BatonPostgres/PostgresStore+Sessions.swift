@@ -32,13 +32,47 @@ extension PostgresStore {
 
     /// The rotation (see `RotationStatement`): the session after the update, or nil when nothing matched. The
     /// procedure commits before it answers, so an answer needs no commit barrier.
+    /// With batching on, through `RotationBatcher`: the same outcome, in one statement with other refreshes.
     public func rotate(_ request: RotationRequest) async throws -> Session? {
-        try await translatingErrors {
-            var rotated: Session?
-            for try await row in try await client.execute(RotationStatement(request: request), logger: logger) {
-                rotated = RotationStatement.session(row, tenantID: request.tenantID)
+        guard let rotationBatcher else {
+            return try await translatingErrors {
+                var rotated: Session?
+                for try await row in try await client.execute(RotationStatement(request: request), logger: logger) {
+                    rotated = RotationStatement.session(row, tenantID: request.tenantID)
+                }
+                return rotated
             }
-            return rotated
+        }
+        return try await translatingErrors { try await rotationBatcher.rotate(request) }
+    }
+
+    /// One batch of rotations (see `BatchRotationStatement`), results in request order, once committed. Sorted by
+    /// primary key, so concurrent batches take their row locks in one order; should PostgreSQL still pick this one
+    /// as a deadlock victim (against a statement locking a user's sessions in another order), it was rolled back
+    /// whole and runs once more.
+    static func rotateBatch(_ requests: [RotationRequest], client: PostgresClient, logger: Logger) async throws -> [Session?] {
+        let order = requests.indices.sorted { RotationKey(requests[$0]) < RotationKey(requests[$1]) }
+        let sorted = order.map { requests[$0] }
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                return try await client.withConnection { connection in
+                    var results = [Session?](repeating: nil, count: requests.count)
+                    for try await row in try await connection.execute(BatchRotationStatement(requests: sorted), logger: logger) {
+                        guard (1...sorted.count).contains(row.0) else { continue }
+                        let index = order[row.0 - 1]
+                        results[index] = Self.session(
+                            (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15),
+                            tenantID: requests[index].tenantID
+                        )
+                    }
+                    if results.contains(where: { $0 != nil }) { try await Self.confirmCommitted(on: connection, logger: logger) }
+                    return results
+                }
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresErrorTranslator.deadlockDetected && attempts < 2 {
+                logger.notice("rotation batch chosen as a deadlock victim; running it again", metadata: ["rotations": "\(requests.count)"])
+            }
         }
     }
 

@@ -13,16 +13,29 @@ public struct PostgresStore: BatonStore {
     let admission: DatabaseAdmission?
     /// When given, every operation answers within its timeout, even one the driver lost.
     let deadline: DatabaseDeadline?
+    /// When given, rotations go to PostgreSQL in batches (see `RotationBatcher`).
+    let rotationBatcher: RotationBatcher?
 
+    /// `rotationBatches`: 0 rotates each refresh on its own; more sends rotations in batches, at most that many
+    /// at the database at once (see `RotationBatcher`).
     public init(
         client: PostgresClient, logger: Logger, availability: DatabaseAvailability? = nil, admission: DatabaseAdmission? = nil,
-        deadline: DatabaseDeadline? = nil
+        deadline: DatabaseDeadline? = nil, rotationBatches: Int = 0
     ) {
         self.client = client
         self.logger = logger
         self.availability = availability
         self.admission = admission
         self.deadline = deadline
+        guard rotationBatches > 0 else {
+            rotationBatcher = nil
+            return
+        }
+        rotationBatcher = RotationBatcher(maxRunning: rotationBatches, maxBatch: RotationBatcher.defaultMaxBatch) { [client, logger, deadline] requests in
+            // The batch's own deadline: a statement the driver lost must not hold its slot for ever.
+            guard let deadline else { return try await Self.rotateBatch(requests, client: client, logger: logger) }
+            return try await deadline.enforce(operation: "rotateBatch") { try await Self.rotateBatch(requests, client: client, logger: logger) }
+        }
     }
 
     public func checkReachable() async throws {

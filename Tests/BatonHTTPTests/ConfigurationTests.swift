@@ -69,6 +69,13 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try ConfigurationResolver.databaseStartupWait(["BATON_DATABASE_STARTUP_WAIT": "soon"]) }
     }
 
+    @Test("rotation batching is off unless BATON_ROTATION_BATCHES says how many batches may be at the database (1–64)")
+    func rotationBatches() throws {
+        #expect(try resolve([:]).rotationBatches == 0)
+        #expect(try resolve(["BATON_ROTATION_BATCHES": "2"]).rotationBatches == 2)
+        #expect(throws: ConfigurationError.self) { try resolve(["BATON_ROTATION_BATCHES": "65"]) }
+    }
+
     @Test("the idle timeout of client connections comes from BATON_HTTP_IDLE_TIMEOUT; the key scheduler's interval likewise")
     func idleTimeout() throws {
         #expect(try resolve(["BATON_HTTP_IDLE_TIMEOUT": "5"]).httpIdleTimeout == 5)

@@ -32,8 +32,11 @@ struct DatabaseCrashTests {
         var lastAcknowledged: String
     }
 
-    @Test("every refresh answered 200 is its session's current token afterwards; only 200 and 503 are seen; the service recovers by itself")
-    func crashUnderLoad() async throws {
+    @Test(
+        "every refresh answered 200 is its session's current token afterwards; only 200 and 503 are seen; the service recovers by itself",
+        arguments: [0, 2]  // BATON_ROTATION_BATCHES: each rotation on its own, and in batches
+    )
+    func crashUnderLoad(rotationBatches: Int) async throws {
         try await PrivatePostgres.with { postgres in
             var configuration = TestApp.configuration(storage: .postgres(url: postgres.url))
             configuration.databasePoolSize = 8
@@ -41,6 +44,7 @@ struct DatabaseCrashTests {
             // (Shorter risks cutting the set-up's own operations when the machine is loaded.)
             configuration.databaseStatementTimeout = 2_000
             configuration.databaseOperationTimeout = 2_500
+            configuration.rotationBatches = rotationBatches
             let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
             try await app.test(.live) { client in
                 // A grace window longer than the outage: a rotation committed just before the crash, whose answer was

@@ -34,8 +34,12 @@ public enum TestDatabase {
     }
 
     /// Runs `body` against a `PostgresStore` on the test database.
-    public static func withStore<Result: Sendable>(_ body: @Sendable (PostgresStore) async throws -> Result) async throws -> Result {
-        try await withClient { client in try await body(PostgresStore(client: client, logger: Logger(label: "test-store"))) }
+    public static func withStore<Result: Sendable>(
+        rotationBatches: Int = 0, _ body: @Sendable (PostgresStore) async throws -> Result
+    ) async throws -> Result {
+        try await withClient { client in
+            try await body(PostgresStore(client: client, logger: Logger(label: "test-store"), rotationBatches: rotationBatches))
+        }
     }
 
     /// A database of its own for tests that need an empty schema (migrations); dropped afterwards.
@@ -65,9 +69,13 @@ public enum TestDatabase {
 
     /// Runs `body` against a `PostgresStore` on a fresh, migrated database of its own (for work that sweeps every
     /// tenant or takes database-wide locks), with that database's URL for second instances.
-    public static func withFreshStore<Result: Sendable>(_ body: @Sendable (PostgresStore, _ url: String) async throws -> Result) async throws -> Result {
+    public static func withFreshStore<Result: Sendable>(
+        rotationBatches: Int = 0, _ body: @Sendable (PostgresStore, _ url: String) async throws -> Result
+    ) async throws -> Result {
         try await withFreshDatabase { url in
-            try await withClient(url: url) { client in try await body(PostgresStore(client: client, logger: Logger(label: "test-store")), url) }
+            try await withClient(url: url) { client in
+                try await body(PostgresStore(client: client, logger: Logger(label: "test-store"), rotationBatches: rotationBatches), url)
+            }
         }
     }
 

@@ -51,8 +51,8 @@ struct KeyRotationTests {
     static func withFixture(
         _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
-        if isolated, backend == .postgres {
-            try await TestDatabase.withFreshStore { store, url in try await fixture(store, settings: settings, databaseURL: url, body) }
+        if isolated, backend.isPostgres {
+            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, url in try await fixture(store, settings: settings, databaseURL: url, body) }
             return
         }
         try await StoreContractTests.withStore(backend) { base in try await fixture(base, settings: settings, databaseURL: nil, body) }

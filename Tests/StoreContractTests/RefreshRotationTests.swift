@@ -27,8 +27,8 @@ struct RefreshRotationTests {
     static func withFixture(
         _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
-        if isolated, backend == .postgres {
-            try await TestDatabase.withFreshStore { store, _ in try await fixture(store, settings: settings, body) }
+        if isolated, backend.isPostgres {
+            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, _ in try await fixture(store, settings: settings, body) }
             return
         }
         try await StoreContractTests.withStore(backend) { store in try await fixture(store, settings: settings, body) }

@@ -10,8 +10,8 @@ import Testing
 /// type while instances run must not break refreshes on connections that prepared it before.
 @Suite("Rotation after a schema change")
 struct RotationAfterSchemaChangeTests {
-    @Test("a connection that prepared the rotation before a column changed type still rotates")
-    func rotationSurvivesColumnTypeChange() async throws {
+    @Test("a connection that prepared the rotation before a column changed type still rotates (single and in batches)", arguments: [0, 1])
+    func rotationSurvivesColumnTypeChange(rotationBatches: Int) async throws {
         try await TestDatabase.withFreshDatabase { url in
             var configuration = try DatabaseURL.configuration(from: url)
             // One connection, so the second rotation runs where the first one prepared the statement.
@@ -22,16 +22,11 @@ struct RotationAfterSchemaChangeTests {
                 group.addTask { await client.run() }
                 defer { group.cancelAll() }
                 try await Migrator(client: client, migrations: try Migration.bundled(), logger: Logger(label: "test")).migrate()
-                let store = PostgresStore(client: client, logger: Logger(label: "test"))
+                let store = PostgresStore(client: client, logger: Logger(label: "test"), rotationBatches: rotationBatches)
                 let contract = StoreContractTests()
                 let now = contract.now
                 let tenant = try await contract.insertTenant(into: store)
-                try await store.createClient(
-                    Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                           scopes: [], audiences: [], createdAt: now, updatedAt: now)
-                )
-                let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
-                try await store.createUser(user)
+                let user = try await contract.insertAppAndUser(in: tenant, into: store)
                 let hashes = (0..<3).map { SecretDigest.sha256("secret \($0)") }
                 let session = Session(
                     tenantID: tenant.id, id: UUID(), userID: user.id, clientID: "app", scope: [], audience: [], createdAt: now,

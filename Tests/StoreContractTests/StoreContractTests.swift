@@ -8,22 +8,25 @@ import Testing
 /// One behaviour suite for the store protocols, run against the memory store and the real PostgreSQL store.
 @Suite("Store contract")
 struct StoreContractTests {
+    /// `postgresBatched`: PostgreSQL with rotations sent in batches (`BATON_ROTATION_BATCHES`), which must keep
+    /// every promise the single-statement rotation keeps.
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory, postgres
+        case memory, postgres, postgresBatched
         var testDescription: String { rawValue }
+
+        var isPostgres: Bool { self != .memory }
+        var rotationBatches: Int { self == .postgresBatched ? 2 : 0 }
     }
 
     static func withStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
-        switch backend {
-        case .memory: try await body(MemoryStore())
-        case .postgres: try await TestDatabase.withStore { try await body($0) }
-        }
+        guard backend.isPostgres else { return try await body(MemoryStore()) }
+        try await TestDatabase.withStore(rotationBatches: backend.rotationBatches) { try await body($0) }
     }
 
     /// On PostgreSQL, a database of its own: live apps of other tests take the database-wide scheduler locks.
     static func withIsolatedStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
-        guard backend == .postgres else { return try await withStore(backend, body) }
-        try await TestDatabase.withFreshStore { store, _ in try await body(store) }
+        guard backend.isPostgres else { return try await withStore(backend, body) }
+        try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, _ in try await body(store) }
     }
 
     let factory = SigningKeyFactory(sealer: SecretSealer(current: .generate()))
@@ -47,6 +50,17 @@ struct StoreContractTests {
         let (tenant, keys, chainKey) = try await makeTenant(prefix)
         try await store.createTenant(tenant, signingKeys: keys, chainKey: chainKey)
         return tenant
+    }
+
+    /// A public client `app` (refresh_token grant) and a user `u` in `tenant`, for tests about sessions.
+    func insertAppAndUser(in tenant: Tenant, into store: any BatonStore) async throws -> User {
+        try await store.createClient(
+            Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
+                   scopes: [], audiences: [], createdAt: now, updatedAt: now)
+        )
+        let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
+        try await store.createUser(user)
+        return user
     }
 
     @Test("a created tenant reads back field for field, with its keys and chain key", arguments: Backend.allCases)

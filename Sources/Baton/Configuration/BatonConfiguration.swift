@@ -50,6 +50,9 @@ struct BatonConfiguration: Sendable {
     /// database) stops it at once. Long enough for a database started alongside; short enough to fail visibly.
     var databaseStartupWait: Int = Self.defaultDatabaseStartupWait
     static let defaultDatabaseStartupWait = 30
+    /// 0: each refresh rotates its session in a statement of its own. More: rotations go to PostgreSQL in batches,
+    /// at most this many at once, each one statement and one commit for the refreshes that arrived meanwhile.
+    var rotationBatches: Int = 0
     /// Store operations allowed to wait for a connection beyond the pool's size; more get 503 at once.
     var databaseQueueLimit: Int = Self.defaultDatabaseQueueLimit
     static let defaultDatabaseQueueLimit = 256

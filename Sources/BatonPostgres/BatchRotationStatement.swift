@@ -1,0 +1,44 @@
+import BatonCore
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// Many rotations in one UPDATE: each session row found by primary key and rotated only for its presented
+/// generation and hash, exactly as `rotate_session` does for one. A session presented twice in one batch rotates
+/// once (PostgreSQL updates a row at most once per statement). Returns each rotated row with its request's
+/// 1-based position. Columns are cast so a migration changing a column's type cannot break this prepared statement.
+struct BatchRotationStatement: PostgresPreparedStatement {
+    typealias Row = (Int, UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?)
+
+    static let sql = """
+        UPDATE sessions AS s
+        SET generation = s.generation + 1, current_hash = r.successor_hash, last_rotated_at = r.rotated_at,
+            idle_expires_at = LEAST(r.idle_until, s.absolute_expires_at)
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[], $5::bytea[], $6::bytea[], $7::timestamptz[], $8::timestamptz[])
+            WITH ORDINALITY AS r(tenant_id, session_id, client_id, generation, presented_hash, successor_hash, rotated_at, idle_until, ordinal)
+        WHERE s.tenant_id = r.tenant_id AND s.session_id = r.session_id AND s.client_id = r.client_id AND s.generation = r.generation
+            AND s.current_hash = r.presented_hash AND s.revoked_at IS NULL AND s.idle_expires_at > r.rotated_at
+            AND s.absolute_expires_at > r.rotated_at
+        RETURNING r.ordinal::integer, s.session_id::uuid, s.user_id::uuid, s.client_id::text, s.scope::text[], s.audience::text[],
+            s.created_at::timestamptz, s.absolute_expires_at::timestamptz, s.idle_expires_at::timestamptz, s.generation::integer,
+            s.current_hash::bytea, s.last_rotated_at::timestamptz, s.revoked_at::timestamptz, s.revoke_reason::text, s.user_agent::text,
+            s.ip_address::text
+        """
+
+    let requests: [RotationRequest]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 8)
+        bindings.append(requests.map(\.tenantID.uuid))
+        bindings.append(requests.map(\.sessionID))
+        bindings.append(requests.map(\.clientID))
+        bindings.append(requests.map(\.presentedGeneration))
+        bindings.append(requests.map { ByteBuffer(bytes: $0.presentedHash) })
+        bindings.append(requests.map { ByteBuffer(bytes: $0.successorHash) })
+        bindings.append(requests.map(\.now))
+        bindings.append(requests.map(\.idleExpiresAt))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+}
