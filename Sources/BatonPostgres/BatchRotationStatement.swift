@@ -6,16 +6,24 @@ import PostgresNIO
 /// Many rotations in one UPDATE: each session row found by primary key and rotated only for its presented
 /// generation and hash, exactly as `rotate_session` does for one. A session presented twice in one batch rotates
 /// once (PostgreSQL updates a row at most once per statement). Returns each rotated row with its request's
-/// 1-based position. Columns are cast so a migration changing a column's type cannot break this prepared statement.
+/// 1-based position. The rows are locked first, in the batch's order (`locked`: a sorted `FOR UPDATE`), whatever
+/// join order the planner picks for the UPDATE, so batches sorted alike never wait on each other in a cycle.
+/// Columns are cast so a migration changing a column's type cannot break this prepared statement.
 struct BatchRotationStatement: PostgresPreparedStatement {
     typealias Row = (Int, UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?)
 
     static let sql = """
+        WITH r AS MATERIALIZED (
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[], $5::bytea[], $6::bytea[], $7::timestamptz[], $8::timestamptz[])
+                WITH ORDINALITY AS r(tenant_id, session_id, client_id, generation, presented_hash, successor_hash, rotated_at, idle_until, ordinal)
+        ), locked AS MATERIALIZED (
+            SELECT r.ordinal FROM r JOIN sessions AS s ON s.tenant_id = r.tenant_id AND s.session_id = r.session_id
+            ORDER BY r.ordinal FOR UPDATE OF s
+        )
         UPDATE sessions AS s
         SET generation = s.generation + 1, current_hash = r.successor_hash, last_rotated_at = r.rotated_at,
             idle_expires_at = LEAST(r.idle_until, s.absolute_expires_at)
-        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[], $5::bytea[], $6::bytea[], $7::timestamptz[], $8::timestamptz[])
-            WITH ORDINALITY AS r(tenant_id, session_id, client_id, generation, presented_hash, successor_hash, rotated_at, idle_until, ordinal)
+        FROM r JOIN locked USING (ordinal)
         WHERE s.tenant_id = r.tenant_id AND s.session_id = r.session_id AND s.client_id = r.client_id AND s.generation = r.generation
             AND s.current_hash = r.presented_hash AND s.revoked_at IS NULL AND s.idle_expires_at > r.rotated_at
             AND s.absolute_expires_at > r.rotated_at

@@ -1,8 +1,11 @@
 import BatonCore
-import BatonPostgres
 import BatonTestSupport
 import Foundation
+import Logging
+import PostgresNIO
 import Testing
+
+@testable import BatonPostgres
 
 /// Rotations sent in batches: each refresh gets its own session's outcome, whatever else shares its statement.
 @Suite("Rotation in batches")
@@ -74,6 +77,38 @@ struct RotationBatchTests {
             }
             #expect(outcomes.compactMap { $0 }.count == 1)
             #expect(try await store.session(tenantID: tenant.id, id: sessions[0].id)?.generation == 1)
+        }
+    }
+
+    @Test("a batch PostgreSQL picks as a deadlock victim was rolled back whole, runs once more, and both its rotations land")
+    func deadlockVictimRunsAgain() async throws {
+        try await TestDatabase.withClient { client in
+            let store = PostgresStore(client: client, logger: Logger(label: "test-store"))
+            let (tenant, sessions) = try await sessions(2, in: store)
+            let requests = [request(sessions[0], index: 0), request(sessions[1], index: 1)]
+            // The batch locks its rows in this order; the other transaction takes them the other way round.
+            let sorted = requests.sorted { RotationKey($0) < RotationKey($1) }
+            let (first, second) = (sorted[0].sessionID, sorted[1].sessionID)
+            let records = RecordingLogHandler.Records()
+            let logger = Logger(label: "test-other")
+            try await client.withConnection { other in
+                try await other.query("BEGIN", logger: logger)
+                try await other.query("SET LOCAL deadlock_timeout = '10s'", logger: logger)  // so the batch's backend finds the cycle, and yields
+                _ = try await other.query("SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(second) FOR UPDATE", logger: logger).collect()
+                async let batch = PostgresStore.rotateBatch(requests, client: client, logger: RecordingLogHandler.logger(records))
+                try await Task.sleep(for: .milliseconds(500))  // the batch holds `first` and waits for `second`
+                // Closes the cycle; answered once PostgreSQL has rolled the batch back, which frees `first`.
+                _ = try await other.query(
+                    "UPDATE sessions SET user_agent = user_agent WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) RETURNING 1", logger: logger
+                ).collect()
+                try await other.query("COMMIT", logger: logger)
+                let results = try await batch
+                #expect(results.map { $0?.generation } == [1, 1])
+            }
+            #expect(records.all.contains { $0.contains("deadlock victim") }, "the batch was not the victim: \(records.all)")
+            for (index, session) in sessions.enumerated() {
+                #expect(try await store.session(tenantID: tenant.id, id: session.id)?.currentHash == SecretDigest.sha256("s\(index)-1"))
+            }
         }
     }
 }
