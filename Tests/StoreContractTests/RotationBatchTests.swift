@@ -111,4 +111,35 @@ struct RotationBatchTests {
             }
         }
     }
+
+    @Test("two batches holding the same sessions in opposite order lock them in one order: no deadlock, nothing retried")
+    func oppositeOrdersDoNotDeadlock() async throws {
+        try await TestDatabase.withClient { client in
+            let store = PostgresStore(client: client, logger: Logger(label: "test-store"))
+            let (tenant, sessions) = try await sessions(2, in: store)
+            // Both batches present tokens no longer current (generation 5): they lock the rows, then rotate nothing.
+            let forward = [request(sessions[0], index: 0, generation: 5), request(sessions[1], index: 1, generation: 5)].sorted {
+                RotationKey($0) < RotationKey($1)
+            }
+            let backward = Array(forward.reversed())
+            let first = forward[0].sessionID
+            let records = RecordingLogHandler.Records()
+            let logger = Logger(label: "test-other")
+            try await client.withConnection { other in
+                // Both batches queue behind this lock on the row they both take first, then run together.
+                try await other.query("BEGIN", logger: logger)
+                _ = try await other.query("SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) FOR UPDATE", logger: logger).collect()
+                // `backward` queues second: unsorted, it would hold the other row and then wait for this one, while
+                // `forward`, served first, waits for that other row: a cycle.
+                async let one = PostgresStore.rotateBatch(forward, client: client, logger: RecordingLogHandler.logger(records))
+                try await Task.sleep(for: .milliseconds(200))
+                async let two = PostgresStore.rotateBatch(backward, client: client, logger: RecordingLogHandler.logger(records))
+                try await Task.sleep(for: .milliseconds(300))
+                try await other.query("COMMIT", logger: logger)
+                #expect(try await one == [nil, nil])
+                #expect(try await two == [nil, nil])
+            }
+            #expect(!records.all.contains { $0.contains("deadlock victim") }, "\(records.all)")
+        }
+    }
 }
