@@ -54,6 +54,8 @@ final class RotationBatcher: Sendable {
             if batch.isEmpty { return }
             do {
                 let results = try await execute(batch.map(\.request))
+                // One result per caller, or none for anyone: a caller left without an answer would wait for ever.
+                guard results.count == batch.count else { throw BatonError.storeFailure }
                 for (waiter, result) in zip(batch, results) { waiter.continuation.resume(returning: result) }
             } catch {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }

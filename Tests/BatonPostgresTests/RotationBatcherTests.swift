@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// The batching itself, without a database: who goes together, and what a failure touches.
-@Suite("Rotation batcher")
+@Suite("Rotation batcher", .timeLimit(.minutes(1)))
 struct RotationBatcherTests {
     /// What the fake database saw, and a gate holding the first batch until the test opens it.
     final class Database: Sendable {
@@ -98,5 +98,11 @@ struct RotationBatcherTests {
             try await group.waitForAll()
         }
         #expect(database.batches.withLock { $0.map(\.count) } == [1, 4, 4, 2])
+    }
+
+    @Test("a batch answered with the wrong number of results fails its callers instead of leaving one waiting")
+    func wrongResultCount() async throws {
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { _ in [] }
+        await #expect(throws: BatonError.storeFailure) { try await batcher.rotate(request()) }
     }
 }
