@@ -1,7 +1,6 @@
 import Logging
 import PostgresNIO
 import ServiceLifecycle
-import Synchronization
 
 /// Asks the database `SELECT 1` every `interval` over a connection of its own, outside the request pool (where
 /// the question would queue behind the requests it is meant to spare), and records in `DatabaseAvailability`
@@ -55,19 +54,10 @@ public struct DatabaseProbe: Service {
         }
     }
 
-    /// Whichever comes first, the answer or the timeout. Not a task group: a query on a connection that went silent
-    /// ignores cancellation, and the group would wait for it; this way only that one query waits.
+    /// Whether `SELECT 1` is answered within `timeout`.
     private func answersInTime() async -> Bool {
-        let answer = FirstAnswer<Bool>()
-        let answered = try? await withCheckedThrowingContinuation { continuation in
-            answer.await(continuation)
-            let attempt = Task { answer.settle(.success((try? await client.query("SELECT 1", logger: logger)) != nil)) }
-            Task {
-                try? await Task.sleep(for: timeout)
-                attempt.cancel()  // a lease still waiting for a connection gives up
-                answer.settle(.success(false))
-            }
+        await FirstAnswer.within(timeout, otherwise: false) { [client, logger] in
+            (try? await client.query("SELECT 1", logger: logger)) != nil
         }
-        return answered ?? false
     }
 }

@@ -50,37 +50,18 @@ public struct DatabaseReachability: Sendable {
     }
 
     /// One connection and `SELECT 1`, bounded by `attemptTimeout` even if the server accepts and then never
-    /// answers (the race is not a task group, which would wait for the silent side); nil when it answered.
+    /// answers; nil when it answered.
     private func attempt() async -> DatabaseUnreachable.Cause? {
-        let answer = FirstAnswer<AttemptOutcome>()
-        let outcome = try? await withCheckedThrowingContinuation { continuation in
-            answer.await(continuation)
-            let attempt = Task { [configuration, logger] in
-                do {
-                    let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
-                    defer { Task { try? await connection.close() } }
-                    _ = try await connection.query("SELECT 1", logger: logger).collect()
-                    answer.settle(.success(.answered))
-                } catch {
-                    answer.settle(.success(.failed(DatabaseUnreachable.Cause(error))))
-                }
-            }
-            Task { [attemptTimeout] in
-                try? await Task.sleep(for: attemptTimeout)
-                attempt.cancel()
-                answer.settle(.success(.failed(.noAnswer(attemptTimeout))))
+        await FirstAnswer.within(attemptTimeout, otherwise: .noAnswer(attemptTimeout)) { [configuration, logger] in
+            do {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                defer { Task { try? await connection.close() } }
+                _ = try await connection.query("SELECT 1", logger: logger).collect()
+                return nil
+            } catch {
+                return DatabaseUnreachable.Cause(error)
             }
         }
-        switch outcome {
-        case .answered?: return nil
-        case .failed(let cause)?: return cause
-        case nil: return .noAnswer(attemptTimeout)
-        }
-    }
-
-    private enum AttemptOutcome: Sendable {
-        case answered
-        case failed(DatabaseUnreachable.Cause)
     }
 }
 

@@ -21,3 +21,25 @@ final class FirstAnswer<Value: Sendable>: Sendable {
         return continuation != nil
     }
 }
+
+extension FirstAnswer {
+    /// `attempt`'s value, or `otherwise` once `timeout` has passed, whichever comes first. The attempt is then
+    /// cancelled but not waited for: a query on a connection gone silent ignores cancellation, and a task group
+    /// would wait for it.
+    static func within(_ timeout: Duration, otherwise: Value, _ attempt: @escaping @Sendable () async -> Value) async -> Value {
+        let answer = FirstAnswer<Value>()
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                answer.await(continuation)
+                let work = Task { answer.settle(.success(await attempt())) }
+                Task {
+                    try? await Task.sleep(for: timeout)
+                    work.cancel()  // a lease still waiting for a connection gives up
+                    answer.settle(.success(otherwise))
+                }
+            }
+        } catch {
+            return otherwise  // never thrown: both sides settle with a value
+        }
+    }
+}

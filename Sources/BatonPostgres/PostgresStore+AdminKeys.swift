@@ -4,13 +4,11 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createAdminKey(_ key: AdminKey) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                try await connection.query(
-                    "INSERT INTO admin_keys (id, tenant_id, digest, created_at) VALUES (\(key.id), \(key.tenantID?.uuid), \(key.digest), \(key.createdAt))",
-                    logger: logger
-                )
-            }
+        try await committedWrite { connection in
+            try await connection.query(
+                "INSERT INTO admin_keys (id, tenant_id, digest, created_at) VALUES (\(key.id), \(key.tenantID?.uuid), \(key.digest), \(key.createdAt))",
+                logger: logger
+            )
         }
     }
 

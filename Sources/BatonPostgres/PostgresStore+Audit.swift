@@ -4,18 +4,16 @@ import PostgresNIO
 
 extension PostgresStore {
     public func appendAuditEvent(_ event: AuditEvent) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                let details = String(decoding: try JSONEncoder().encode(event.details), as: UTF8.self)
-                try await connection.query(
-                    """
-                    INSERT INTO audit_events (tenant_id, event_type, occurred_at, actor, session_id, user_id, client_id, source_ip, details)
-                    VALUES (\(event.tenantID.uuid), \(event.kind.rawValue), \(event.occurredAt), \(event.actor), \(event.sessionID),
-                        \(event.userID), \(event.clientID), \(event.sourceIP), \(details)::jsonb)
-                    """,
-                    logger: logger
-                )
-            }
+        try await committedWrite { connection in
+            let details = String(decoding: try JSONEncoder().encode(event.details), as: UTF8.self)
+            try await connection.query(
+                """
+                INSERT INTO audit_events (tenant_id, event_type, occurred_at, actor, session_id, user_id, client_id, source_ip, details)
+                VALUES (\(event.tenantID.uuid), \(event.kind.rawValue), \(event.occurredAt), \(event.actor), \(event.sessionID),
+                    \(event.userID), \(event.clientID), \(event.sourceIP), \(details)::jsonb)
+                """,
+                logger: logger
+            )
         }
     }
 
@@ -65,28 +63,24 @@ extension PostgresStore {
 
     /// One statement per call: a new window where the old one is over, else one more failure in it.
     public func recordLoginFailure(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                let since = now.addingTimeInterval(-TimeInterval(window))
-                try await connection.query(
-                    """
-                    INSERT INTO login_failures (tenant_id, throttle_key, window_start, failures)
-                    SELECT \(tenantID.uuid), key, \(now), 1 FROM unnest(\(keys)::text[]) AS key
-                    ON CONFLICT (tenant_id, throttle_key) DO UPDATE SET
-                        failures = CASE WHEN login_failures.window_start > \(since) THEN login_failures.failures + 1 ELSE 1 END,
-                        window_start = CASE WHEN login_failures.window_start > \(since) THEN login_failures.window_start ELSE \(now) END
-                    """,
-                    logger: logger
-                )
-            }
+        try await committedWrite { connection in
+            let since = now.addingTimeInterval(-TimeInterval(window))
+            try await connection.query(
+                """
+                INSERT INTO login_failures (tenant_id, throttle_key, window_start, failures)
+                SELECT \(tenantID.uuid), key, \(now), 1 FROM unnest(\(keys)::text[]) AS key
+                ON CONFLICT (tenant_id, throttle_key) DO UPDATE SET
+                    failures = CASE WHEN login_failures.window_start > \(since) THEN login_failures.failures + 1 ELSE 1 END,
+                    window_start = CASE WHEN login_failures.window_start > \(since) THEN login_failures.window_start ELSE \(now) END
+                """,
+                logger: logger
+            )
         }
     }
 
     public func clearLoginFailures(tenantID: TenantID, keys: [String]) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                try await connection.query("DELETE FROM login_failures WHERE tenant_id = \(tenantID.uuid) AND throttle_key = ANY(\(keys))", logger: logger)
-            }
+        try await committedWrite { connection in
+            try await connection.query("DELETE FROM login_failures WHERE tenant_id = \(tenantID.uuid) AND throttle_key = ANY(\(keys))", logger: logger)
         }
     }
 }

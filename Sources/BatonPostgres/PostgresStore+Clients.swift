@@ -4,17 +4,15 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createClient(_ client: Client) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO clients (tenant_id, client_id, name, client_type, secret_digest, grant_types, scopes, audiences, created_at, updated_at)
-                    VALUES (\(client.tenantID.uuid), \(client.clientID), \(client.name), \(client.kind.rawValue), \(client.secretDigest),
-                        \(client.grantTypes), \(client.scopes), \(client.audiences), \(client.createdAt), \(client.updatedAt))
-                    """,
-                    logger: logger
-                )
-            }
+        try await committedWrite { connection in
+            try await connection.query(
+                """
+                INSERT INTO clients (tenant_id, client_id, name, client_type, secret_digest, grant_types, scopes, audiences, created_at, updated_at)
+                VALUES (\(client.tenantID.uuid), \(client.clientID), \(client.name), \(client.kind.rawValue), \(client.secretDigest),
+                    \(client.grantTypes), \(client.scopes), \(client.audiences), \(client.createdAt), \(client.updatedAt))
+                """,
+                logger: logger
+            )
         }
     }
 

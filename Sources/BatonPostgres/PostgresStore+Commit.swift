@@ -11,16 +11,19 @@ extension PostgresStore {
     func committed<Result: Sendable>(_ write: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.withConnection { connection in
             let result = try await write(connection)
-            try await confirmCommitted(on: connection)
+            try await Self.confirmCommitted(on: connection, logger: logger)
             return result
         }
     }
 
-    /// Waits for the barrier's answer: everything before it on `connection` is committed.
-    func confirmCommitted(on connection: PostgresConnection) async throws {
-        try await Self.confirmCommitted(on: connection, logger: logger)
+    /// A store operation (see `translatingErrors`) whose write is `committed`.
+    func committedWrite<Result: Sendable>(
+        operation: StaticString = #function, _ write: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await translatingErrors(operation: operation) { try await committed(write) }
     }
 
+    /// Waits for the barrier's answer: everything before it on `connection` is committed.
     static func confirmCommitted(on connection: PostgresConnection, logger: Logger) async throws {
         // Closed already (the server died, or the commit failed and the driver dropped the connection): the commit is
         // unknown, and a barrier written now would never be answered (see `DatabaseDeadline`).

@@ -4,20 +4,18 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createSession(_ session: Session) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
-                        idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address)
-                    VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
-                        \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
-                        \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
-                        \(session.revokeReason), \(session.userAgent), \(session.ipAddress))
-                    """,
-                    logger: logger
-                )
-            }
+        try await committedWrite { connection in
+            try await connection.query(
+                """
+                INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
+                    idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address)
+                VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
+                    \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
+                    \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
+                    \(session.revokeReason), \(session.userAgent), \(session.ipAddress))
+                """,
+                logger: logger
+            )
         }
     }
 
@@ -51,7 +49,8 @@ extension PostgresStore {
     /// as a deadlock victim (against a statement locking a user's sessions in another order), it was rolled back
     /// whole and runs once more.
     static func rotateBatch(_ requests: [RotationRequest], client: PostgresClient, logger: Logger) async throws -> [Session?] {
-        let order = requests.indices.sorted { RotationKey(requests[$0]) < RotationKey(requests[$1]) }
+        let keys = requests.map(RotationKey.init)
+        let order = requests.indices.sorted { keys[$0] < keys[$1] }
         let sorted = order.map { requests[$0] }
         var attempts = 0
         while true {
@@ -60,12 +59,9 @@ extension PostgresStore {
                 return try await client.withConnection { connection in
                     var results = [Session?](repeating: nil, count: requests.count)
                     for try await row in try await connection.execute(BatchRotationStatement(requests: sorted), logger: logger) {
-                        guard (1...sorted.count).contains(row.0) else { continue }
+                        guard sorted.indices.contains(row.0 - 1) else { continue }
                         let index = order[row.0 - 1]
-                        results[index] = Self.session(
-                            (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15),
-                            tenantID: requests[index].tenantID
-                        )
+                        results[index] = BatchRotationStatement.rotated(row, tenantID: requests[index].tenantID).session
                     }
                     if results.contains(where: { $0 != nil }) { try await Self.confirmCommitted(on: connection, logger: logger) }
                     return results
@@ -77,18 +73,16 @@ extension PostgresStore {
     }
 
     public func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) async throws -> Bool {
-        try await translatingErrors {
-            try await committed { connection in
-                let rows = try await connection.query(
-                    """
-                    UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
-                    WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id) AND revoked_at IS NULL
-                    RETURNING session_id
-                    """,
-                    logger: logger
-                )
-                return try await rows.count() > 0
-            }
+        try await committedWrite { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
+                WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id) AND revoked_at IS NULL
+                RETURNING session_id
+                """,
+                logger: logger
+            )
+            return try await rows.count() > 0
         }
     }
 
@@ -136,18 +130,16 @@ extension PostgresStore {
     }
 
     public func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int {
-        try await translatingErrors {
-            try await committed { connection in
-                let rows = try await connection.query(
-                    """
-                    UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
-                    WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL
-                    RETURNING session_id
-                    """,
-                    logger: logger
-                )
-                return try await rows.count()
-            }
+        try await committedWrite { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
+                WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL
+                RETURNING session_id
+                """,
+                logger: logger
+            )
+            return try await rows.count()
         }
     }
 }

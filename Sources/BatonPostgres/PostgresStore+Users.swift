@@ -4,16 +4,14 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createUser(_ user: User) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                try await connection.query(
-                    """
-                    INSERT INTO users (tenant_id, user_id, username, password_hash, disabled, created_at, updated_at)
-                    VALUES (\(user.tenantID.uuid), \(user.id), \(user.username), \(user.passwordHash), \(user.disabled), \(user.createdAt), \(user.updatedAt))
-                    """,
-                    logger: logger
-                )
-            }
+        try await committedWrite { connection in
+            try await connection.query(
+                """
+                INSERT INTO users (tenant_id, user_id, username, password_hash, disabled, created_at, updated_at)
+                VALUES (\(user.tenantID.uuid), \(user.id), \(user.username), \(user.passwordHash), \(user.disabled), \(user.createdAt), \(user.updatedAt))
+                """,
+                logger: logger
+            )
         }
     }
 
@@ -57,26 +55,22 @@ extension PostgresStore {
     }
 
     public func updateUser(_ user: User) async throws {
-        try await translatingErrors {
-            try await committed { connection in
-                let rows = try await connection.query(
-                    """
-                    UPDATE users SET password_hash = \(user.passwordHash), disabled = \(user.disabled), updated_at = \(user.updatedAt)
-                    WHERE tenant_id = \(user.tenantID.uuid) AND user_id = \(user.id) RETURNING user_id
-                    """,
-                    logger: logger
-                )
-                guard try await rows.count() > 0 else { throw BatonError.notFound("no such user") }
-            }
+        try await committedWrite { connection in
+            let rows = try await connection.query(
+                """
+                UPDATE users SET password_hash = \(user.passwordHash), disabled = \(user.disabled), updated_at = \(user.updatedAt)
+                WHERE tenant_id = \(user.tenantID.uuid) AND user_id = \(user.id) RETURNING user_id
+                """,
+                logger: logger
+            )
+            guard try await rows.count() > 0 else { throw BatonError.notFound("no such user") }
         }
     }
 
     public func deleteUser(tenantID: TenantID, id: UUID) async throws -> Bool {
-        try await translatingErrors {
-            try await committed { connection in
-                let rows = try await connection.query("DELETE FROM users WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id) RETURNING user_id", logger: logger)
-                return try await rows.count() > 0
-            }
+        try await committedWrite { connection in
+            let rows = try await connection.query("DELETE FROM users WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id) RETURNING user_id", logger: logger)
+            return try await rows.count() > 0
         }
     }
 }

@@ -33,8 +33,7 @@ public struct PostgresStore: BatonStore {
         }
         rotationBatcher = RotationBatcher(maxRunning: rotationBatches, maxBatch: RotationBatcher.defaultMaxBatch) { [client, logger, deadline] requests in
             // The batch's own deadline: a statement the driver lost must not hold its slot for ever.
-            guard let deadline else { return try await Self.rotateBatch(requests, client: client, logger: logger) }
-            return try await deadline.enforce(operation: "rotateBatch") { try await Self.rotateBatch(requests, client: client, logger: logger) }
+            try await Self.within(deadline, operation: "rotateBatch") { try await Self.rotateBatch(requests, client: client, logger: logger) }
         }
     }
 
@@ -76,6 +75,13 @@ public struct PostgresStore: BatonStore {
 
     /// `body`, answered within the deadline when there is one.
     func withinDeadline<Result: Sendable>(operation: StaticString = #function, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+        try await Self.within(deadline, operation: operation, body)
+    }
+
+    /// `body`, answered within `deadline` when there is one (for work built before a store exists: the batcher's).
+    static func within<Result: Sendable>(
+        _ deadline: DatabaseDeadline?, operation: StaticString, _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
         guard let deadline else { return try await body() }
         return try await deadline.enforce(operation: operation, body)
     }

@@ -11,14 +11,6 @@ import Testing
 struct DatabaseReachabilityTests {
     let logger = Logger(label: "reachability-test")
 
-    /// A port nothing listens on: bound, then released.
-    func closedPort() throws -> Int {
-        let channel = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).wait()
-        let port = channel.localAddress?.port ?? 1
-        try channel.close().wait()
-        return port
-    }
-
     @Test("a database that answers is reached at once")
     func answers() async throws {
         let start = ContinuousClock.now
@@ -28,16 +20,30 @@ struct DatabaseReachabilityTests {
 
     @Test("a refused connection is retried for the whole patience, then reported with its cause")
     func refusedUntilPatienceEnds() async throws {
-        let url = "postgres://baton@127.0.0.1:\(try closedPort())/baton_test"
+        let records = RecordingLogHandler.Records()
         let start = ContinuousClock.now
         let error = await #expect(throws: DatabaseUnreachable.self) {
-            try await DatabaseReachability(url: url, patience: .milliseconds(2_500), logger: logger).waitUntilAnswering()
+            try await DatabaseReachability(url: DatabaseProbeTests.silentURL, patience: .milliseconds(2_500), logger: RecordingLogHandler.logger(records))
+                .waitUntilAnswering()
         }
+        // At most once however many retries (none at all when one slow attempt used up the patience).
+        #expect(records.all.filter { $0.contains("waiting for the database") }.count <= 1, "\(records.all)")
         let elapsed = ContinuousClock.now - start
         #expect(elapsed >= .milliseconds(2_500) && elapsed < .seconds(8), "gave up after \(elapsed)")
         #expect(error?.waited != nil)
         #expect(error?.description.lowercased().contains("refused") == true, "\(String(describing: error))")
         #expect(error?.description.contains("127.0.0.1:") == true)
+    }
+
+    @Test("a patience of 0 (BATON_DATABASE_STARTUP_WAIT=0) is one try: no retry is announced")
+    func patienceZeroIsOneTry() async throws {
+        let records = RecordingLogHandler.Records()
+        let error = await #expect(throws: DatabaseUnreachable.self) {
+            try await DatabaseReachability(url: DatabaseProbeTests.silentURL, patience: .zero, logger: RecordingLogHandler.logger(records))
+                .waitUntilAnswering()
+        }
+        #expect(error?.waited != nil, "a refused connection is a cause that may pass, even with no time to wait for it")
+        #expect(!records.all.contains { $0.contains("waiting for the database") }, "\(records.all)")
     }
 
     @Test("an unknown database or role stops the wait at once, with PostgreSQL's own words and without the password")
