@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresNIO
 import Testing
 
 /// Start-up's reachability check: it waits while waiting can help, gives up with the cause, and never hangs.
@@ -61,6 +62,22 @@ struct DatabaseReachabilityTests {
             #expect(error?.waited == nil)
             #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
             #expect(error?.description.contains("s3cret-pw") == false)
+        }
+    }
+
+    @Test("a server refusing for now (too many connections, SQLSTATE 53300) is waited for, not given up on at once")
+    func tooManyConnectionsIsWaitedFor() async throws {
+        let role = "full_\(UUID().uuidString.prefix(8).lowercased())"
+        try await TestDatabase.withClient { admin in
+            // A role allowed no connection at all: PostgreSQL answers it 53300, as a server out of connections does.
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(role) LOGIN CONNECTION LIMIT 0"), logger: logger)
+            let url = try TestDatabase.url().replacingOccurrences(of: "//baton@", with: "//\(role)@")
+            let error = await #expect(throws: DatabaseUnreachable.self) {
+                try await DatabaseReachability(url: url, patience: .milliseconds(1_500), logger: logger).waitUntilAnswering()
+            }
+            try await admin.query(PostgresQuery(unsafeSQL: "DROP ROLE \(role)"), logger: logger)
+            #expect(error?.waited != nil, "given up at once: \(String(describing: error))")
+            #expect(error?.description.contains("53300") == true, "\(String(describing: error))")
         }
     }
 
