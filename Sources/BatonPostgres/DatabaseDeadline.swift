@@ -34,8 +34,12 @@ public final class DatabaseDeadline: Service, Sendable {
         self.onAbandon = onAbandon
     }
 
-    /// Runs `body` in a task of its own and answers with its outcome, or with `unavailable` once `timeout` has passed.
-    public func enforce<Value: Sendable>(operation: StaticString, _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    /// Runs `body` in a task of its own and answers with its outcome, or with `unavailable` once `timeout` has passed
+    /// (or at `due`, when given: a batch answers by its earliest caller's deadline).
+    public func enforce<Value: Sendable>(
+        operation: StaticString, due: ContinuousClock.Instant? = nil, _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let due = due ?? .now + timeout
         let answer = FirstAnswer<Value>()
         let id = ObjectIdentifier(answer)
         return try await withCheckedThrowingContinuation { continuation in
@@ -48,7 +52,7 @@ public final class DatabaseDeadline: Service, Sendable {
             }
             // Should the work have finished already, this entry stays until it is due and is then dropped unused.
             let operation = PendingOperation(
-                due: .now + timeout, name: operation,
+                due: due, name: operation,
                 abandon: { answer.settle(.failure($0)) }, work: work
             )
             pending.withLock { $0[id] = operation }

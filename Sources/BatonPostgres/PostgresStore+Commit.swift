@@ -17,6 +17,7 @@ extension PostgresStore {
     }
 
     /// A store operation (see `translatingErrors`) whose write is `committed`.
+    @discardableResult
     func committedWrite<Result: Sendable>(
         operation: StaticString = #function, _ write: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {

@@ -41,7 +41,8 @@ extension PostgresStore {
                 return rotated
             }
         }
-        return try await translatingErrors { try await rotationBatcher.rotate(request) }
+        // No deadline task per refresh: the batcher answers each caller within the deadline itself.
+        return try await admitted { try await rotationBatcher.rotate(request) }
     }
 
     /// One batch of rotations (see `BatchRotationStatement`), results in request order, once committed. Sorted by

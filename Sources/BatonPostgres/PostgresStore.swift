@@ -31,9 +31,14 @@ public struct PostgresStore: BatonStore {
             rotationBatcher = nil
             return
         }
-        rotationBatcher = RotationBatcher(maxRunning: rotationBatches, maxBatch: RotationBatcher.defaultMaxBatch) { [client, logger, deadline] requests in
-            // The batch's own deadline: a statement the driver lost must not hold its slot for ever.
-            try await Self.within(deadline, operation: "rotateBatch") { try await Self.rotateBatch(requests, client: client, logger: logger) }
+        rotationBatcher = RotationBatcher(maxRunning: rotationBatches, maxBatch: RotationBatcher.defaultMaxBatch, timeout: deadline?.timeout) {
+            [client, logger, availability, deadline] requests, due in
+            // Callers queued while the probe found the database silent: answered now, not at their deadline.
+            if let availability, !availability.isAnswering { throw BatonError.unavailable("the database does not answer") }
+            // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.
+            return try await Self.within(deadline, operation: "rotateBatch", due: due) {
+                try await Self.rotateBatch(requests, client: client, logger: logger)
+            }
         }
     }
 
@@ -78,11 +83,12 @@ public struct PostgresStore: BatonStore {
         try await Self.within(deadline, operation: operation, body)
     }
 
-    /// `body`, answered within `deadline` when there is one (for work built before a store exists: the batcher's).
+    /// `body`, answered within `deadline` when there is one, or by `due` when given (for work built before a store
+    /// exists: the batcher's).
     static func within<Result: Sendable>(
-        _ deadline: DatabaseDeadline?, operation: StaticString, _ body: @escaping @Sendable () async throws -> Result
+        _ deadline: DatabaseDeadline?, operation: StaticString, due: ContinuousClock.Instant? = nil, _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         guard let deadline else { return try await body() }
-        return try await deadline.enforce(operation: operation, body)
+        return try await deadline.enforce(operation: operation, due: due, body)
     }
 }

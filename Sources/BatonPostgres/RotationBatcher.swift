@@ -4,12 +4,19 @@ import Synchronization
 /// Group commit for refreshes: while `maxRunning` batches are at the database, rotations that arrive wait and go
 /// together in the next batch (at most `maxBatch`), one statement and one commit for all of them. Nothing waits on
 /// a timer: a lone refresh goes at once, and batches grow only as far as the database is busy.
+///
+/// With a `timeout`, each caller is answered within it without a task or timer of its own: a batch is given the
+/// earliest deadline among its callers, and a caller whose deadline passed while it waited is answered `unavailable`
+/// without going to the database. A caller only ever waits behind batches of older callers, whose deadlines are
+/// no later than its own.
 final class RotationBatcher: Sendable {
-    typealias Execute = @Sendable ([RotationRequest]) async throws -> [Session?]
+    /// Runs one batch; `due`, when there is a timeout, is when its earliest caller must have an answer.
+    typealias Execute = @Sendable (_ requests: [RotationRequest], _ due: ContinuousClock.Instant?) async throws -> [Session?]
 
     private struct Waiter {
         let request: RotationRequest
         let continuation: CheckedContinuation<Session?, any Error>
+        let due: ContinuousClock.Instant?
     }
     private struct State {
         var waiting: [Waiter] = []
@@ -19,20 +26,23 @@ final class RotationBatcher: Sendable {
     private let state = Mutex(State())
     let maxRunning: Int
     let maxBatch: Int
+    let timeout: Duration?
     static let defaultMaxBatch = 64
     let execute: Execute
 
-    init(maxRunning: Int, maxBatch: Int, execute: @escaping Execute) {
+    init(maxRunning: Int, maxBatch: Int, timeout: Duration? = nil, execute: @escaping Execute) {
         self.maxRunning = maxRunning
         self.maxBatch = maxBatch
+        self.timeout = timeout
         self.execute = execute
     }
 
     /// The rotated session, or nil when nothing matched, once its batch is committed.
     func rotate(_ request: RotationRequest) async throws -> Session? {
-        try await withCheckedThrowingContinuation { continuation in
+        let due = timeout.map { ContinuousClock.now + $0 }
+        return try await withCheckedThrowingContinuation { continuation in
             let lead = state.withLock { state in
-                state.waiting.append(Waiter(request: request, continuation: continuation))
+                state.waiting.append(Waiter(request: request, continuation: continuation, due: due))
                 guard state.running < maxRunning else { return false }
                 state.running += 1
                 return true
@@ -52,13 +62,19 @@ final class RotationBatcher: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
+            let now = ContinuousClock.now
+            for waiter in batch where waiter.due.map({ $0 <= now }) ?? false {
+                waiter.continuation.resume(throwing: BatonError.unavailable("the database did not answer in time"))
+            }
+            let live = batch.filter { waiter in waiter.due.map { $0 > now } ?? true }
+            if live.isEmpty { continue }
             do {
-                let results = try await execute(batch.map(\.request))
+                let results = try await execute(live.map(\.request), live.compactMap(\.due).min())
                 // One result per caller, or none for anyone: a caller left without an answer would wait for ever.
-                guard results.count == batch.count else { throw BatonError.storeFailure }
-                for (waiter, result) in zip(batch, results) { waiter.continuation.resume(returning: result) }
+                guard results.count == live.count else { throw BatonError.storeFailure }
+                for (waiter, result) in zip(live, results) { waiter.continuation.resume(returning: result) }
             } catch {
-                for waiter in batch { waiter.continuation.resume(throwing: error) }
+                for waiter in live { waiter.continuation.resume(throwing: error) }
             }
         }
     }

@@ -27,13 +27,14 @@ struct RotationBatcherTests {
             return requests.map { _ in nil }
         }
 
-        func openGate() async {
+        /// Throws once the test is cancelled (its time limit), rather than poll for ever.
+        func openGate() async throws {
             while true {
                 if let continuation = gate.withLock({ gate in defer { gate = nil }; return gate }) {
                     continuation.resume()
                     return
                 }
-                try? await Task.sleep(for: .milliseconds(5))
+                try await Task.sleep(for: .milliseconds(5))
             }
         }
     }
@@ -45,24 +46,24 @@ struct RotationBatcherTests {
         )
     }
 
-    /// Waits until the fake database has seen `count` batches.
-    func waitForBatches(_ database: Database, _ count: Int) async {
-        while database.batches.withLock({ $0.count }) < count { try? await Task.sleep(for: .milliseconds(5)) }
+    /// Waits until the fake database has seen `count` batches (throws once the test is cancelled).
+    func waitForBatches(_ database: Database, _ count: Int) async throws {
+        while database.batches.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(5)) }
     }
 
     @Test("a lone rotation goes at once; the ones arriving while its batch runs go together in the next")
     func arrivalsWaitForTheNextBatch() async throws {
         let database = Database()
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { try await database.execute($0) }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { requests, _ in try await database.execute(requests) }
         let first = request()
         let later = (0..<5).map { _ in request() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await batcher.rotate(first) }
-            await waitForBatches(database, 1)
+            try await waitForBatches(database, 1)
             for request in later { group.addTask { _ = try await batcher.rotate(request) } }
             try await Task.sleep(for: .milliseconds(200))  // all five are waiting behind the first batch
             #expect(database.batches.withLock { $0.count } == 1)
-            await database.openGate()
+            try await database.openGate()
             try await group.waitForAll()
         }
         let batches = database.batches.withLock { $0 }
@@ -74,12 +75,12 @@ struct RotationBatcherTests {
     @Test("a failed batch fails only its own callers; the batches after it still run")
     func failureStaysInItsBatch() async throws {
         let database = Database(failFirst: true)
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { try await database.execute($0) }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { requests, _ in try await database.execute(requests) }
         let failed = Task { try await batcher.rotate(request()) }
-        await waitForBatches(database, 1)
+        try await waitForBatches(database, 1)
         let next = Task { try await batcher.rotate(request()) }
         try await Task.sleep(for: .milliseconds(100))
-        await database.openGate()
+        try await database.openGate()
         await #expect(throws: BatonError.self) { try await failed.value }
         #expect(try await next.value == nil)
         #expect(database.batches.withLock { $0.count } == 2)
@@ -88,13 +89,13 @@ struct RotationBatcherTests {
     @Test("no batch is larger than maxBatch")
     func batchSizeBound() async throws {
         let database = Database()
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 4) { try await database.execute($0) }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 4) { requests, _ in try await database.execute(requests) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await batcher.rotate(request()) }
-            await waitForBatches(database, 1)
+            try await waitForBatches(database, 1)
             for _ in 0..<10 { group.addTask { _ = try await batcher.rotate(request()) } }
             try await Task.sleep(for: .milliseconds(200))
-            await database.openGate()
+            try await database.openGate()
             try await group.waitForAll()
         }
         #expect(database.batches.withLock { $0.map(\.count) } == [1, 4, 4, 2])
@@ -102,7 +103,53 @@ struct RotationBatcherTests {
 
     @Test("a batch answered with the wrong number of results fails its callers instead of leaving one waiting")
     func wrongResultCount() async throws {
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { _ in [] }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { _, _ in [] }
         await #expect(throws: BatonError.storeFailure) { try await batcher.rotate(request()) }
+    }
+
+    @Test("a caller queued behind a batch that never answers gets unavailable by its own deadline, not the batch's plus its own")
+    func queuedCallerAnsweredByItsDeadline() async throws {
+        // Long enough that a loaded machine starts the first batch well within it.
+        let timeout = Duration.seconds(1)
+        let dues = Mutex<[ContinuousClock.Instant]>([])
+        // A database that never answers: each batch waits out its deadline, as DatabaseDeadline would make it.
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: timeout) { _, due in
+            let due = try #require(due)
+            dues.withLock { $0.append(due) }
+            try await Task.sleep(until: due)
+            throw BatonError.unavailable("the database did not answer in time")
+        }
+        let first = Task { try await batcher.rotate(request()) }
+        while dues.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(500))
+        let queuedAt = ContinuousClock.now
+        await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await batcher.rotate(request()) }
+        let waited = ContinuousClock.now - queuedAt
+        await #expect(throws: BatonError.self) { try await first.value }
+        // Answered about a timeout after it arrived; waiting out the first batch's deadline and then a whole one of
+        // its own batch would take about 1.5 timeouts.
+        #expect(waited < timeout * 1.3, "waited \(waited)")
+        let batchDues = dues.withLock { $0 }
+        #expect(batchDues.count == 2)
+        // The second batch ran by its own caller's deadline: its arrival plus the timeout (it took its clock reading
+        // just after the test's).
+        if batchDues.count == 2 {
+            let lag = batchDues[1] - (queuedAt + timeout)
+            #expect(lag >= .zero && lag < .milliseconds(200), "lag \(lag)")
+        }
+    }
+
+    @Test("a caller whose deadline passed while it waited is answered unavailable and never sent to the database")
+    func overdueCallerNotSent() async throws {
+        let database = Database()
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: .seconds(1)) { requests, _ in try await database.execute(requests) }
+        let first = Task { try await batcher.rotate(request()) }
+        try await waitForBatches(database, 1)
+        let overdue = Task { try await batcher.rotate(request()) }
+        try await Task.sleep(for: .milliseconds(1300))  // past the queued caller's deadline; the first batch still holds
+        try await database.openGate()
+        #expect(try await first.value == nil)
+        await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await overdue.value }
+        #expect(database.batches.withLock { $0.count } == 1)
     }
 }

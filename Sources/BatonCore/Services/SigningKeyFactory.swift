@@ -16,8 +16,8 @@ public struct SigningKeyFactory: Sendable {
         )
     }
 
-    /// RSA generation takes tens to hundreds of milliseconds: it runs on a Dispatch worker, never on the threads
-    /// that serve requests (Swift Concurrency's jobs run on the event loops in `baton serve`).
+    /// RSA generation takes tens to hundreds of milliseconds: it runs on a Dispatch worker, never on the
+    /// cooperative threads (one per core) that every request's work needs.
     static func generate(_ algorithm: SigningAlgorithm) async throws(BatonError) -> SigningKeyMaterial {
         guard algorithm == .rs256 else { return try SigningKeyMaterial.generate(algorithm) }
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SigningKeyMaterial, BatonError>, Never>) in
