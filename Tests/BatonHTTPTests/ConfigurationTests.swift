@@ -69,10 +69,11 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try ConfigurationResolver.databaseStartupWait(["BATON_DATABASE_STARTUP_WAIT": "soon"]) }
     }
 
-    @Test("rotation batching is off unless BATON_ROTATION_BATCHES says how many batches may be at the database (1–64)")
+    @Test("rotations go in batches, at most 2 at the database, unless BATON_ROTATION_BATCHES says otherwise (0 turns it off, at most 64)")
     func rotationBatches() throws {
-        #expect(try resolve([:]).rotationBatches == 0)
-        #expect(try resolve(["BATON_ROTATION_BATCHES": "2"]).rotationBatches == 2)
+        #expect(try resolve([:]).rotationBatches == 2)
+        #expect(try resolve(["BATON_ROTATION_BATCHES": "0"]).rotationBatches == 0)
+        #expect(try resolve(["BATON_ROTATION_BATCHES": "5"]).rotationBatches == 5)
         #expect(throws: ConfigurationError.self) { try resolve(["BATON_ROTATION_BATCHES": "65"]) }
     }
 

@@ -90,14 +90,18 @@ struct SlowDatabaseTests {
         }
     }
 
-    @Test("with no statement timeout, the operation deadline answers 503 and counts the abandoned operation; a retry of the same token then succeeds")
-    func operationDeadline() async throws {
+    @Test(
+        "with no statement timeout, the operation deadline answers 503 and counts the abandoned operation; a retry of the same token then succeeds",
+        arguments: [(0, "rotate(_:)"), (2, "rotateBatch")]  // BATON_ROTATION_BATCHES, and the operation abandoned
+    )
+    func operationDeadline(rotationBatches: Int, abandoned: String) async throws {
         try await Self.refreshStuckBehindLock({
             $0.databaseStatementTimeout = 0
             $0.databaseOperationTimeout = 1_000  // shorter risks cutting the set-up's own operations under load
+            $0.rotationBatches = rotationBatches
         }) { client, slug, refresh in
             let metrics = String(buffer: try await client.send(.get, "/metrics").body)
-            #expect(metrics.contains(#"baton_database_operations_abandoned_total{operation="rotate(_:)"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"baton_database_operations_abandoned_total{operation="\#(abandoned)"} 1"#), "\(metrics)")
             // The abandoned rotation ran once the lock went: unanswered but committed, as a lost response would be.
             // Within the tenant's grace window the same token gets its successor, as any retry would.
             let retried = try await client.send(.post, "/t/\(slug)/oauth/token", json: refresh, contentType: "application/x-www-form-urlencoded")

@@ -69,7 +69,7 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_DATABASE_OPERATION_TIMEOUT must be 0 or at least BATON_DATABASE_STATEMENT_TIMEOUT")
         }
         let startupWait = try databaseStartupWait(environment)
-        let rotationBatches = try wholeNumber("BATON_ROTATION_BATCHES", of: "batches", in: 0...64, fallback: 0)
+        let rotationBatches = try wholeNumber("BATON_ROTATION_BATCHES", of: "batches", in: 0...64, fallback: BatonConfiguration.defaultRotationBatches)
         let queueLimit = try wholeNumber("BATON_DATABASE_QUEUE_LIMIT", of: "requests", in: 0...100_000, fallback: BatonConfiguration.defaultDatabaseQueueLimit)
         let idleTimeout = try wholeNumber("BATON_HTTP_IDLE_TIMEOUT", of: "seconds", in: 1...3_600, fallback: BatonConfiguration.defaultHTTPIdleTimeout)
         let purgeInterval = try wholeNumber("BATON_PURGE_INTERVAL", of: "seconds", in: 1...86_400, fallback: BatonConfiguration.defaultPurgeInterval)
