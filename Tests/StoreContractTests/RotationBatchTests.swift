@@ -142,4 +142,41 @@ struct RotationBatchTests {
             #expect(!records.all.contains { $0.contains("deadlock victim") }, "\(records.all)")
         }
     }
+
+    @Test(
+        "refreshes queued behind a batch when the probe finds the database silent are answered 503 at once, not at their deadline",
+        .timeLimit(.minutes(1))
+    )
+    func queuedWhileSilent() async throws {
+        try await TestDatabase.withClient { client in
+            let availability = DatabaseAvailability()
+            let deadline = DatabaseDeadline(timeout: .seconds(20), logger: Logger(label: "test-deadline"))
+            let store = PostgresStore(
+                client: client, logger: Logger(label: "test-store"), availability: availability, deadline: deadline, rotationBatches: 1
+            )
+            let (tenant, sessions) = try await sessions(2, in: store)
+            let logger = Logger(label: "test-other")
+            try await client.withConnection { other in
+                // Both rows held: a batch sent to the database now would wait there until its deadline.
+                try await other.query("BEGIN", logger: logger)
+                _ = try await other.query("SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) FOR UPDATE", logger: logger).collect()
+                let held = Task { try await store.rotate(request(sessions[0], index: 0)) }
+                try await Task.sleep(for: .milliseconds(300))  // its batch waits for the lock, in the one batch slot
+                let queued = Task { try await store.rotate(request(sessions[1], index: 1)) }
+                try await Task.sleep(for: .milliseconds(300))
+                let silentAt = ContinuousClock.now
+                // What DatabaseProbe does when the database stops answering.
+                availability.record(answering: false)
+                deadline.abandonAll()
+                await #expect(throws: BatonError.unavailable("the database does not answer")) { try await held.value }
+                await #expect(throws: BatonError.unavailable("the database does not answer")) { try await queued.value }
+                #expect(ContinuousClock.now - silentAt < .seconds(5))
+                try await other.query("ROLLBACK", logger: logger)
+            }
+            availability.record(answering: true)
+            // The queued refresh never reached the database (the abandoned batch may still commit once the lock goes,
+            // as any unanswered request may).
+            #expect(try await store.session(tenantID: tenant.id, id: sessions[1].id)?.generation == 0)
+        }
+    }
 }
