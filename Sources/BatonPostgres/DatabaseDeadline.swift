@@ -92,10 +92,14 @@ public final class DatabaseDeadline: Service, Sendable {
         }
         for operation in abandoned where operation.abandon(error) {
             operation.work.cancel()
-            onAbandon("\(operation.name)")
-            logger.warning(
-                "database operation abandoned", metadata: ["operation": "\(operation.name)", "reason": "\(reason)", "timeout": "\(timeout)"]
-            )
+            reportAbandoned(operation.name, reason: reason)
         }
+    }
+
+    /// Counts and logs an operation answered `unavailable` at its deadline: one of this deadline's, or one whose
+    /// deadline passed before it could start (a rotation still waiting for its batch).
+    func reportAbandoned(_ operation: StaticString, reason: String) {
+        onAbandon("\(operation)")
+        logger.warning("database operation abandoned", metadata: ["operation": "\(operation)", "reason": "\(reason)", "timeout": "\(timeout)"])
     }
 }

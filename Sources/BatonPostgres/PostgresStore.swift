@@ -31,8 +31,10 @@ public struct PostgresStore: BatonStore {
             rotationBatcher = nil
             return
         }
-        rotationBatcher = RotationBatcher(maxRunning: rotationBatches, maxBatch: RotationBatcher.defaultMaxBatch, timeout: deadline?.timeout) {
-            [client, logger, availability, deadline] requests, due in
+        rotationBatcher = RotationBatcher(
+            maxRunning: rotationBatches, maxBatch: RotationBatcher.defaultMaxBatch, timeout: deadline?.timeout,
+            onOverdue: { [deadline] in deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch") }
+        ) { [client, logger, availability, deadline] requests, due in
             // Callers queued while the probe found the database silent: answered now, not at their deadline.
             if let availability, !availability.isAnswering { throw BatonError.unavailable("the database does not answer") }
             // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.

@@ -29,11 +29,17 @@ final class RotationBatcher: Sendable {
     let timeout: Duration?
     static let defaultMaxBatch = 64
     let execute: Execute
+    /// Told of each caller answered `unavailable` because its deadline passed while it waited (for a metric).
+    let onOverdue: @Sendable () -> Void
 
-    init(maxRunning: Int, maxBatch: Int, timeout: Duration? = nil, execute: @escaping Execute) {
+    init(
+        maxRunning: Int, maxBatch: Int, timeout: Duration? = nil, onOverdue: @escaping @Sendable () -> Void = {},
+        execute: @escaping Execute
+    ) {
         self.maxRunning = maxRunning
         self.maxBatch = maxBatch
         self.timeout = timeout
+        self.onOverdue = onOverdue
         self.execute = execute
     }
 
@@ -65,6 +71,7 @@ final class RotationBatcher: Sendable {
             let now = ContinuousClock.now
             for waiter in batch where waiter.due.map({ $0 <= now }) ?? false {
                 waiter.continuation.resume(throwing: BatonError.unavailable("the database did not answer in time"))
+                onOverdue()
             }
             let live = batch.filter { waiter in waiter.due.map { $0 > now } ?? true }
             if live.isEmpty { continue }

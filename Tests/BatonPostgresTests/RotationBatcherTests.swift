@@ -142,7 +142,10 @@ struct RotationBatcherTests {
     @Test("a caller whose deadline passed while it waited is answered unavailable and never sent to the database")
     func overdueCallerNotSent() async throws {
         let database = Database()
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: .seconds(1)) { requests, _ in try await database.execute(requests) }
+        let overdueCount = Mutex(0)
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: .seconds(1), onOverdue: { overdueCount.withLock { $0 += 1 } }) {
+            requests, _ in try await database.execute(requests)
+        }
         let first = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         let overdue = Task { try await batcher.rotate(request()) }
@@ -151,5 +154,6 @@ struct RotationBatcherTests {
         #expect(try await first.value == nil)
         await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await overdue.value }
         #expect(database.batches.withLock { $0.count } == 1)
+        #expect(overdueCount.withLock { $0 } == 1, "the overdue caller is counted (baton_database_operations_abandoned_total)")
     }
 }
