@@ -52,7 +52,7 @@ struct BatonConfiguration: Sendable {
     static let defaultDatabaseStartupWait = 30
     /// 0: each refresh rotates its session in a statement of its own. More: rotations go to PostgreSQL in batches,
     /// at most this many at once, each one statement and one commit for the refreshes that arrived meanwhile.
-    /// Batches by default: 1.9–2.6 times the refreshes per second of single rotations, under half their p99.
+    /// Batches by default: 1.7–2.6 times the refreshes per second of single rotations, about half their p99.
     var rotationBatches: Int = Self.defaultRotationBatches
     static let defaultRotationBatches = 2
     /// Store operations allowed to wait for a connection beyond the pool's size; more get 503 at once.
