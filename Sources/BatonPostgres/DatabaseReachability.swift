@@ -95,8 +95,8 @@ public struct DatabaseUnreachable: Error, CustomStringConvertible {
                 self = .noConnection(summary)
                 return
             }
-            // 57P03: starting up, shutting down, in recovery; 53300: too many connections.
-            self = ["57P03", "53300"].contains(state) ? .notNow(summary) : .refused(summary)
+            let passing = [PostgresErrorTranslator.cannotConnectNow, PostgresErrorTranslator.tooManyConnections]
+            self = passing.contains(state) ? .notNow(summary) : .refused(summary)
         }
 
         var mayPass: Bool {

@@ -10,6 +10,10 @@ enum PostgresErrorTranslator {
     static let queryCanceled = "57014"
     /// PostgreSQL broke a lock cycle by rolling this transaction back.
     static let deadlockDetected = "40P01"
+    /// The server is starting up, shutting down or in recovery, and takes no session now.
+    static let cannotConnectNow = "57P03"
+    /// The server has no connection slot left.
+    static let tooManyConnections = "53300"
     /// SQL-state classes that mean "the database cannot serve now", not "this request is wrong": connection
     /// exceptions, insufficient resources, operator intervention (shutdown, recovery).
     static let unavailableClasses = ["08", "53", "57"]

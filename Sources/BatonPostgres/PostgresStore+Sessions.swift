@@ -74,17 +74,18 @@ extension PostgresStore {
     }
 
     public func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) async throws -> Bool {
-        try await committedWrite { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
-                WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id) AND revoked_at IS NULL
-                RETURNING session_id
-                """,
-                logger: logger
-            )
-            return try await rows.count() > 0
-        }
+        try await revoking(
+            """
+            UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
+            WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id) AND revoked_at IS NULL
+            RETURNING session_id
+            """
+        ) > 0
+    }
+
+    /// Runs a revoking `UPDATE … RETURNING session_id` and counts the sessions it revoked, once committed.
+    private func revoking(_ update: PostgresQuery, operation: StaticString = #function) async throws -> Int {
+        try await committedWrite(operation: operation) { [logger] connection in try await connection.query(update, logger: logger).count() }
     }
 
     /// The columns Baton reads of a session, in the order of `SessionColumns` (and of `rotate_session`'s OUT values).
@@ -131,16 +132,12 @@ extension PostgresStore {
     }
 
     public func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int {
-        try await committedWrite { connection in
-            let rows = try await connection.query(
-                """
-                UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
-                WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL
-                RETURNING session_id
-                """,
-                logger: logger
-            )
-            return try await rows.count()
-        }
+        try await revoking(
+            """
+            UPDATE sessions SET revoked_at = \(at), revoke_reason = \(reason)
+            WHERE tenant_id = \(tenantID.uuid) AND user_id = \(userID) AND revoked_at IS NULL
+            RETURNING session_id
+            """
+        )
     }
 }
