@@ -1,3 +1,4 @@
+import BatonCore
 import Synchronization
 
 /// Whether the database answered `DatabaseProbe`'s latest question. `PostgresStore` checks it before every query:
@@ -9,6 +10,11 @@ public final class DatabaseAvailability: Sendable {
     public init() {}
 
     public var isAnswering: Bool { answering.load(ordering: .relaxed) }
+
+    /// Throws `unavailable` while the database does not answer.
+    func requireAnswering() throws(BatonError) {
+        guard isAnswering else { throw .databaseSilent }
+    }
 
     /// Records a probe's outcome; true when that changed the state.
     @discardableResult

@@ -75,13 +75,13 @@ public final class DatabaseDeadline: Service, Sendable {
 
     /// Answers `unavailable` to every operation due by `now` and cancels its work (a lease still waiting gives up).
     func abandonOverdue(now: ContinuousClock.Instant) {
-        abandon(.unavailable("the database did not answer in time"), reason: "no answer in time") { $0.due <= now }
+        abandon(.databaseTimedOut, reason: "no answer in time") { $0.due <= now }
     }
 
     /// Answers `unavailable` at once to every operation in flight: `DatabaseProbe` found the database silent, and
     /// they would only wait out their deadline.
     public func abandonAll() {
-        abandon(.unavailable("the database does not answer"), reason: "the database does not answer") { _ in true }
+        abandon(.databaseSilent, reason: "the database does not answer") { _ in true }
     }
 
     private func abandon(_ error: BatonError, reason: String, where isAbandoned: (PendingOperation) -> Bool) {

@@ -33,17 +33,17 @@ enum PostgresErrorTranslator {
                 return BatonError.notFound("a record this one refers to does not exist")
             case queryCanceled?:
                 logger.warning("database statement timed out; nothing was changed")
-                return BatonError.unavailable("the database did not answer in time")
+                return BatonError.databaseTimedOut
             case let state? where unavailableClasses.contains(String(state.prefix(2))):
                 logger.warning("database unavailable", metadata: ["sql_state": "\(state)"])
-                return BatonError.unavailable("the database is unavailable")
+                return BatonError.databaseUnavailable
             default:
                 break
             }
             if error.serverInfo == nil {
                 // No server answer at all: the database is unreachable or the pool gave up.
                 logger.warning("database unavailable", metadata: ["psql_code": "\(error.code)"])
-                return BatonError.unavailable("the database is unavailable")
+                return BatonError.databaseUnavailable
             }
             // PSQLError's description is generic by design; the SQL state and message name the cause, never bind values.
             logger.error(

@@ -36,7 +36,7 @@ public struct PostgresStore: BatonStore {
             onOverdue: { [deadline] in deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch") }
         ) { [client, logger, availability, deadline] requests, due in
             // Callers queued while the probe found the database silent: answered now, not at their deadline.
-            if let availability, !availability.isAnswering { throw BatonError.unavailable("the database does not answer") }
+            try availability?.requireAnswering()
             // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.
             return try await Self.within(deadline, operation: "rotateBatch", due: due) {
                 try await Self.rotateBatch(requests, client: client, logger: logger)
@@ -68,7 +68,7 @@ public struct PostgresStore: BatonStore {
 
     /// `body` behind the availability and admission checks, with errors translated, but as long as it takes.
     func admitted<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
-        if let availability, !availability.isAnswering { throw BatonError.unavailable("the database does not answer") }
+        try availability?.requireAnswering()
         if let admission {
             guard admission.enter() else { throw BatonError.unavailable("too many requests are waiting for the database") }
         }

@@ -69,11 +69,15 @@ final class RotationBatcher: Sendable {
             }
             if batch.isEmpty { return }
             let now = ContinuousClock.now
-            for waiter in batch where waiter.due.map({ $0 <= now }) ?? false {
-                waiter.continuation.resume(throwing: BatonError.unavailable("the database did not answer in time"))
-                onOverdue()
+            var live: [Waiter] = []
+            for waiter in batch {
+                if let due = waiter.due, due <= now {
+                    waiter.continuation.resume(throwing: BatonError.databaseTimedOut)
+                    onOverdue()
+                } else {
+                    live.append(waiter)
+                }
             }
-            let live = batch.filter { waiter in waiter.due.map { $0 > now } ?? true }
             if live.isEmpty { continue }
             do {
                 let results = try await execute(live.map(\.request), live.compactMap(\.due).min())
