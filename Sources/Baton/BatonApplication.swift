@@ -181,7 +181,8 @@ enum BatonApplication {
         let router = BatonRouter.build(services: services, openAPIDocument: try OpenAPIDocument.bundled())
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.httpIdleTimeout)))),
+            server: RequestReadDeadline(head: .seconds(Int64(configuration.httpHeadTimeout)), body: .seconds(Int64(configuration.httpBodyTimeout)))
+                .http1(idleTimeout: .seconds(Int64(configuration.httpIdleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             logger: logger
         )

@@ -35,6 +35,10 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     static let payloadTooLarge = Self(
         status: .contentTooLarge, code: "payload_too_large", description: "request body exceeds \(BatonRequestContext.bodyLimit) bytes"
     )
+    /// The HTTP/1.1 framing of the body could not be read (RFC 9112 §7.1); the connection closes after the answer.
+    static let malformedFraming = Self(
+        status: .badRequest, code: "invalid_request", description: "malformed HTTP message framing", headers: [.connection: "close"]
+    )
     static func unsupportedMediaType(_ expected: String) -> Self {
         .init(status: .unsupportedMediaType, code: "unsupported_media_type", description: "content type must be \(expected)")
     }

@@ -2,7 +2,7 @@ import BatonCore
 import Hummingbird
 import Logging
 
-/// Builds Baton's router: middleware in order (request id, errors, body limit), then every controller.
+/// Builds Baton's router: middleware in order (request id, metrics, errors, request target, body limit), then every controller.
 public enum BatonRouter {
     public static func build<Store: BatonStore>(services: BatonServices<Store>, openAPIDocument: ByteBuffer) -> Router<BatonRequestContext> {
         let routeTable = RouteTable(routes(services: services, openAPIDocument: openAPIDocument))
@@ -11,6 +11,7 @@ public enum BatonRouter {
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: LogRequestsMiddleware(.debug))
         router.add(middleware: ErrorMiddleware(routeTable: routeTable))
+        router.add(middleware: RequestTargetMiddleware())
         router.add(middleware: BodyLimitMiddleware())
         registerRoutes(on: router, services: services, openAPIDocument: openAPIDocument)
         return router

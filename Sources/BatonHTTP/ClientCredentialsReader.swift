@@ -18,6 +18,10 @@ enum ClientCredentialsReader {
                 let id = FormURLDecoding.decode(decoded[..<colon].utf8),
                 let secret = FormURLDecoding.decode(decoded[decoded.index(after: colon)...].utf8)
             else { throw OAuthError(.invalidClient, "malformed HTTP Basic credentials", usedBasicAuthentication: true) }
+            // NUL passes percent-decoding but no store can hold it; named here, before the client is looked up.
+            for (field, value) in [("client_id", id), ("client_secret", secret)] where value.utf8.contains(0) {
+                throw OAuthError(.invalidRequest, StrictJSON.Problem.nulCharacter(member: field).description)
+            }
             guard bodyID == nil || bodyID == id else { throw OAuthError(.invalidRequest, "client_id in the body differs from HTTP Basic") }
             return ClientCredentials(clientID: id, secret: secret, method: .basic)
         }

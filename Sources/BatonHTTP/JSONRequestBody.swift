@@ -1,7 +1,9 @@
+import BatonCore
 import Foundation
 import Hummingbird
 
-/// Reads a JSON request body: checks the content type (415), the size (413) and decodes strictly (400).
+/// Reads a JSON request body: checks the content type (415), the size (413), then `StrictJSON` (repeated
+/// members, NUL characters, depth: 400) and decodes strictly (400).
 enum JSONRequestBody {
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request, context: BatonRequestContext) async throws -> Body {
         guard let body = try await decodeIfPresent(type, from: request, context: context) else {
@@ -19,6 +21,11 @@ enum JSONRequestBody {
         guard buffer.readableBytes > 0 else { return nil }
         guard let contentType = request.headers[.contentType], isJSON(contentType) else {
             throw APIError.unsupportedMediaType("application/json")
+        }
+        do {
+            try StrictJSON.check(buffer.readableBytesView)
+        } catch {
+            throw APIError.invalidRequest(error.description)
         }
         return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
     }

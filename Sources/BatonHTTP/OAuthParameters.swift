@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// The parameters of an OAuth request, from a form-encoded body (RFC 6749) or a flat JSON object of strings.
-/// Duplicate parameters, bad percent-encoding and non-string JSON values are `invalid_request`.
+/// Duplicate parameters or JSON members, bad percent-encoding, NUL characters and non-string JSON values are
+/// `invalid_request`, before any store call.
 struct OAuthParameters {
     let values: [String: String]
 
@@ -33,12 +34,20 @@ struct OAuthParameters {
                 throw OAuthError(.invalidRequest, "the form body is not valid percent-encoding")
             }
             guard values[name] == nil else { throw OAuthError(.invalidRequest, "parameter \(printable(name)) appears more than once") }
+            guard !name.utf8.contains(0), !value.utf8.contains(0) else {
+                throw OAuthError(.invalidRequest, StrictJSON.Problem.nulCharacter(member: name).description)
+            }
             values[name] = value
         }
         return values
     }
 
     static func parseJSON(_ data: Data) throws -> [String: String] {
+        do {
+            try StrictJSON.check(data)
+        } catch {
+            throw OAuthError(.invalidRequest, error.description)
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw OAuthError(.invalidRequest, "the body is not a JSON object")
         }
@@ -50,7 +59,5 @@ struct OAuthParameters {
         return values
     }
 
-    static func printable(_ name: String) -> String {
-        String(String.UnicodeScalarView(name.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(64)))
-    }
+    static func printable(_ name: String) -> String { StrictJSON.Problem.printable(name) }
 }

@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import PostgresNIO
 
-/// Many rotations in one UPDATE: each session row found by primary key and rotated only for its presented
-/// generation and hash, exactly as `rotate_session` does for one. A session presented twice in one batch rotates
+/// Many rotations in one UPDATE: each session row found by primary key and rotated only as
+/// `RotationRequest.applies(to:)` says, exactly as `rotate_session_if_allowed` does for one. A session presented twice in one batch rotates
 /// once (PostgreSQL updates a row at most once per statement). Returns each rotated row with its request's
 /// 1-based position. The rows are locked first, in the batch's order (`locked`: a sorted `FOR UPDATE`), whatever
 /// join order the planner picks for the UPDATE, so batches sorted alike never wait on each other in a cycle.
@@ -14,8 +14,10 @@ struct BatchRotationStatement: PostgresPreparedStatement {
 
     static let sql = """
         WITH r AS MATERIALIZED (
-            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[], $5::bytea[], $6::bytea[], $7::timestamptz[], $8::timestamptz[])
-                WITH ORDINALITY AS r(tenant_id, session_id, client_id, generation, presented_hash, successor_hash, rotated_at, idle_until, ordinal)
+            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[], $5::bytea[], $6::bytea[], $7::timestamptz[], $8::timestamptz[],
+                $9::text[], $10::timestamptz[])
+                WITH ORDINALITY AS r(tenant_id, session_id, client_id, generation, presented_hash, successor_hash, rotated_at, idle_until,
+                    required_scope, live_until, ordinal)
         ), locked AS MATERIALIZED (
             SELECT r.ordinal FROM r JOIN sessions AS s ON s.tenant_id = r.tenant_id AND s.session_id = r.session_id
             ORDER BY r.ordinal FOR UPDATE OF s
@@ -25,8 +27,8 @@ struct BatchRotationStatement: PostgresPreparedStatement {
             idle_expires_at = LEAST(r.idle_until, s.absolute_expires_at)
         FROM r JOIN locked USING (ordinal)
         WHERE s.tenant_id = r.tenant_id AND s.session_id = r.session_id AND s.client_id = r.client_id AND s.generation = r.generation
-            AND s.current_hash = r.presented_hash AND s.revoked_at IS NULL AND s.idle_expires_at > r.rotated_at
-            AND s.absolute_expires_at > r.rotated_at
+            AND s.current_hash = r.presented_hash AND s.revoked_at IS NULL AND s.idle_expires_at >= r.live_until
+            AND s.absolute_expires_at >= r.live_until AND s.scope @> string_to_array(r.required_scope, ' ')
         RETURNING r.ordinal::integer, s.session_id::uuid, s.user_id::uuid, s.client_id::text, s.scope::text[], s.audience::text[],
             s.created_at::timestamptz, s.absolute_expires_at::timestamptz, s.idle_expires_at::timestamptz, s.generation::integer,
             s.current_hash::bytea, s.last_rotated_at::timestamptz, s.revoked_at::timestamptz, s.revoke_reason::text, s.user_agent::text,
@@ -36,7 +38,7 @@ struct BatchRotationStatement: PostgresPreparedStatement {
     let requests: [RotationRequest]
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 8)
+        var bindings = PostgresBindings(capacity: 10)
         bindings.append(requests.map(\.tenantID.uuid))
         bindings.append(requests.map(\.sessionID))
         bindings.append(requests.map(\.clientID))
@@ -45,6 +47,10 @@ struct BatchRotationStatement: PostgresPreparedStatement {
         bindings.append(requests.map { ByteBuffer(bytes: $0.successorHash) })
         bindings.append(requests.map(\.now))
         bindings.append(requests.map(\.idleExpiresAt))
+        // One array element per request: the scope as one space-separated string (scopes hold no spaces), since
+        // unnest would flatten an array of arrays.
+        bindings.append(requests.map { $0.requiredScope.joined(separator: " ") })
+        bindings.append(requests.map(\.liveUntil))
         return bindings
     }
 

@@ -2,20 +2,23 @@ import BatonCore
 import Foundation
 import PostgresNIO
 
-/// The refresh rotation: a call of `rotate_session` (migration 0006), whose one UPDATE on one row found by primary
-/// key succeeds only for the presented generation and hash, and which commits before it answers. Prepared once per
+/// The refresh rotation: a call of `rotate_session_if_allowed` (migration 0007), whose one UPDATE on one row found by
+/// primary key succeeds only as `RotationRequest.applies(to:)` says, and which commits before it answers. Prepared once per
 /// connection, so PostgreSQL neither parses nor plans it again on every refresh.
 struct RotationStatement: PostgresPreparedStatement {
     /// The procedure's OUT values: the session after the update, every one NULL when nothing matched.
     typealias Row = (UUID?, UUID?, String?, [String]?, [String]?, Date?, Date?, Date?, Int?, Data?, Date?, Date?, String?, String?, String?)
 
     /// Its 15 OUT parameters are passed as NULL, as a CALL requires.
-    static let sql = "CALL rotate_session($1::bytea, $2::timestamptz, $3::timestamptz, $4::uuid, $5::uuid, $6::text, $7::integer, $8::bytea\(String(repeating: ", NULL", count: 15)))"
+    static let sql = """
+        CALL rotate_session_if_allowed($1::bytea, $2::timestamptz, $3::timestamptz, $4::uuid, $5::uuid, $6::text, $7::integer, $8::bytea, \
+        $9::text[], $10::timestamptz\(String(repeating: ", NULL", count: 15)))
+        """
 
     let request: RotationRequest
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 8)
+        var bindings = PostgresBindings(capacity: 10)
         try bindings.append(request.successorHash)
         bindings.append(request.now)
         bindings.append(request.idleExpiresAt)
@@ -24,6 +27,8 @@ struct RotationStatement: PostgresPreparedStatement {
         bindings.append(request.clientID)
         bindings.append(request.presentedGeneration)
         try bindings.append(request.presentedHash)
+        bindings.append(request.requiredScope)
+        bindings.append(request.liveUntil)
         return bindings
     }
 

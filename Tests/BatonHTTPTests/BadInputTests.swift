@@ -30,7 +30,11 @@ struct BadInputTests {
         Case(name: "idle over absolute", body: #"{"id": "x1", "settings": {"refresh_idle_ttl": 9000, "refresh_absolute_ttl": 8000}}"#, status: .badRequest, mentions: "refresh_idle_ttl"),
         Case(name: "unknown algorithm", body: #"{"id": "x1", "settings": {"signing_alg": "HS256"}}"#, status: .badRequest, mentions: "signing_alg"),
         Case(name: "alg none", body: #"{"id": "x1", "settings": {"signing_alg": "none"}}"#, status: .badRequest, mentions: "signing_alg"),
-        Case(name: "NUL in id", body: #"{"id": "x\u0000y"}"#, status: .badRequest, mentions: "tenant id"),
+        Case(name: "NUL in id", body: #"{"id": "x\u0000y"}"#, status: .badRequest, mentions: "id must not contain NUL"),
+        Case(name: "raw NUL in name", body: "{\"id\": \"x1\", \"display_name\": \"a\u{0}b\"}", status: .badRequest, mentions: "display_name must not contain NUL"),
+        Case(name: "repeated member", body: #"{"id": "x1", "id": "x2"}"#, status: .badRequest, mentions: "member id appears more than once"),
+        Case(name: "repeated escaped member", body: #"{"id": "x1", "\u0069d": "x2"}"#, status: .badRequest, mentions: "member id appears more than once"),
+        Case(name: "repeated nested member", body: #"{"id": "x1", "settings": {"access_token_ttl": 60, "access_token_ttl": 61}}"#, status: .badRequest, mentions: "access_token_ttl appears more than once"),
         Case(name: "control char in name", body: #"{"id": "x1", "display_name": "a\u0007b"}"#, status: .badRequest, mentions: "display_name"),
         Case(name: "RTL override in name", body: #"{"id": "x1", "display_name": "a\u202Eb"}"#, status: .badRequest, mentions: "display_name"),
         Case(name: "zero-width in id", body: #"{"id": "x\u200B1"}"#, status: .badRequest, mentions: "tenant id"),
@@ -132,7 +136,19 @@ struct BadInputTests {
         }
     }
 
-    @Test("hostile path segments are plain 404s", arguments: ["x%00y", "..%2F..%2Fetc", "%27%3B%20DROP%20TABLE%20tenants", "a%E2%80%AEb", String(repeating: "a", count: 4000)])
+    @Test("a path segment that is not storable text (NUL, not UTF-8) is a 400 naming the path", arguments: ["x%00y", "x%FFy", "%C3%28", "x%zzy"])
+    func unstorablePaths(_ segment: String) async throws {
+        try await TestApp.run { client in
+            for path in ["/t/\(segment)/.well-known/jwks.json", "/admin/v1/tenants/\(segment)", "/admin/v1/tenants/demo/clients/\(segment)"] {
+                let response = try await client.send(.get, path, key: TestApp.operatorKey)
+                #expect(response.status == .badRequest, "\(path)")
+                #expect(response.errorCode == "invalid_request")
+                #expect((response.json["error_description"] as? String ?? "").contains("path"))
+            }
+        }
+    }
+
+    @Test("hostile path segments are plain 404s", arguments: ["..%2F..%2Fetc", "%27%3B%20DROP%20TABLE%20tenants", "a%E2%80%AEb", String(repeating: "a", count: 4000)])
     func hostilePaths(_ segment: String) async throws {
         try await TestApp.run { client in
             let jwks = try await client.send(.get, "/t/\(segment)/.well-known/jwks.json")

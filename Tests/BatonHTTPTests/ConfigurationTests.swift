@@ -77,9 +77,13 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try resolve(["BATON_ROTATION_BATCHES": "65"]) }
     }
 
-    @Test("the idle timeout of client connections comes from BATON_HTTP_IDLE_TIMEOUT; the key scheduler's interval likewise")
+    @Test("the idle timeout of client connections comes from BATON_HTTP_IDLE_TIMEOUT, the read deadlines from BATON_HTTP_HEAD_TIMEOUT and BATON_HTTP_BODY_TIMEOUT; the key scheduler's interval likewise")
     func idleTimeout() throws {
         #expect(try resolve(["BATON_HTTP_IDLE_TIMEOUT": "5"]).httpIdleTimeout == 5)
+        let defaults = try resolve([:])
+        #expect((defaults.httpHeadTimeout, defaults.httpBodyTimeout) == (10, 30))
+        let set = try resolve(["BATON_HTTP_HEAD_TIMEOUT": "3", "BATON_HTTP_BODY_TIMEOUT": "7"])
+        #expect((set.httpHeadTimeout, set.httpBodyTimeout) == (3, 7))
         #expect(try resolve(["BATON_KEY_SCHEDULER_INTERVAL": "30"]).keySchedulerInterval == 30)
     }
 
@@ -128,6 +132,8 @@ struct ConfigurationTests {
             (["BATON_DATABASE_POOL_SIZE": "many"], "BATON_DATABASE_POOL_SIZE"),
             (["BATON_HTTP_IDLE_TIMEOUT": "0"], "BATON_HTTP_IDLE_TIMEOUT"),
             (["BATON_HTTP_IDLE_TIMEOUT": "3601"], "BATON_HTTP_IDLE_TIMEOUT"),
+            (["BATON_HTTP_HEAD_TIMEOUT": "0"], "BATON_HTTP_HEAD_TIMEOUT"),
+            (["BATON_HTTP_BODY_TIMEOUT": "601"], "BATON_HTTP_BODY_TIMEOUT"),
             (["BATON_KEY_SCHEDULER_INTERVAL": "-1"], "BATON_KEY_SCHEDULER_INTERVAL"),
             (["BATON_PURGE_INTERVAL": "0"], "BATON_PURGE_INTERVAL"),
             (["BATON_SHUTDOWN_DELAY": "301"], "BATON_SHUTDOWN_DELAY"),

@@ -62,6 +62,14 @@ struct BatonConfiguration: Sendable {
     /// connections cannot pile up. Longer than common load-balancer idle timeouts (60 s), which must close first.
     var httpIdleTimeout: Int = Self.defaultHTTPIdleTimeout
     static let defaultHTTPIdleTimeout = 75
+    /// Seconds a client has, from its request's first byte, to send the whole head; then the connection gets 408
+    /// and is closed, so clients trickling headers (slowloris) cannot hold connections.
+    var httpHeadTimeout: Int = Self.defaultHTTPHeadTimeout
+    static let defaultHTTPHeadTimeout = 10
+    /// Seconds a client has, from the end of its request's head, to send the whole body (at most 64 KiB); then the
+    /// connection is closed.
+    var httpBodyTimeout: Int = Self.defaultHTTPBodyTimeout
+    static let defaultHTTPBodyTimeout = 30
 
     /// Seconds between purge passes (ended sessions, old audit events, stale login counters).
     var purgeInterval: Int = Self.defaultPurgeInterval

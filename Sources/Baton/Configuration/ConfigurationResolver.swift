@@ -72,6 +72,8 @@ enum ConfigurationResolver {
         let rotationBatches = try wholeNumber("BATON_ROTATION_BATCHES", of: "batches", in: 0...64, fallback: BatonConfiguration.defaultRotationBatches)
         let queueLimit = try wholeNumber("BATON_DATABASE_QUEUE_LIMIT", of: "requests", in: 0...100_000, fallback: BatonConfiguration.defaultDatabaseQueueLimit)
         let idleTimeout = try wholeNumber("BATON_HTTP_IDLE_TIMEOUT", of: "seconds", in: 1...3_600, fallback: BatonConfiguration.defaultHTTPIdleTimeout)
+        let headTimeout = try wholeNumber("BATON_HTTP_HEAD_TIMEOUT", of: "seconds", in: 1...600, fallback: BatonConfiguration.defaultHTTPHeadTimeout)
+        let bodyTimeout = try wholeNumber("BATON_HTTP_BODY_TIMEOUT", of: "seconds", in: 1...600, fallback: BatonConfiguration.defaultHTTPBodyTimeout)
         let purgeInterval = try wholeNumber("BATON_PURGE_INTERVAL", of: "seconds", in: 1...86_400, fallback: BatonConfiguration.defaultPurgeInterval)
         let shutdownDelay = try wholeNumber(
             "BATON_SHUTDOWN_DELAY", of: "seconds", in: 0...300, fallback: storage.isMemory ? 0 : BatonConfiguration.defaultShutdownDelay
@@ -93,6 +95,8 @@ enum ConfigurationResolver {
         configuration.databaseStartupWait = startupWait
         configuration.rotationBatches = rotationBatches
         configuration.httpIdleTimeout = idleTimeout
+        configuration.httpHeadTimeout = headTimeout
+        configuration.httpBodyTimeout = bodyTimeout
         configuration.purgeInterval = purgeInterval
         configuration.shutdownDelay = shutdownDelay
         configuration.retention = retention

@@ -41,12 +41,7 @@ extension MemoryStore {
     }
 
     public func rotate(_ request: RotationRequest) -> Session? {
-        guard var session = session(tenantID: request.tenantID, id: request.sessionID),
-            session.isLive(at: request.now),
-            session.clientID == request.clientID,
-            session.generation == request.presentedGeneration,
-            session.currentHash == request.presentedHash
-        else { return nil }
+        guard var session = session(tenantID: request.tenantID, id: request.sessionID), request.applies(to: session) else { return nil }
         session.generation += 1
         session.currentHash = request.successorHash
         session.lastRotatedAt = request.now

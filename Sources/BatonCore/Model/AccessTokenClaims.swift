@@ -48,9 +48,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         writer.add("iss", iss.value)
         writer.add("sub", sub.value)
         if aud.value.count == 1, let single = aud.value.first { writer.add("aud", single) } else { writer.add("aud", aud.value) }
-        writer.add("exp", Int(exp.value.timeIntervalSince1970))
-        writer.add("iat", Int(iat.value.timeIntervalSince1970))
-        writer.add("nbf", Int(nbf.value.timeIntervalSince1970))
+        writer.add("exp", NumericDate.seconds(exp.value))
+        writer.add("iat", NumericDate.seconds(iat.value))
+        writer.add("nbf", NumericDate.seconds(nbf.value))
         writer.add("jti", jti.value)
         writer.add("client_id", clientID)
         writer.add("scope", scope)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A successful refresh: the session after it, and the refresh token to hand back.
 public struct RefreshResult: Sendable, Equatable {
     public enum Kind: String, Sendable {
@@ -11,10 +13,14 @@ public struct RefreshResult: Sendable, Equatable {
     public let kind: Kind
     public let session: Session
     public let refreshToken: RefreshToken
+    /// The moment the refresh was decided at; the access token it answers with is issued at it, so the session's
+    /// check at that moment (`RotationRequest.liveUntil`) also holds for the token's lifetime.
+    public let decidedAt: Date
 
-    public init(kind: Kind, session: Session, refreshToken: RefreshToken) {
+    public init(kind: Kind, session: Session, refreshToken: RefreshToken, decidedAt: Date) {
         self.kind = kind
         self.session = session
         self.refreshToken = refreshToken
+        self.decidedAt = decidedAt
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// The single conditional write of a refresh: succeeds only for the session's current generation and hash,
-/// while the session is live, and then moves it one generation on.
+/// The single conditional write of a refresh: succeeds only for the session's current generation and hash, for its
+/// client and within its scope, while the session is live, and then moves it one generation on. Every check that
+/// can refuse a refresh is here or before it, so a refused refresh changes nothing.
 public struct RotationRequest: Sendable, Equatable {
     public let tenantID: TenantID
     public let sessionID: UUID
@@ -13,8 +14,17 @@ public struct RotationRequest: Sendable, Equatable {
     public let now: Date
     /// The new idle expiry; the store caps it at the absolute expiry.
     public let idleExpiresAt: Date
+    /// The scope the refresh asks for: the session must hold all of it (RFC 6749 §6), else nothing rotates. Empty
+    /// asks for no more than the session has.
+    public let requiredScope: [String]
+    /// The session must not end before this moment (`Session.refreshableUntil(at:)`): a rotation only commits when
+    /// the access token it answers with can live at least one whole second.
+    public let liveUntil: Date
 
-    public init(tenantID: TenantID, sessionID: UUID, clientID: String, presentedGeneration: Int, presentedHash: Data, successorHash: Data, now: Date, idleExpiresAt: Date) {
+    public init(
+        tenantID: TenantID, sessionID: UUID, clientID: String, presentedGeneration: Int, presentedHash: Data, successorHash: Data, now: Date,
+        idleExpiresAt: Date, requiredScope: [String] = []
+    ) {
         self.tenantID = tenantID
         self.sessionID = sessionID
         self.clientID = clientID
@@ -23,5 +33,14 @@ public struct RotationRequest: Sendable, Equatable {
         self.successorHash = successorHash
         self.now = now
         self.idleExpiresAt = idleExpiresAt
+        self.requiredScope = requiredScope
+        self.liveUntil = Session.refreshableUntil(at: now)
+    }
+
+    /// Whether `session` may rotate for this request: the rule `rotate_session_if_allowed` (migration 0007) and the
+    /// batch statement state in SQL, and the memory store applies; the store contract tests hold them to agree.
+    public func applies(to session: Session) -> Bool {
+        session.revokedAt == nil && session.expiresAt >= liveUntil && session.clientID == clientID && session.generation == presentedGeneration
+            && session.currentHash == presentedHash && Set(requiredScope).isSubset(of: session.scope)
     }
 }

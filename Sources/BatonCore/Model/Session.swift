@@ -52,12 +52,18 @@ public struct Session: Sendable, Equatable {
         expiresAt < cutoff || revokedAt.map { $0 < cutoff } == true
     }
 
+    /// The moment a session must outlive for a refresh at `now` to succeed: the end of the current whole second,
+    /// so that the access token it answers with (whole seconds, `wholeSecondsLeft`) is not expired on issue.
+    public static func refreshableUntil(at now: Date) -> Date {
+        Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down) + 1)
+    }
+
     /// When the session ends unless it is refreshed again: the earlier of its idle and absolute expiry.
     public var expiresAt: Date { min(idleExpiresAt, absoluteExpiresAt) }
 
     /// Whole seconds from `now` (itself cut to a whole second, as token times are) until `expiresAt`; never negative.
     public func wholeSecondsLeft(at now: Date) -> Int {
         let left = (expiresAt.timeIntervalSince1970 - now.timeIntervalSince1970.rounded(.down)).rounded(.down)
-        return left > 0 ? Int(left) : 0
+        return left > 0 ? Int(min(left, NumericDate.range.upperBound)) : 0
     }
 }

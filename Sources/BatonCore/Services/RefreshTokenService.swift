@@ -38,9 +38,11 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         return (session, RefreshToken(sessionID: session.id, generation: 0, secret: secret))
     }
 
-    /// Spends `presented` for `clientID`. Every failure is `invalidGrant`; only detected reuse changes state,
-    /// and that revocation is committed before this throws. Each outcome is counted where it is decided.
-    public func refresh(tenant: Tenant, presented raw: String, clientID: String, ipAddress: String? = nil) async throws -> RefreshResult {
+    /// Spends `presented` for `clientID`, for at most `scope` (nil: the session's whole scope). Every check that can
+    /// refuse is made before or inside the rotation, so a refusal changes nothing: `invalidGrant`, or `invalidScope`
+    /// for a token of the chain asking for more than its session holds. Only detected reuse changes state, and that
+    /// revocation is committed before this throws. Each outcome is counted where it is decided.
+    public func refresh(tenant: Tenant, presented raw: String, clientID: String, scope: [String]? = nil, ipAddress: String? = nil) async throws -> RefreshResult {
         guard let token = RefreshToken(parsing: raw) else { throw invalid("the refresh token is invalid") }
         let chain = try await chains.chain(for: tenant.id, store: store)
         let now = clock.now()
@@ -48,34 +50,46 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         let request = RotationRequest(
             tenantID: tenant.id, sessionID: token.sessionID, clientID: clientID, presentedGeneration: token.generation,
             presentedHash: RefreshChain.digest(token.secret), successorHash: RefreshChain.digest(successor), now: now,
-            idleExpiresAt: now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL))
+            idleExpiresAt: now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL)), requiredScope: scope ?? []
         )
         if let rotated = try await store.rotate(request) {
             metrics.refresh(.rotated)
-            return RefreshResult(kind: .rotated, session: rotated, refreshToken: RefreshToken(sessionID: rotated.id, generation: rotated.generation, secret: successor))
+            return RefreshResult(
+                kind: .rotated, session: rotated, refreshToken: RefreshToken(sessionID: rotated.id, generation: rotated.generation, secret: successor), decidedAt: now
+            )
         }
-        return try await classifyFailedRotation(token, chain: chain, tenant: tenant, clientID: clientID, now: now, ipAddress: ipAddress)
+        return try await classifyFailedRotation(token, request: request, chain: chain, tenant: tenant, ipAddress: ipAddress)
     }
 
-    /// The rotation did not apply: decide between grace retry, reuse, and a plain invalid token.
+    /// The rotation did not apply: decide between a scope refusal, grace retry, reuse, and a plain invalid token.
     private func classifyFailedRotation(
-        _ token: RefreshToken, chain: RefreshChain, tenant: Tenant, clientID: String, now: Date, ipAddress: String?
+        _ token: RefreshToken, request: RotationRequest, chain: RefreshChain, tenant: Tenant, ipAddress: String?
     ) async throws -> RefreshResult {
         let message = "the refresh token is invalid, expired or revoked"
+        let clientID = request.clientID
         // Another tenant's or another client's session, or none: invalid, and nothing is revoked.
         guard let session = try await store.session(tenantID: tenant.id, id: token.sessionID), session.clientID == clientID else { throw invalid(message) }
         let lag = session.generation - token.generation
         // A token that does not derive to the session's current hash is not of this chain (forged): it revokes nothing,
         // so knowing a session id is not enough to log someone out.
         guard let current = chain.currentSecret(from: token, of: session) else { throw invalid(message) }
-        // Revoked or expired sessions answer the same, grace or not.
-        guard lag > 0, session.isLive(at: now) else { throw invalid(message) }
-        let grace = TimeInterval(tenant.settings.reuseGrace)
-        if lag == 1, grace > 0, let rotatedAt = session.lastRotatedAt, now < rotatedAt.addingTimeInterval(grace) {
-            metrics.refresh(.retried)
-            return RefreshResult(kind: .graceRetry, session: session, refreshToken: RefreshToken(sessionID: session.id, generation: session.generation, secret: current))
+        // A request for more than the session holds is refused as such, whatever the token's generation (RFC 6749
+        // §6); like every refusal but reuse, it rotates and revokes nothing.
+        guard Set(request.requiredScope).isSubset(of: session.scope) else {
+            metrics.refresh(.invalid)
+            throw OAuthError(.invalidScope, "scope exceeds what the session was granted")
         }
-        if try await store.revokeSession(tenantID: tenant.id, id: session.id, reason: "refresh_token_reuse", at: now) {
+        // Revoked or expired sessions (or ones ending within this second) answer the same, grace or not.
+        guard lag > 0, session.expiresAt >= request.liveUntil, session.revokedAt == nil else { throw invalid(message) }
+        let grace = TimeInterval(tenant.settings.reuseGrace)
+        if lag == 1, grace > 0, let rotatedAt = session.lastRotatedAt, request.now < rotatedAt.addingTimeInterval(grace) {
+            metrics.refresh(.retried)
+            return RefreshResult(
+                kind: .graceRetry, session: session, refreshToken: RefreshToken(sessionID: session.id, generation: session.generation, secret: current),
+                decidedAt: request.now
+            )
+        }
+        if try await store.revokeSession(tenantID: tenant.id, id: session.id, reason: "refresh_token_reuse", at: request.now) {
             logger.warning(
                 "refresh_token.reuse_detected",
                 metadata: [

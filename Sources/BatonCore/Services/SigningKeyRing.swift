@@ -26,7 +26,13 @@ public final class SigningKeyRing: Sendable {
 
     /// Signs `claims` with the tenant's active key, header `typ: at+jwt` and the key's `kid`.
     public func sign(_ claims: AccessTokenClaims, tenantID: TenantID, store: some SigningKeyStore) async throws -> String {
-        try await entry(for: tenantID, store: store).signer.sign(claims)
+        try await signer(for: tenantID, store: store).sign(claims)
+    }
+
+    /// The tenant's active signer, loaded now: a refresh fetches it before rotating, so a tenant without a usable
+    /// key answers 503 with the presented token unspent.
+    public func signer(for tenantID: TenantID, store: some SigningKeyStore) async throws -> AccessTokenSigner {
+        try await entry(for: tenantID, store: store).signer
     }
 
     public func forget(_ tenantID: TenantID) { entries.withLock { $0[tenantID] = nil } }
@@ -34,13 +40,15 @@ public final class SigningKeyRing: Sendable {
     public func forgetAll() { entries.withLock { $0.removeAll() } }
 
     /// The claims of `token` if it is an access token of this tenant that is valid now: strict compact form,
-    /// header of only `alg`, `typ: at+jwt` and a published `kid` whose algorithm is `alg`, a valid signature,
-    /// the exact issuer, and `exp`/`nbf`/`iat` in range. Nil for anything else, whatever the reason.
+    /// header of only `alg`, `typ: at+jwt` and a published `kid` whose algorithm is `alg`, no repeated member in
+    /// header or payload, a valid signature, the exact issuer, and `exp`/`nbf`/`iat` sane and in range. Nil for anything else, whatever the reason.
     public func verify(_ token: String, tenantID: TenantID, issuer: String, now: Date, store: some SigningKeyStore) async throws -> AccessTokenClaims? {
         guard token.utf8.count <= Self.maxTokenLength else { return nil }
         let segments = token.split(separator: ".", omittingEmptySubsequences: false)
         guard segments.count == 3, segments.allSatisfy({ !$0.isEmpty && Base64URL.decode(String($0)) != nil }),
-            let headerData = Base64URL.decode(String(segments[0])),
+            let headerData = Base64URL.decode(String(segments[0])), let payloadData = Base64URL.decode(String(segments[1])),
+            // A repeated member is refused before any parser picks one of its values (RFC 8725 §3.11 spirit).
+            (try? StrictJSON.check(headerData)) != nil, (try? StrictJSON.check(payloadData)) != nil,
             let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any],
             Set(header.keys).isSubset(of: Self.allowedHeaderMembers),
             let typ = header["typ"] as? String, ["at+jwt", "application/at+jwt"].contains(typ.lowercased()),
@@ -49,7 +57,9 @@ public final class SigningKeyRing: Sendable {
         let entry = try await entry(for: tenantID, store: store)
         guard let keyAlgorithm = entry.algorithms[kid], keyAlgorithm.rawValue == alg else { return nil }
         guard let claims = try? await entry.keys.verify(token, as: AccessTokenClaims.self) else { return nil }
-        guard claims.iss.value == issuer, claims.exp.value > now,
+        // Times outside NumericDate's range (huge, negative, NaN) make the token inactive before anything converts them.
+        guard claims.iss.value == issuer, NumericDate.isSane(claims.exp.value), NumericDate.isSane(claims.nbf.value),
+            NumericDate.isSane(claims.iat.value), claims.exp.value > now,
             claims.nbf.value <= now.addingTimeInterval(Self.clockLeeway), claims.iat.value <= now.addingTimeInterval(Self.clockLeeway)
         else { return nil }
         return claims

@@ -77,19 +77,23 @@ public struct TokenService<Store: BatonStore>: Sendable {
         let client = try await clients.authenticate(credentials, tenant: tenant)
         guard client.grantTypes.contains("refresh_token") else { throw OAuthError(.unauthorizedClient, "this client may not use refresh_token") }
         let requested = try ScopeList.parse(rawScope)
+        // Loaded before the rotation: once the token is spent, nothing that could fail stands between the
+        // rotation and the answer.
+        let signer = try await signingKeys.signer(for: tenant.id, store: store)
         let result: RefreshResult
         do {
-            result = try await refreshTokens.refresh(tenant: tenant, presented: raw, clientID: client.clientID, ipAddress: ipAddress)
+            // Never wider than the session (RFC 6749 §6), checked inside the rotation; narrower applies to this
+            // access token only.
+            result = try await refreshTokens.refresh(tenant: tenant, presented: raw, clientID: client.clientID, scope: requested, ipAddress: ipAddress)
         } catch let error as BatonError where error.kind == .invalidGrant {
             throw OAuthError(.invalidGrant, error.message)
         }
-        // Never wider than the session (RFC 6749 §6); narrower applies to this access token only.
-        let scope = requested ?? result.session.scope
-        guard Set(scope).isSubset(of: result.session.scope) else { throw OAuthError(.invalidScope, "scope exceeds what the session was granted") }
-        return try await tokenResponse(
-            tenant: tenant, subject: result.session.userID.uuidString.lowercased(), audience: result.session.audience, client: client, scope: scope,
-            session: result.session, refreshToken: result.refreshToken
+        let session = result.session
+        let (claims, lifetime) = try accessTokenClaims(
+            tenant: tenant, subject: session.userID.uuidString.lowercased(), audience: session.audience, client: client, scope: requested ?? session.scope,
+            session: session, at: result.decidedAt
         )
+        return TokenResponse(accessToken: try signer.sign(claims), expiresIn: lifetime, refreshToken: result.refreshToken.encoded, scope: requested ?? session.scope)
     }
 
     /// `grant_type=client_credentials`: an access token for the client itself; no session, no refresh token.
@@ -106,18 +110,28 @@ public struct TokenService<Store: BatonStore>: Sendable {
     private func tokenResponse(
         tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, refreshToken: RefreshToken?
     ) async throws -> TokenResponse {
-        let now = clock.now()
+        let (claims, lifetime) = try accessTokenClaims(
+            tenant: tenant, subject: subject, audience: audience, client: client, scope: scope, session: session, at: clock.now()
+        )
+        let accessToken = try await signingKeys.sign(claims, tenantID: tenant.id, store: store)
+        return TokenResponse(accessToken: accessToken, expiresIn: lifetime, refreshToken: refreshToken?.encoded, scope: scope)
+    }
+
+    private func accessTokenClaims(
+        tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, at now: Date
+    ) throws -> (AccessTokenClaims, lifetime: Int) {
         // Never past the end of its session: resource servers verify offline and cannot see that the session ended.
         let lifetime = min(tenant.settings.accessTokenTTL, session?.wholeSecondsLeft(at: now) ?? .max)
         // A session ending within this very second would get an access token expired on issue (exp = iat, expires_in
-        // 0): for the client it has ended, and it is told so.
+        // 0): for the client it has ended, and it is told so. A refresh never gets here with such a session (its
+        // rotation or grace retry required `Session.refreshableUntil` at `now`), so this refuses only a login, before
+        // its session exists.
         guard lifetime > 0 else { throw OAuthError(.invalidGrant, "the session has expired") }
         let claims = AccessTokenClaims(
             issuer: tenant.issuer(publicURL: publicURL), subject: subject, audience: audience, issuedAt: now, lifetime: lifetime,
             clientID: client.clientID, scope: scope, sessionID: session?.id
         )
-        let accessToken = try await signingKeys.sign(claims, tenantID: tenant.id, store: store)
-        return TokenResponse(accessToken: accessToken, expiresIn: lifetime, refreshToken: refreshToken?.encoded, scope: scope)
+        return (claims, lifetime)
     }
 
     private func grantedScope(requested raw: String?, allowed: [String]) throws -> [String] {

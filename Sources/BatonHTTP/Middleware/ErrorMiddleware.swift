@@ -2,6 +2,8 @@ import BatonCore
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
+import NIOHTTP1
 
 /// Turns every error into a JSON error response; the only place that decides what a client learns about a failure.
 struct ErrorMiddleware: RouterMiddleware {
@@ -30,6 +32,13 @@ struct ErrorMiddleware: RouterMiddleware {
             return APIError(error)
         case let error as DecodingError:
             return .invalidRequest(DecodingErrorDescription.describe(error))
+        case is NIOTooManyBytesError:
+            // A body without Content-Length (chunked) that grew past the limit while being collected.
+            return .payloadTooLarge
+        case is HTTPParserError:
+            // Malformed framing inside the body (a chunk size that is not a number, or too large): the connection
+            // cannot be read any further, so the answer closes it.
+            return .malformedFraming
         case let error as HTTPError:
             switch error.status {
             case .notFound:
