@@ -30,8 +30,11 @@ struct OAuthParameters {
         var values: [String: String] = [:]
         for pair in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = FormURLDecoding.decode(parts[0]), let value = FormURLDecoding.decode(parts.count == 2 ? parts[1] : pair[pair.endIndex...]) else {
-                throw OAuthError(.invalidRequest, "the form body is not valid percent-encoding")
+            guard let name = FormURLDecoding.decode(parts[0]) else {
+                throw OAuthError(.invalidRequest, "the form body is not valid percent-encoded UTF-8")
+            }
+            guard let value = FormURLDecoding.decode(parts.count == 2 ? parts[1] : pair[pair.endIndex...]) else {
+                throw OAuthError(.invalidRequest, "parameter \(printable(name)) is not valid percent-encoded UTF-8")
             }
             guard values[name] == nil else { throw OAuthError(.invalidRequest, "parameter \(printable(name)) appears more than once") }
             guard !name.utf8.contains(0), !value.utf8.contains(0) else {

@@ -1,0 +1,161 @@
+import BatonTestSupport
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import Baton
+
+/// Bytes no store can hold, repeated members, and the headers every answer carries, over HTTP on the memory
+/// store and on PostgreSQL: each refusal is a 400 naming the field, made before any store call (no audit event,
+/// no throttle count, no 503).
+@Suite("Hostile input over HTTP")
+struct HostileInputTests {
+    enum Backend: String, CaseIterable, CustomTestStringConvertible {
+        case memory, postgres
+        var testDescription: String { rawValue }
+    }
+
+    /// A tenant of its own with a public client `app` (scope `profile`), a confidential client `rs1`, and user `alice`.
+    struct Fixture: Sendable {
+        let tenant: String
+        let rsBasic: String
+        static let password = "correct horse battery staple"
+    }
+
+    static func withApp(_ backend: Backend, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
+        let configuration = backend == .memory ? TestApp.configuration() : TestApp.configuration(storage: .postgres(url: try TestDatabase.url()))
+        try await TestApp.run(configuration: configuration) { client in
+            let tenant = try await client.createTenant(settings: #"{"allow_signup": true}"#)
+            let admin = "/admin/v1/tenants/\(tenant)"
+            let app = try await client.send(.post, "\(admin)/clients", key: TestApp.operatorKey, json: #"{"client_id": "app", "name": "App", "type": "public", "scopes": ["profile"]}"#)
+            #expect(app.status == .created, "\(String(buffer: app.body))")
+            let rs = try await client.send(.post, "\(admin)/clients", key: TestApp.operatorKey, json: #"{"client_id": "rs1", "name": "RS", "type": "confidential"}"#)
+            let secret = try #require(rs.json["client_secret"] as? String, "\(String(buffer: rs.body))")
+            let user = try await client.send(.post, "\(admin)/users", key: TestApp.operatorKey, json: #"{"username": "alice", "password": "\#(Fixture.password)"}"#)
+            #expect(user.status == .created)
+            try await body(client, Fixture(tenant: tenant, rsBasic: "Basic " + Data("rs1:\(secret)".utf8).base64EncodedString()))
+        }
+    }
+
+    /// One request that must be refused with 400 `invalid_request` naming `field`.
+    struct Probe: CustomTestStringConvertible, Sendable {
+        let name: String
+        let field: String
+        /// Path below `/t/{tenant}` (public) or `/admin/v1/tenants/{tenant}` (admin).
+        let path: String
+        var admin = false
+        var method = HTTPRequest.Method.post
+        var body: String? = nil
+        var contentType = "application/x-www-form-urlencoded"
+        /// Basic credentials `id:secret` (raw, before base64); `rs` means the fixture's confidential client.
+        var basic: String? = nil
+        var testDescription: String { name }
+    }
+
+    static let nul = "%00"
+    static let notUTF8 = "%FF%FE"
+
+    static let probes: [Probe] = [
+        Probe(name: "login form: NUL in username", field: "username", path: "/login", body: "client_id=app&username=al\(nul)ice&password=x"),
+        Probe(name: "login form: NUL in password", field: "password", path: "/login", body: "client_id=app&username=alice&password=x\(nul)"),
+        Probe(name: "login form: NUL in client_id", field: "client_id", path: "/login", body: "client_id=a\(nul)pp&username=alice&password=x"),
+        Probe(name: "login form: invalid UTF-8 in username", field: "username", path: "/login", body: "client_id=app&username=\(notUTF8)&password=x"),
+        Probe(name: "login JSON: NUL in username", field: "username", path: "/login", body: #"{"client_id": "app", "username": "al\u0000ice", "password": "x"}"#, contentType: "application/json"),
+        Probe(name: "login JSON: NUL in client_id", field: "client_id", path: "/login", body: #"{"client_id": "\u0000", "username": "alice", "password": "x"}"#, contentType: "application/json"),
+        Probe(name: "login JSON: NUL in a member name", field: "must not contain NUL", path: "/login", body: #"{"client_id": "app", "user\u0000name": "alice", "password": "x"}"#, contentType: "application/json"),
+        Probe(name: "login: NUL in Basic client id", field: "client_id", path: "/login", body: "username=alice&password=x", basic: "a%00pp:"),
+        Probe(name: "token: NUL in refresh_token", field: "refresh_token", path: "/oauth/token", body: "grant_type=refresh_token&client_id=app&refresh_token=brt\(nul)"),
+        Probe(name: "token: NUL in scope", field: "scope", path: "/oauth/token", body: "grant_type=refresh_token&client_id=app&refresh_token=x&scope=a\(nul)"),
+        Probe(name: "token: NUL in client_id", field: "client_id", path: "/oauth/token", body: "grant_type=refresh_token&client_id=\(nul)&refresh_token=x"),
+        Probe(name: "token: invalid UTF-8 in client_id", field: "client_id", path: "/oauth/token", body: "grant_type=refresh_token&client_id=\(notUTF8)&refresh_token=x"),
+        Probe(name: "token: NUL in Basic client id", field: "client_id", path: "/oauth/token", body: "grant_type=client_credentials", basic: "r%00s1:secret"),
+        Probe(name: "token: NUL in Basic secret", field: "client_secret", path: "/oauth/token", body: "grant_type=client_credentials", basic: "rs1:se%00cret"),
+        Probe(name: "token JSON: refresh_token twice", field: "refresh_token appears more than once", path: "/oauth/token", body: #"{"grant_type": "refresh_token", "client_id": "app", "refresh_token": "a", "refresh_token": "b"}"#, contentType: "application/json"),
+        Probe(name: "token JSON: grant_type twice", field: "grant_type appears more than once", path: "/oauth/token", body: #"{"grant_type": "client_credentials", "grant_type": "refresh_token", "refresh_token": "a", "client_id": "app"}"#, contentType: "application/json"),
+        Probe(name: "token JSON: client_id twice, one escaped", field: "client_id appears more than once", path: "/oauth/token", body: #"{"grant_type": "refresh_token", "client_id": "rs1", "client\u005fid": "app", "refresh_token": "a"}"#, contentType: "application/json"),
+        Probe(name: "token form: client_id twice", field: "client_id appears more than once", path: "/oauth/token", body: "grant_type=refresh_token&client_id=app&client_id=rs1&refresh_token=a"),
+        Probe(name: "introspect: NUL in token", field: "token", path: "/oauth/introspect", body: "token=abc\(nul)", basic: "rs"),
+        Probe(name: "introspect: NUL in Basic client id", field: "client_id", path: "/oauth/introspect", body: "token=abc", basic: "r%00s1:x"),
+        Probe(name: "introspect: NUL in client_id", field: "client_id", path: "/oauth/introspect", body: "token=abc&client_id=r\(nul)s1&client_secret=x"),
+        Probe(name: "revoke: NUL in token", field: "token", path: "/oauth/revoke", body: "token=\(nul)&client_id=app"),
+        Probe(name: "revoke: NUL in client_id", field: "client_id", path: "/oauth/revoke", body: "token=abc&client_id=\(nul)"),
+        Probe(name: "revoke JSON: token twice", field: "token appears more than once", path: "/oauth/revoke", body: #"{"token": "a", "token": "b", "client_id": "app"}"#, contentType: "application/json"),
+        Probe(name: "signup: NUL in username", field: "username", path: "/signup", body: #"{"username": "bo\u0000b", "password": "long enough password"}"#, contentType: "application/json"),
+        Probe(name: "signup: username twice", field: "username appears more than once", path: "/signup", body: #"{"username": "bob", "username": "alice", "password": "long enough password"}"#, contentType: "application/json"),
+        Probe(name: "admin users: NUL in after", field: "after", path: "/users?after=\(nul)", admin: true, method: .get),
+        Probe(name: "admin clients: invalid UTF-8 in after", field: "after", path: "/clients?after=\(notUTF8)", admin: true, method: .get),
+        Probe(name: "admin clients: NUL in the client id path segment", field: "path", path: "/clients/a\(nul)pp", admin: true, method: .get),
+        Probe(name: "admin users: NUL in a username", field: "username", path: "/users", admin: true, body: #"{"username": "\u0000", "password": "long enough password"}"#, contentType: "application/json"),
+    ]
+
+    static let cases: [(Backend, Probe)] = Backend.allCases.flatMap { backend in probes.map { (backend, $0) } }
+
+    @Test("each hostile field is a 400 naming it, before any store call", arguments: cases)
+    func refusedAtTheEdge(_ backend: Backend, _ probe: Probe) async throws {
+        try await Self.withApp(backend) { client, fixture in
+            let auditPath = "/admin/v1/tenants/\(fixture.tenant)/audit-events"
+            let auditBefore = try await client.send(.get, auditPath, key: TestApp.operatorKey)
+            var headers: HTTPFields = [:]
+            if let basic = probe.basic {
+                headers[.authorization] = basic == "rs" ? fixture.rsBasic : "Basic " + Data(basic.utf8).base64EncodedString()
+            }
+            let path = probe.admin ? "/admin/v1/tenants/\(fixture.tenant)\(probe.path)" : "/t/\(fixture.tenant)\(probe.path)"
+            let response = try await client.send(
+                probe.method, path, key: probe.admin ? TestApp.operatorKey : nil, json: probe.body, contentType: probe.contentType, headers: headers
+            )
+            #expect(response.status == .badRequest, "\(String(buffer: response.body))")
+            #expect(response.errorCode == "invalid_request")
+            let description = response.json["error_description"] as? String ?? ""
+            #expect(description.contains(probe.field), "description: \(description)")
+            // Nothing reached the store: no audit event (a failed login would be one), no user created.
+            let auditAfter = try await client.send(.get, auditPath, key: TestApp.operatorKey)
+            #expect(auditAfter.body == auditBefore.body)
+            let users = try await client.send(.get, "/admin/v1/tenants/\(fixture.tenant)/users", key: TestApp.operatorKey)
+            #expect((users.json["users"] as? [[String: Any]])?.count == 1)
+        }
+    }
+
+    @Test("a refresh asking for a wider scope is invalid_scope, and the same token then refreshes: nothing was spent", arguments: Backend.allCases)
+    func widerScopeSpendsNothing(_ backend: Backend) async throws {
+        try await Self.withApp(backend) { client, fixture in
+            let login = try await client.send(
+                .post, "/t/\(fixture.tenant)/login", json: "client_id=app&username=alice&password=\(Fixture.password.replacingOccurrences(of: " ", with: "+"))",
+                contentType: "application/x-www-form-urlencoded"
+            )
+            let token = try #require(login.json["refresh_token"] as? String, "\(String(buffer: login.body))")
+            let form = "grant_type=refresh_token&client_id=app&refresh_token=\(token)"
+            let wider = try await client.send(.post, "/t/\(fixture.tenant)/oauth/token", json: form + "&scope=profile+admin", contentType: "application/x-www-form-urlencoded")
+            #expect(wider.status == .badRequest)
+            #expect(wider.errorCode == "invalid_scope")
+            let again = try await client.send(.post, "/t/\(fixture.tenant)/oauth/token", json: form, contentType: "application/x-www-form-urlencoded")
+            #expect(again.status == .ok, "\(String(buffer: again.body))")
+            let reuse = try await client.send(.get, "/admin/v1/tenants/\(fixture.tenant)/audit-events?type=refresh_token.reuse_detected", key: TestApp.operatorKey)
+            #expect((reuse.json["events"] as? [[String: Any]])?.isEmpty == true, "\(String(buffer: reuse.body))")
+        }
+    }
+
+    @Test("every answer says nosniff; /me, admin reads and errors are no-store; JWKS keeps its own cache policy")
+    func responseHeaders() async throws {
+        try await TestApp.run { client in
+            let login = try await SessionEndpointsTests.login(client)
+            let answers = [
+                try await client.send(.get, "/t/demo/me", headers: [.authorization: "Bearer \(login.access)"]),
+                try await client.send(.get, "/t/demo/sessions", headers: [.authorization: "Bearer \(login.access)"]),
+                try await client.send(.get, "/admin/v1/tenants", key: TestApp.operatorKey),
+                try await client.send(.get, "/admin/v1/tenants/demo/users", key: TestApp.operatorKey),
+                try await client.send(.get, "/admin/v1/tenants/demo/keys", key: TestApp.operatorKey),
+                try await client.send(.get, "/t/demo/nowhere"),
+                try await client.send(.get, "/healthz"),
+            ]
+            for answer in answers {
+                #expect(answer.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                #expect(answer.headers[.cacheControl] == "no-store", "\(answer.status)")
+            }
+            let jwks = try await client.send(.get, "/t/demo/.well-known/jwks.json")
+            #expect(jwks.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(jwks.headers[.cacheControl]?.hasPrefix("public, max-age=") == true)
+        }
+    }
+}
