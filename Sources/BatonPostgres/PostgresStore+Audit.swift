@@ -61,17 +61,28 @@ extension PostgresStore {
         }
     }
 
-    /// One statement per call: a new window where the old one is over, else one more failure in it.
-    public func recordLoginFailure(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws {
-        try await committedWrite { connection in
-            let since = now.addingTimeInterval(-TimeInterval(window))
+    /// `reserve_login_attempt` (migration 0008): locks the keys' rows in one order, then counts or refuses, in
+    /// one statement.
+    public func reserveLoginAttempt(tenantID: TenantID, limits: [String: Int], now: Date, window: Int) async throws -> Bool {
+        let keys = limits.keys.sorted()
+        let since = now.addingTimeInterval(-TimeInterval(window))
+        return try await committedWrite { [logger] connection in
+            let rows = try await connection.query(
+                "SELECT reserve_login_attempt(\(tenantID.uuid), \(keys), \(keys.map { Int32(clamping: limits[$0, default: 0]) }), \(now), \(since))", logger: logger
+            )
+            var reserved = false
+            for try await value in rows.decode(Bool.self) { reserved = value }
+            return reserved
+        }
+    }
+
+    public func releaseLoginAttempt(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws {
+        let since = now.addingTimeInterval(-TimeInterval(window))
+        try await committedWrite { [logger] connection in
             try await connection.query(
                 """
-                INSERT INTO login_failures (tenant_id, throttle_key, window_start, failures)
-                SELECT \(tenantID.uuid), key, \(now), 1 FROM unnest(\(keys)::text[]) AS key
-                ON CONFLICT (tenant_id, throttle_key) DO UPDATE SET
-                    failures = CASE WHEN login_failures.window_start > \(since) THEN login_failures.failures + 1 ELSE 1 END,
-                    window_start = CASE WHEN login_failures.window_start > \(since) THEN login_failures.window_start ELSE \(now) END
+                UPDATE login_failures SET failures = failures - 1
+                WHERE tenant_id = \(tenantID.uuid) AND throttle_key = ANY(\(keys)) AND window_start > \(since) AND failures > 0
                 """,
                 logger: logger
             )

@@ -136,6 +136,27 @@ struct HostileInputTests {
         }
     }
 
+    @Test("20 concurrent wrong passwords for one account from one source: 5 are checked, 15 refused with 429", arguments: Backend.allCases)
+    func concurrentGuesses(_ backend: Backend) async throws {
+        try await Self.withApp(backend) { client, fixture in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await client.send(
+                            .post, "/t/\(fixture.tenant)/login", json: #"{"client_id": "app", "username": "alice", "password": "guess \#(index)"}"#
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .badRequest }.count == 5, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 15, "\(statuses)")
+            // The right password is refused too now, until the window ends: the account from this source is locked.
+            let right = try await client.send(.post, "/t/\(fixture.tenant)/login", json: #"{"client_id": "app", "username": "alice", "password": "\#(Fixture.password)"}"#)
+            #expect(right.status == .tooManyRequests)
+        }
+    }
+
     @Test("every answer says nosniff; /me, admin reads and errors are no-store; JWKS keeps its own cache policy")
     func responseHeaders() async throws {
         try await TestApp.run { client in

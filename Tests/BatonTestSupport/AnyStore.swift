@@ -49,8 +49,11 @@ extension AnyStore {
     public func loginFailures(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws -> [String: Int] {
         try await base.loginFailures(tenantID: tenantID, keys: keys, now: now, window: window)
     }
-    public func recordLoginFailure(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws {
-        try await base.recordLoginFailure(tenantID: tenantID, keys: keys, now: now, window: window)
+    public func reserveLoginAttempt(tenantID: TenantID, limits: [String: Int], now: Date, window: Int) async throws -> Bool {
+        try await base.reserveLoginAttempt(tenantID: tenantID, limits: limits, now: now, window: window)
+    }
+    public func releaseLoginAttempt(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws {
+        try await base.releaseLoginAttempt(tenantID: tenantID, keys: keys, now: now, window: window)
     }
     public func clearLoginFailures(tenantID: TenantID, keys: [String]) async throws { try await base.clearLoginFailures(tenantID: tenantID, keys: keys) }
 }

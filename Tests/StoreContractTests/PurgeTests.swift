@@ -98,8 +98,8 @@ struct PurgeTests {
     func loginFailures(_ backend: Backend) async throws {
         try await RefreshRotationTests.withFixture(backend) { f in
             let t0 = f.clock.now()
-            try await f.store.recordLoginFailure(tenantID: f.tenant.id, keys: ["stale"], now: t0, window: 900)
-            try await f.store.recordLoginFailure(tenantID: f.tenant.id, keys: ["current"], now: t0.addingTimeInterval(1_000), window: 900)
+            _ = try await f.store.reserveLoginAttempt(tenantID: f.tenant.id, limits: ["stale": 5], now: t0, window: 900)
+            _ = try await f.store.reserveLoginAttempt(tenantID: f.tenant.id, limits: ["current": 5], now: t0.addingTimeInterval(1_000), window: 900)
             #expect(try await f.store.purgeLoginFailures(tenantID: f.tenant.id, windowStartedBefore: t0.addingTimeInterval(500), limit: 10) == 1)
             #expect(try await f.store.purgeLoginFailures(tenantID: f.tenant.id, windowStartedBefore: t0.addingTimeInterval(500), limit: 10) == 0)
             let counts = try await f.store.loginFailures(tenantID: f.tenant.id, keys: ["current"], now: t0.addingTimeInterval(1_001), window: 900)
@@ -118,7 +118,7 @@ struct PurgeTests {
                 let (session, _) = try await fixture.start()
                 ended.append(session.id)
             }
-            try await f.store.recordLoginFailure(tenantID: f.tenant.id, keys: ["k"], now: f.clock.now(), window: 900)
+            _ = try await f.store.reserveLoginAttempt(tenantID: f.tenant.id, limits: ["k": 5], now: f.clock.now(), window: 900)
             for tenant in [f.tenant, other.tenant] {
                 try await f.store.appendAuditEvent(AuditEvent(tenantID: tenant.id, kind: .userUpdated, occurredAt: f.clock.now(), actor: "t"))
             }

@@ -31,14 +31,24 @@ extension MemoryStore {
         return counts
     }
 
-    public func recordLoginFailure(tenantID: TenantID, keys: [String], now: Date, window: Int) {
+    public func reserveLoginAttempt(tenantID: TenantID, limits: [String: Int], now: Date, window: Int) -> Bool {
+        let since = now.addingTimeInterval(-TimeInterval(window))
+        // Each key's current window, or a new one starting now.
+        let current = limits.keys.map { key -> (id: ThrottleKey, windowStart: Date, count: Int) in
+            let id = ThrottleKey(tenantID: tenantID, key: key)
+            guard let entry = loginFailures[id], entry.windowStart > since else { return (id, now, 0) }
+            return (id, entry.windowStart, entry.failures)
+        }
+        guard current.allSatisfy({ $0.count < limits[$0.id.key, default: 0] }) else { return false }
+        for entry in current { loginFailures[entry.id] = (entry.windowStart, entry.count + 1) }
+        return true
+    }
+
+    public func releaseLoginAttempt(tenantID: TenantID, keys: [String], now: Date, window: Int) {
+        let since = now.addingTimeInterval(-TimeInterval(window))
         for key in keys {
             let id = ThrottleKey(tenantID: tenantID, key: key)
-            if let entry = loginFailures[id], entry.windowStart > now.addingTimeInterval(-TimeInterval(window)) {
-                loginFailures[id] = (entry.windowStart, entry.failures + 1)
-            } else {
-                loginFailures[id] = (now, 1)
-            }
+            if let entry = loginFailures[id], entry.windowStart > since, entry.failures > 0 { loginFailures[id] = (entry.windowStart, entry.failures - 1) }
         }
     }
 

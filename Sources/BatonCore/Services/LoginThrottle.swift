@@ -2,8 +2,8 @@ import Foundation
 
 /// Brute-force limits on login, counted in the store so every instance shares them. Three keys per attempt:
 /// the account from this source (the tight limit), the source over all accounts, and the account over all
-/// sources (against distributed guessing). A key over its limit refuses attempts until its window ends,
-/// so nobody can lock an account for longer than one window, and a refused attempt is not counted.
+/// sources (against distributed guessing). A key at its limit refuses attempts until its window ends, so nobody
+/// can lock an account for longer than one window, and a refused attempt is not counted.
 public struct LoginThrottle<Store: BatonStore>: Sendable {
     public struct Policy: Sendable {
         public var window = 900
@@ -23,23 +23,28 @@ public struct LoginThrottle<Store: BatonStore>: Sendable {
         self.clock = clock
     }
 
-    /// Throws `rateLimited` (with the seconds until the window ends) if any key is over its limit.
-    public func check(tenant: Tenant, username: String, sourceIP: String?) async throws {
-        let keys = Self.keys(username: username, sourceIP: sourceIP)
-        let counts = try await store.loginFailures(tenantID: tenant.id, keys: keys.map(\.key), now: clock.now(), window: policy.window)
-        for (key, limit) in keys.map({ ($0.key, limit(for: $0.kind)) }) where (counts[key] ?? 0) >= limit {
+    /// Counts this attempt against all three keys before the password is checked, atomically in the store; throws
+    /// `rateLimited` (with the seconds until the window ends), counting nothing, if any key is at its limit. A
+    /// concurrent burst is therefore refused past the limit like a sequential one. Settle the reservation with
+    /// `succeeded` or `abandoned`; a wrong password leaves it counted.
+    public func reserve(tenant: Tenant, username: String, sourceIP: String?) async throws {
+        let limits = Dictionary(uniqueKeysWithValues: Self.keys(username: username, sourceIP: sourceIP).map { ($0.key, limit(for: $0.kind)) })
+        guard try await store.reserveLoginAttempt(tenantID: tenant.id, limits: limits, now: clock.now(), window: policy.window) else {
             throw BatonError.rateLimited("too many failed logins; try again later", retryAfter: policy.window)
         }
     }
 
-    public func recordFailure(tenant: Tenant, username: String, sourceIP: String?) async throws {
-        try await store.recordLoginFailure(tenantID: tenant.id, keys: Self.keys(username: username, sourceIP: sourceIP).map(\.key), now: clock.now(), window: policy.window)
+    /// A correct password: the account's counters are cleared and the source's attempt given back (one good
+    /// password does not excuse a sprayer's earlier failures, nor count as one).
+    public func succeeded(tenant: Tenant, username: String, sourceIP: String?) async throws {
+        let keys = Self.keys(username: username, sourceIP: sourceIP)
+        try await store.clearLoginFailures(tenantID: tenant.id, keys: keys.filter { $0.kind != .source }.map(\.key))
+        try await store.releaseLoginAttempt(tenantID: tenant.id, keys: keys.filter { $0.kind == .source }.map(\.key), now: clock.now(), window: policy.window)
     }
 
-    /// A successful login clears the account's counters (not the source's: one good password does not excuse a sprayer).
-    public func recordSuccess(tenant: Tenant, username: String, sourceIP: String?) async throws {
-        let keys = Self.keys(username: username, sourceIP: sourceIP).filter { $0.kind != .source }.map(\.key)
-        try await store.clearLoginFailures(tenantID: tenant.id, keys: keys)
+    /// The attempt was no guess (the password could not be checked): every key gets it back.
+    public func abandoned(tenant: Tenant, username: String, sourceIP: String?) async throws {
+        try await store.releaseLoginAttempt(tenantID: tenant.id, keys: Self.keys(username: username, sourceIP: sourceIP).map(\.key), now: clock.now(), window: policy.window)
     }
 
     enum KeyKind { case accountAndSource, source, account }

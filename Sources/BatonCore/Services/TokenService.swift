@@ -49,20 +49,27 @@ public struct TokenService<Store: BatonStore>: Sendable {
         let audience = try grantedAudience(requested: rawAudience, client: client, tenant: tenant)
         let actor = "client:\(client.clientID)"
         do {
-            try await throttle.check(tenant: tenant, username: username, sourceIP: ipAddress)
+            try await throttle.reserve(tenant: tenant, username: username, sourceIP: ipAddress)
         } catch let error as BatonError where error.kind == .rateLimited {
             await audit.record(.loginThrottled, tenant: tenant.id, actor: actor, clientID: client.clientID, sourceIP: ipAddress)
             throw error
         }
-        guard let user = try await users.verifyCredentials(tenant: tenant, username: username, password: password) else {
+        let verified: User?
+        do {
+            verified = try await users.verifyCredentials(tenant: tenant, username: username, password: password)
+        } catch {
+            // Not a guess (no hashing slot, the store failed): the reserved attempt is given back.
+            _ = try? await throttle.abandoned(tenant: tenant, username: username, sourceIP: ipAddress)
+            throw error
+        }
+        guard let user = verified else {
             logger.notice("login failed", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(client.clientID)", "source_ip": "\(ipAddress ?? "-")"])
             metrics.login(succeeded: false)
-            try await throttle.recordFailure(tenant: tenant, username: username, sourceIP: ipAddress)
             await audit.record(.loginFailed, tenant: tenant.id, actor: actor, clientID: client.clientID, sourceIP: ipAddress)
             throw OAuthError(.invalidGrant, "invalid username or password")
         }
         metrics.login(succeeded: true)
-        try await throttle.recordSuccess(tenant: tenant, username: username, sourceIP: ipAddress)
+        try await throttle.succeeded(tenant: tenant, username: username, sourceIP: ipAddress)
         let (session, refreshToken) = try await refreshTokens.startSession(
             tenant: tenant, userID: user.id, clientID: client.clientID, scope: scope, audience: audience, userAgent: userAgent, ipAddress: ipAddress
         )
