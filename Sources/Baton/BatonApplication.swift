@@ -164,6 +164,7 @@ enum BatonApplication {
             adminAuthenticator: AdminAuthenticator(store: store, bootstrapKey: configuration.adminKey, audit: audit, clock: clock, logger: logger),
             clients: clients,
             users: users,
+            signup: SignupService(users: users, store: store, clock: clock, logger: logger),
             tokens: tokens,
             sessions: sessions,
             audit: audit,

@@ -7,6 +7,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let adminAuthenticator: AdminAuthenticator<Store>
     public let clients: ClientService<Store>
     public let users: UserService<Store>
+    public let signup: SignupService<Store>
     public let tokens: TokenService<Store>
     public let sessions: SessionService<Store>
     public let audit: AuditLog<Store>
@@ -20,7 +21,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
 
     public init(
         tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
-        users: UserService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, metrics: BatonMetrics,
+        users: UserService<Store>, signup: SignupService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, metrics: BatonMetrics,
         keyRotation: KeyRotationService<Store>, cacheCoordinator: CacheCoordinator<Store>,
         publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
@@ -30,6 +31,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.adminAuthenticator = adminAuthenticator
         self.clients = clients
         self.users = users
+        self.signup = signup
         self.tokens = tokens
         self.sessions = sessions
         self.audit = audit

@@ -157,6 +157,29 @@ struct HostileInputTests {
         }
     }
 
+    @Test("signup is limited per source: 10 attempts a window, taken or not, then 429 before any hash; another tenant is not affected", arguments: Backend.allCases)
+    func signupThrottle(_ backend: Backend) async throws {
+        try await Self.withApp(backend) { client, fixture in
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<12 {
+                // Every third one asks for a username that exists: a 409 is an attempt too.
+                let username = index % 3 == 2 ? "alice" : "new-user-\(index)"
+                let response = try await client.send(
+                    .post, "/t/\(fixture.tenant)/signup", json: #"{"username": "\#(username)", "password": "long enough password"}"#
+                )
+                statuses.append(response.status)
+            }
+            #expect(statuses.prefix(10).allSatisfy { $0 == .created || $0 == .conflict }, "\(statuses)")
+            #expect(statuses.prefix(10).filter { $0 == .conflict }.count == 3)
+            #expect(statuses.suffix(2).allSatisfy { $0 == .tooManyRequests }, "\(statuses)")
+            let users = try await client.send(.get, "/admin/v1/tenants/\(fixture.tenant)/users", key: TestApp.operatorKey)
+            #expect((users.json["users"] as? [[String: Any]])?.count == 8, "alice and the 7 new users")
+            let other = try await client.createTenant(settings: #"{"allow_signup": true}"#)
+            let elsewhere = try await client.send(.post, "/t/\(other)/signup", json: #"{"username": "bob", "password": "long enough password"}"#)
+            #expect(elsewhere.status == .created)
+        }
+    }
+
     @Test("every answer says nosniff; /me, admin reads and errors are no-store; JWKS keeps its own cache policy")
     func responseHeaders() async throws {
         try await TestApp.run { client in

@@ -97,10 +97,4 @@ public struct UserService<Store: BatonStore>: Sendable {
         guard try await store.deleteUser(tenantID: tenant.id, id: id) else { throw BatonError.notFound("no such user") }
         await audit.record(.userDeleted, tenant: tenant.id, actor: actor, userID: id)
     }
-
-    /// Self-signup, when the tenant allows it.
-    public func signup(tenant: Tenant, username: String, password: String) async throws -> User {
-        guard tenant.settings.allowSignup else { throw BatonError.forbidden("signup is not open for this tenant") }
-        return try await create(tenant: tenant, username: username, password: password, actor: "signup")
-    }
 }

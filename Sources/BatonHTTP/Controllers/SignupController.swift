@@ -13,6 +13,9 @@ struct SignupController<Store: BatonStore>: Sendable {
     @Sendable func signup(_ request: Request, context: BatonRequestContext) async throws -> EditedResponse<UserResponse> {
         let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
         let body = try await JSONRequestBody.decode(CreateUserRequest.self, from: request, context: context)
-        return EditedResponse(status: .created, response: UserResponse(try await services.users.signup(tenant: tenant, username: body.username, password: body.password)))
+        let user = try await services.signup.signup(
+            tenant: tenant, username: body.username, password: body.password, sourceIP: TokenController<Store>.sourceIP(context)
+        )
+        return EditedResponse(status: .created, response: UserResponse(user))
     }
 }
