@@ -36,7 +36,7 @@ struct AdminAuthenticatorTests {
     @Test("a tenant key is stored as a digest only and manages only its tenant")
     func tenantKey() async throws {
         let tenant = try await makeTenant()
-        let (record, key) = try await authenticator.issueTenantKey(for: tenant, actor: "admin:test")
+        let (record, key) = try await authenticator.issueTenantKey(for: tenant, by: .operator(keyID: "test"))
         #expect(key.hasPrefix("baton_adm_"))
         #expect(record.digest == SecretDigest.sha256(key))
         #expect(record.digest.range(of: Data(key.utf8)) == nil)

@@ -19,6 +19,8 @@ public struct AnyStore: BatonStore {
     public func chainKeys(tenantID: TenantID) async throws -> [ChainKey] { try await base.chainKeys(tenantID: tenantID) }
     public func createAdminKey(_ key: AdminKey) async throws { try await base.createAdminKey(key) }
     public func adminKey(digest: Data) async throws -> AdminKey? { try await base.adminKey(digest: digest) }
+    public func adminKeys(tenantID: TenantID) async throws -> [AdminKey] { try await base.adminKeys(tenantID: tenantID) }
+    public func deleteAdminKey(tenantID: TenantID, id: UUID) async throws -> Bool { try await base.deleteAdminKey(tenantID: tenantID, id: id) }
     public func createClient(_ client: Client) async throws { try await base.createClient(client) }
     public func client(tenantID: TenantID, clientID: String) async throws -> Client? { try await base.client(tenantID: tenantID, clientID: clientID) }
     public func createUser(_ user: User) async throws { try await base.createUser(user) }

@@ -73,5 +73,15 @@ public actor MemoryStore: BatonStore {
 
     public func adminKey(digest: Data) -> AdminKey? { adminKeysByDigest[digest] }
 
+    public func adminKeys(tenantID: TenantID) -> [AdminKey] {
+        adminKeysByDigest.values.filter { $0.tenantID == tenantID }.sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+    }
+
+    public func deleteAdminKey(tenantID: TenantID, id: UUID) -> Bool {
+        guard let key = adminKeysByDigest.values.first(where: { $0.tenantID == tenantID && $0.id == id }) else { return false }
+        adminKeysByDigest[key.digest] = nil
+        return true
+    }
+
     public func checkReachable() {}
 }

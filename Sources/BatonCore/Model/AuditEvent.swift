@@ -19,6 +19,7 @@ public struct AuditEvent: Sendable, Equatable {
         case clientSecretRotated = "client.secret_rotated"
         case adminAuthenticationFailed = "admin_key.authentication_failed"
         case adminKeyIssued = "admin_key.issued"
+        case adminKeyRevoked = "admin_key.revoked"
         case tenantUpdated = "tenant.updated"
         case keyRotated = "signing_key.rotated"
         case keyRevoked = "signing_key.revoked"

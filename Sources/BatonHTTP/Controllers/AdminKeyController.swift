@@ -8,7 +8,9 @@ struct AdminKeyController<Store: BatonStore>: Sendable {
 
     func register(on group: RouterGroup<BatonRequestContext>) {
         group.get("/tenants/{tenant}/keys", use: listSigningKeys)
+        group.get("/tenants/{tenant}/admin-keys", use: listAdminKeys)
         group.post("/tenants/{tenant}/admin-keys", use: issueAdminKey)
+        group.delete("/tenants/{tenant}/admin-keys/{admin_key_id}", use: revokeAdminKey)
         group.post("/tenants/{tenant}/keys/rotate", use: rotate)
         group.post("/tenants/{tenant}/keys/{kid}/revoke", use: revoke)
     }
@@ -38,12 +40,26 @@ struct AdminKeyController<Store: BatonStore>: Sendable {
 
     @Sendable func issueAdminKey(_ request: Request, context: BatonRequestContext) async throws -> EditedResponse<AdminKeyResponse> {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
-        let (record, key) = try await services.adminAuthenticator.issueTenantKey(for: tenant, actor: "admin:\(try context.requireAdmin().keyID)")
+        let (record, key) = try await services.adminAuthenticator.issueTenantKey(
+            for: tenant, by: try context.requireAdmin(), sourceIP: context.remoteAddress?.ipAddress
+        )
         var response = EditedResponse(
             status: .created,
             response: AdminKeyResponse(id: record.id.uuidString.lowercased(), tenant: tenant.slug.value, adminKey: key, createdAt: record.createdAt)
         )
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    @Sendable func listAdminKeys(_ request: Request, context: BatonRequestContext) async throws -> AdminKeyListResponse {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        return AdminKeyListResponse(try await services.adminAuthenticator.tenantKeys(of: tenant))
+    }
+
+    @Sendable func revokeAdminKey(_ request: Request, context: BatonRequestContext) async throws -> Response {
+        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        guard let id = UUID(uuidString: try context.parameters.require("admin_key_id")) else { throw APIError.notFound("no such admin key") }
+        try await services.adminAuthenticator.revokeTenantKey(id, of: tenant, by: try context.requireAdmin())
+        return Response(status: .noContent)
     }
 }

@@ -1,3 +1,4 @@
+import BatonCore
 import Foundation
 import Hummingbird
 
@@ -12,5 +13,26 @@ struct AdminKeyResponse: ResponseEncodable {
         case id, tenant
         case adminKey = "admin_key"
         case createdAt = "created_at"
+    }
+}
+
+/// `GET …/admin-keys`: the tenant's admin keys, without the keys themselves (only their digests are stored).
+struct AdminKeyListResponse: ResponseEncodable {
+    struct Item: Encodable {
+        let id: String
+        let createdAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case id
+            case createdAt = "created_at"
+        }
+    }
+
+    let adminKeys: [Item]
+
+    init(_ keys: [AdminKey]) { adminKeys = keys.map { Item(id: $0.id.uuidString.lowercased(), createdAt: $0.createdAt) } }
+
+    enum CodingKeys: String, CodingKey {
+        case adminKeys = "admin_keys"
     }
 }
