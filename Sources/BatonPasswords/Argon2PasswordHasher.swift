@@ -5,6 +5,8 @@ import NIOPosix
 
 /// Argon2id (OWASP: m = 19456 KiB, t = 2, p = 1) on a dedicated thread pool, with a bound on waiting work:
 /// when more hashes queue than the bound allows, callers get `unavailable` instead of starving other requests.
+/// No tenant may hold more than half of those places, so a login flood on one tenant leaves the other half to
+/// every other tenant.
 public final class Argon2PasswordHasher: PasswordHasher {
     public struct Parameters: Sendable, Equatable {
         public var memoryKiB: UInt32 = 19_456
@@ -24,25 +26,25 @@ public final class Argon2PasswordHasher: PasswordHasher {
         self.parameters = parameters
         self.pool = NIOThreadPool(numberOfThreads: threads)
         self.pool.start()
-        self.gate = HashingGate(capacity: threads + maxWaiting)
+        self.gate = HashingGate(capacity: threads + maxWaiting, perTenant: max(1, (threads + maxWaiting) / 2))
     }
 
     deinit { pool.shutdownGracefully { _ in } }
 
-    public func hash(_ password: String) async throws -> String {
+    public func hash(_ password: String, for tenant: TenantID?) async throws -> String {
         try PasswordPolicy.validate(password)
         let parameters = self.parameters
         let salt = RandomSecret.bytes(16)
-        return try await gate.run {
+        return try await gate.run(for: tenant) {
             try await self.pool.runIfActive {
                 try Self.hashSync(password, salt: salt, parameters: parameters)
             }
         }
     }
 
-    public func verify(_ password: String, against phc: String) async throws -> Bool {
+    public func verify(_ password: String, against phc: String, for tenant: TenantID?) async throws -> Bool {
         guard password.unicodeScalars.count <= PasswordPolicy.maxLength, phc.hasPrefix("$argon2id$") else { return false }
-        return try await gate.run {
+        return try await gate.run(for: tenant) {
             try await self.pool.runIfActive {
                 let bytes = Array(password.utf8)
                 return argon2id_verify(phc, bytes, bytes.count) == ARGON2_OK.rawValue
@@ -68,17 +70,33 @@ public final class Argon2PasswordHasher: PasswordHasher {
     }
 }
 
-/// Admits at most `capacity` hashing jobs at once (running or waiting); the rest are refused at once.
+/// Admits at most `capacity` hashing jobs at once (running or waiting), and at most `perTenant` of one tenant's;
+/// the rest are refused at once.
 actor HashingGate {
     private let capacity: Int
-    private var admitted = 0
+    private let perTenant: Int
+    private(set) var admitted = 0
+    private var admittedByTenant: [TenantID: Int] = [:]
 
-    init(capacity: Int) { self.capacity = capacity }
+    init(capacity: Int, perTenant: Int) {
+        self.capacity = capacity
+        self.perTenant = perTenant
+    }
 
-    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    func run<T: Sendable>(for tenant: TenantID?, _ body: @Sendable () async throws -> T) async throws -> T {
         guard admitted < capacity else { throw BatonError.unavailable("too many logins at once; retry shortly") }
+        if let tenant {
+            guard admittedByTenant[tenant, default: 0] < perTenant else { throw BatonError.unavailable("too many logins at once for this tenant; retry shortly") }
+            admittedByTenant[tenant, default: 0] += 1
+        }
         admitted += 1
-        defer { admitted -= 1 }
+        defer {
+            admitted -= 1
+            if let tenant {
+                admittedByTenant[tenant, default: 1] -= 1
+                if admittedByTenant[tenant] == 0 { admittedByTenant[tenant] = nil }
+            }
+        }
         return try await body()
     }
 }

@@ -180,6 +180,33 @@ struct HostileInputTests {
         }
     }
 
+    @Test("a login flood on one tenant cannot make another tenant's logins answer 503")
+    func fairHashing() async throws {
+        try await Self.withApp(.memory) { client, fixture in
+            let flooded = fixture.tenant
+            let statuses = try await withThrowingTaskGroup(of: (String, HTTPResponse.Status).self) { group in
+                // 45 and the 3 below stay under the per-source limit (50): every request here comes from one source.
+                for index in 0..<45 {
+                    group.addTask {
+                        let response = try await client.send(
+                            .post, "/t/\(flooded)/login", json: #"{"client_id": "app", "username": "flood-\#(index)", "password": "wrong password"}"#
+                        )
+                        return ("flood", response.status)
+                    }
+                }
+                for _ in 0..<3 {
+                    group.addTask {
+                        let response = try await client.send(.post, "/t/demo/login", json: TokenFlowTests.demoLogin)
+                        return ("demo", response.status)
+                    }
+                }
+                return try await group.reduce(into: [(String, HTTPResponse.Status)]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0.0 == "demo" }.allSatisfy { $0.1 == .ok }, "\(statuses.filter { $0.0 == "demo" })")
+            #expect(statuses.filter { $0.0 == "flood" }.allSatisfy { $0.1 == .badRequest || $0.1 == .serviceUnavailable })
+        }
+    }
+
     @Test("every answer says nosniff; /me, admin reads and errors are no-store; JWKS keeps its own cache policy")
     func responseHeaders() async throws {
         try await TestApp.run { client in

@@ -25,7 +25,7 @@ public struct UserService<Store: BatonStore>: Sendable {
         try PasswordPolicy.validate(password)
         let now = clock.now()
         let user = User(
-            tenantID: tenant.id, id: UUID(), username: username, passwordHash: try await hasher.hash(password), disabled: false, createdAt: now,
+            tenantID: tenant.id, id: UUID(), username: username, passwordHash: try await hasher.hash(password, for: tenant.id), disabled: false, createdAt: now,
             updatedAt: now
         )
         try await store.createUser(user)
@@ -39,14 +39,14 @@ public struct UserService<Store: BatonStore>: Sendable {
         guard password.unicodeScalars.count <= PasswordPolicy.maxLength, username.unicodeScalars.count <= DisplayName.maxLength,
             let user = try await store.user(tenantID: tenant.id, username: username)
         else {
-            _ = try await hasher.verify(password, against: dummyHash)
+            _ = try await hasher.verify(password, against: dummyHash, for: tenant.id)
             return nil
         }
-        guard try await hasher.verify(password, against: user.passwordHash), !user.disabled else { return nil }
+        guard try await hasher.verify(password, against: user.passwordHash, for: tenant.id), !user.disabled else { return nil }
         // Parameters upgrade transparently: the password is known right now, so re-hash with the current ones.
         if hasher.needsRehash(user.passwordHash) {
             var upgraded = user
-            upgraded.passwordHash = try await hasher.hash(password)
+            upgraded.passwordHash = try await hasher.hash(password, for: tenant.id)
             upgraded.updatedAt = clock.now()
             try await store.updateUser(upgraded)
             return upgraded
@@ -76,7 +76,7 @@ public struct UserService<Store: BatonStore>: Sendable {
         var updated = user
         if let password {
             try PasswordPolicy.validate(password)
-            updated.passwordHash = try await hasher.hash(password)
+            updated.passwordHash = try await hasher.hash(password, for: tenant.id)
         }
         if let disabled { updated.disabled = disabled }
         updated.updatedAt = clock.now()
