@@ -140,4 +140,15 @@ extension PostgresStore {
             """
         )
     }
+
+    public func legacyChainHead(tenantID: TenantID, sessionID: UUID) async throws -> LegacyChainHead? {
+        try await translatingErrors {
+            let rows = try await client.query(
+                "SELECT generation, current_hash FROM legacy_chain_heads WHERE tenant_id = \(tenantID.uuid) AND session_id = \(sessionID)",
+                logger: logger
+            )
+            for try await (generation, hash) in rows.decode((Int, Data).self) { return LegacyChainHead(generation: generation, hash: hash) }
+            return nil
+        }
+    }
 }

@@ -14,6 +14,17 @@ struct RefreshTokenTests {
         #expect(RefreshToken(parsing: RefreshToken(sessionID: token.sessionID, generation: 0, secret: token.secret).encoded)?.generation == 0)
     }
 
+    @Test("a token with its chain proof parses back to itself; the proof is 16 bytes after the secret, or absent")
+    func proofRoundTrip() throws {
+        let proved = RefreshToken(sessionID: token.sessionID, generation: 7, secret: token.secret, proof: Data(repeating: 5, count: 16))
+        #expect(RefreshToken(parsing: proved.encoded) == proved)
+        #expect(RefreshToken(parsing: token.encoded)?.proof == nil)
+        let id = token.sessionID.uuidString.lowercased()
+        for length in [31, 33, 47, 49, 64] {
+            #expect(RefreshToken(parsing: "brt_\(id)_7_\(Base64URL.encode(Data(repeating: 1, count: length)))") == nil, "\(length) bytes")
+        }
+    }
+
     @Test("anything but the issued form is refused")
     func refusesVariants() {
         let id = token.sessionID.uuidString.lowercased()

@@ -41,6 +41,9 @@ extension AnyStore {
     public func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int {
         try await base.revokeSessions(tenantID: tenantID, userID: userID, reason: reason, at: at)
     }
+    public func legacyChainHead(tenantID: TenantID, sessionID: UUID) async throws -> LegacyChainHead? {
+        try await base.legacyChainHead(tenantID: tenantID, sessionID: sessionID)
+    }
 }
 
 extension AnyStore {

@@ -17,8 +17,7 @@ struct PurgeTests {
     static func otherTenant(of f: Fixture) async throws -> RefreshRotationTests.Fixture {
         let store = AnyStore(f.store)
         let tenant = try await TenantService(
-            store: store, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())), jwksCache: JWKSCache(), clock: f.clock,
-            logger: Logger(label: "t")
+            store: store, keyFactory: SigningKeyFactory(sealer: f.sealer), jwksCache: JWKSCache(), clock: f.clock, logger: Logger(label: "t")
         ).create(slug: "p-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: settings)
         let now = f.clock.now()
         try await f.store.createClient(
@@ -27,7 +26,7 @@ struct PurgeTests {
         )
         let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$fake", disabled: false, createdAt: now, updatedAt: now)
         try await f.store.createUser(user)
-        return Fixture(store: f.store, tenant: tenant, userID: user.id, clock: f.clock, service: f.service)
+        return Fixture(store: f.store, tenant: tenant, userID: user.id, clock: f.clock, service: f.service, sealer: f.sealer)
     }
 
     /// Runs batches of `limit` until the walk is over; returns how many were deleted and how many batches it took.

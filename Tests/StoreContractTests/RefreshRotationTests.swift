@@ -17,6 +17,8 @@ struct RefreshRotationTests {
         let userID: UUID
         let clock: ManualClock
         let service: RefreshTokenService<AnyStore>
+        /// The master key's sealer the service opens this tenant's chain key with.
+        let sealer: SecretSealer
 
         func start(client: String = "app") async throws -> (Session, RefreshToken) {
             try await service.startSession(tenant: tenant, userID: userID, clientID: client, scope: ["read"], audience: [], userAgent: "t", ipAddress: "127.0.0.1")
@@ -54,7 +56,7 @@ struct RefreshRotationTests {
                 store: anyStore, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: anyStore, clock: clock, logger: Logger(label: "t")), clock: clock,
                 logger: Logger(label: "t")
             )
-            try await body(Fixture(store: store, tenant: tenant, userID: user.id, clock: clock, service: service))
+            try await body(Fixture(store: store, tenant: tenant, userID: user.id, clock: clock, service: service, sealer: sealer))
         }
     }
 

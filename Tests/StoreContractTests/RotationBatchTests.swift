@@ -95,8 +95,20 @@ struct RotationBatchTests {
                 try await other.query("BEGIN", logger: logger)
                 try await other.query("SET LOCAL deadlock_timeout = '10s'", logger: logger)  // so the batch's backend finds the cycle, and yields
                 _ = try await other.query("SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(second) FOR UPDATE", logger: logger).collect()
+                let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
                 async let batch = PostgresStore.rotateBatch(requests, client: client, logger: RecordingLogHandler.logger(records))
-                try await Task.sleep(for: .milliseconds(500))  // the batch holds `first` and waits for `second`
+                // Until the batch holds `first` and waits for `second`, that is, until a backend is blocked by this one
+                // (observed in pg_locks, which unlike pg_stat_activity is not a snapshot per transaction; not slept for: under load the
+                // batch may take a while to get there).
+                var blocked = false
+                for _ in 0..<1_000 where !blocked {
+                    let rows = try await other.query(
+                        "SELECT count(*)::integer FROM pg_locks WHERE NOT granted AND \(otherPID) = ANY(pg_blocking_pids(pid))", logger: logger
+                    ).collect()
+                    blocked = (try rows.first?.decode(Int.self) ?? 0) > 0
+                    if !blocked { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                #expect(blocked, "the batch never waited for the other transaction")
                 // Closes the cycle; answered once PostgreSQL has rolled the batch back, which frees `first`.
                 _ = try await other.query(
                     "UPDATE sessions SET user_agent = user_agent WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) RETURNING 1", logger: logger

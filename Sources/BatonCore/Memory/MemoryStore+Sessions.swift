@@ -113,6 +113,20 @@ extension MemoryStore {
         sessions = sessions.filter { !($0.value.tenantID == tenantID && $0.value.clientID == clientID) }
         return true
     }
+
+    /// Memory mode starts empty, so no session predates refresh-token proofs; `recordLegacyChainHeads` does what
+    /// migration 0009 does to PostgreSQL, for tests of sessions that do.
+    public func legacyChainHead(tenantID: TenantID, sessionID: UUID) -> LegacyChainHead? {
+        guard session(tenantID: tenantID, id: sessionID) != nil else { return nil }
+        return legacyChainHeads[sessionID]
+    }
+
+    /// Records every live session's current generation and hash as its legacy chain head.
+    public func recordLegacyChainHeads() {
+        for session in sessions.values where session.revokedAt == nil {
+            legacyChainHeads[session.id] = LegacyChainHead(generation: session.generation, hash: session.currentHash)
+        }
+    }
 }
 
 struct ClientKey: Hashable {

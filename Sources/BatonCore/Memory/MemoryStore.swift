@@ -9,6 +9,7 @@ public actor MemoryStore: BatonStore {
     var auditEvents: [AuditEvent] = []
     var nextAuditID: Int64 = 0
     var loginFailures: [ThrottleKey: (windowStart: Date, failures: Int)] = [:]
+    var legacyChainHeads: [UUID: LegacyChainHead] = [:]
     private var tenantIDsBySlug: [TenantSlug: TenantID] = [:]
     var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
     var chainKeysByTenant: [TenantID: [ChainKey]] = [:]

@@ -21,7 +21,8 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         self.logger = logger
     }
 
-    /// Creates a session for a login and returns it with its generation-0 refresh token (256 random bits).
+    /// Creates a session for a login and returns it with its generation-0 refresh token (256 random bits, and its
+    /// chain proof).
     public func startSession(
         tenant: Tenant, userID: UUID, clientID: String, scope: [String], audience: [String], userAgent: String?, ipAddress: String?
     ) async throws -> (Session, RefreshToken) {
@@ -34,8 +35,9 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
             generation: 0, currentHash: RefreshChain.digest(secret), userAgent: userAgent.map { String($0.prefix(512)) },
             ipAddress: ipAddress
         )
+        let chain = try await chains.chain(for: tenant.id, store: store)
         try await store.createSession(session)
-        return (session, RefreshToken(sessionID: session.id, generation: 0, secret: secret))
+        return (session, chain.token(sessionID: session.id, generation: 0, secret: secret))
     }
 
     /// Spends `presented` for `clientID`, for at most `scope` (nil: the session's whole scope). Every check that can
@@ -45,6 +47,8 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     public func refresh(tenant: Tenant, presented raw: String, clientID: String, scope: [String]? = nil, ipAddress: String? = nil) async throws -> RefreshResult {
         guard let token = RefreshToken(parsing: raw) else { throw invalid("the refresh token is invalid") }
         let chain = try await chains.chain(for: tenant.id, store: store)
+        // A proof that does not hold: not a token Baton issued, refused before any store call.
+        if token.proof != nil, !chain.proves(token) { throw invalid("the refresh token is invalid") }
         let now = clock.now()
         let successor = chain.successor(of: token.secret)
         let request = RotationRequest(
@@ -55,7 +59,7 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         if let rotated = try await store.rotate(request) {
             metrics.refresh(.rotated)
             return RefreshResult(
-                kind: .rotated, session: rotated, refreshToken: RefreshToken(sessionID: rotated.id, generation: rotated.generation, secret: successor), decidedAt: now
+                kind: .rotated, session: rotated, refreshToken: chain.token(sessionID: rotated.id, generation: rotated.generation, secret: successor), decidedAt: now
             )
         }
         return try await classifyFailedRotation(token, request: request, chain: chain, tenant: tenant, ipAddress: ipAddress)
@@ -69,23 +73,24 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         let clientID = request.clientID
         // Another tenant's or another client's session, or none: invalid, and nothing is revoked.
         guard let session = try await store.session(tenantID: tenant.id, id: token.sessionID), session.clientID == clientID else { throw invalid(message) }
-        let lag = session.generation - token.generation
-        // A token that does not derive to the session's current hash is not of this chain (forged): it revokes nothing,
-        // so knowing a session id is not enough to log someone out.
-        guard let current = chain.currentSecret(from: token, of: session) else { throw invalid(message) }
+        // Forged, reuse or grace retry, in constant time (`RefreshChain.standing`): a token that is not of this chain
+        // revokes nothing, so knowing a session id is not enough to log someone out.
+        let standing = try await chain.standing(of: token, in: session, store: store)
+        guard standing != .foreign else { throw invalid(message) }
         // A request for more than the session holds is refused as such, whatever the token's generation (RFC 6749
         // §6); like every refusal but reuse, it rotates and revokes nothing.
         guard Set(request.requiredScope).isSubset(of: session.scope) else {
             metrics.refresh(.invalid)
             throw OAuthError(.invalidScope, "scope exceeds what the session was granted")
         }
-        // Revoked or expired sessions (or ones ending within this second) answer the same, grace or not.
-        guard lag > 0, session.expiresAt >= request.liveUntil, session.revokedAt == nil else { throw invalid(message) }
+        // Revoked or expired sessions (or ones ending within this second) answer the same, grace or not; so does the
+        // current token whose rotation did not apply for another reason.
+        guard standing != .current, session.expiresAt >= request.liveUntil, session.revokedAt == nil else { throw invalid(message) }
         let grace = TimeInterval(tenant.settings.reuseGrace)
-        if lag == 1, grace > 0, let rotatedAt = session.lastRotatedAt, request.now < rotatedAt.addingTimeInterval(grace) {
+        if case .predecessor(let current) = standing, grace > 0, let rotatedAt = session.lastRotatedAt, request.now < rotatedAt.addingTimeInterval(grace) {
             metrics.refresh(.retried)
             return RefreshResult(
-                kind: .graceRetry, session: session, refreshToken: RefreshToken(sessionID: session.id, generation: session.generation, secret: current),
+                kind: .graceRetry, session: session, refreshToken: chain.token(sessionID: session.id, generation: session.generation, secret: current),
                 decidedAt: request.now
             )
         }

@@ -79,7 +79,7 @@ public struct SessionService<Store: BatonStore>: Sendable {
             // Only a token of the chain may revoke: a forged one with a real session id does nothing.
             let chain = try await chains.chain(for: tenant.id, store: store)
             guard let session = try await store.session(tenantID: tenant.id, id: refresh.sessionID), session.clientID == client.clientID,
-                chain.currentSecret(from: refresh, of: session) != nil
+                try await chain.standing(of: refresh, in: session, store: store) != .foreign
             else { return }
             sessionID = session.id
         } else if let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),

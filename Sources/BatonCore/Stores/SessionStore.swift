@@ -13,4 +13,6 @@ public protocol SessionStore: Sendable {
     func sessions(tenantID: TenantID, userID: UUID, now: Date) async throws -> [Session]
     /// Revokes every live session of the user; returns how many.
     func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int
+    /// The session's head when refresh-token proofs were introduced; nil for sessions started since.
+    func legacyChainHead(tenantID: TenantID, sessionID: UUID) async throws -> LegacyChainHead?
 }
