@@ -11,30 +11,17 @@ import Testing
 struct ChainProofTests {
     typealias Backend = StoreContractTests.Backend
 
-    /// Moves `session` to `generation` with `secret` current, as that many rotations would have (on PostgreSQL by
-    /// one UPDATE: rotating that often would take minutes).
-    static func fastForward(_ f: RefreshRotationTests.Fixture, _ backend: Backend, _ session: Session, to generation: Int, secret: Data) async throws {
-        let hash = RefreshChain.digest(secret)
-        guard backend.isPostgres else {
-            let memory = try #require(f.store as? MemoryStore)
-            var current = try #require(try await memory.session(tenantID: f.tenant.id, id: session.id))
-            while current.generation < generation {
-                let last = current.generation + 1 == generation
-                let request = RotationRequest(
-                    tenantID: f.tenant.id, sessionID: session.id, clientID: "app", presentedGeneration: current.generation,
-                    presentedHash: current.currentHash, successorHash: last ? hash : RefreshChain.digest(current.currentHash), now: f.clock.now(),
-                    idleExpiresAt: f.clock.now().addingTimeInterval(600)
-                )
-                current = try #require(await memory.rotate(request))
-            }
-            return
-        }
-        try await TestDatabase.withClient { client in
-            _ = try await client.query(
-                "UPDATE sessions SET generation = \(generation), current_hash = \(hash), last_rotated_at = \(f.clock.now()) WHERE session_id = \(session.id)",
-                logger: Logger(label: "t")
-            ).collect()
-        }
+    /// A live session of the fixture's user standing at `generation` with `secret` current, as that many rotations
+    /// would have left it (made directly: rotating that often would take minutes).
+    static func session(_ f: RefreshRotationTests.Fixture, at generation: Int, secret: Data) async throws -> Session {
+        let now = f.clock.now()
+        let session = Session(
+            tenantID: f.tenant.id, id: UUID(), userID: f.userID, clientID: "app", scope: ["read"], audience: [], createdAt: now,
+            absoluteExpiresAt: now.addingTimeInterval(7_200), idleExpiresAt: now.addingTimeInterval(3_600), generation: generation,
+            currentHash: RefreshChain.digest(secret), lastRotatedAt: now
+        )
+        try await f.store.createSession(session)
+        return session
     }
 
     /// What migration 0009 does to a session that exists when it runs.
@@ -59,28 +46,27 @@ struct ChainProofTests {
     func reuseFarBehind(_ backend: Backend) async throws {
         try await RefreshRotationTests.withFixture(backend, settings: .init(reuseGrace: 0)) { f in
             let chain = try await Self.chain(f)
-            let (victim, r0) = try await f.start()
-            let (bystander, b0) = try await f.start()
-            var secret = r0.secret
-            for _ in 0..<150_000 { secret = chain.successor(of: secret) }
-            try await Self.fastForward(f, backend, victim, to: 150_000, secret: secret)
-            try await Self.fastForward(f, backend, bystander, to: 150_000, secret: RandomSecret.bytes(32))
+            let secret = RandomSecret.bytes(32)
+            let victim = try await Self.session(f, at: 150_000, secret: secret)
+            let bystander = try await Self.session(f, at: 150_000, secret: RandomSecret.bytes(32))
+            // Tokens Baton issued these sessions long ago, with their proofs.
+            let victimFirst = chain.token(sessionID: victim.id, generation: 0, secret: RandomSecret.bytes(32))
+            let bystanderOld = chain.token(sessionID: bystander.id, generation: 12, secret: RandomSecret.bytes(32))
 
             // A forged token (real session id, made-up secret and proof) far behind: refused, nothing revoked.
             let forged = RefreshToken(sessionID: victim.id, generation: 3, secret: RandomSecret.bytes(32), proof: RandomSecret.bytes(16))
             await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: forged.encoded, clientID: "app") }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: victim.id)?.revokedAt == nil)
-            // The bystander's own first token, presented after its session moved on: reuse, and only its session ends.
+            // The bystander's old token, presented now: reuse, and only its session ends.
             await #expect(throws: BatonError.invalidGrant("the refresh token was already used; its session is revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: b0.encoded, clientID: "app")
+                _ = try await f.service.refresh(tenant: f.tenant, presented: bystanderOld.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: bystander.id)?.revokeReason == "refresh_token_reuse")
             // The victim's current token still rotates; then its first token is reuse.
-            let current = chain.token(sessionID: victim.id, generation: 150_000, secret: secret)
-            let next = try await f.service.refresh(tenant: f.tenant, presented: current.encoded, clientID: "app")
+            let next = try await f.service.refresh(tenant: f.tenant, presented: chain.token(sessionID: victim.id, generation: 150_000, secret: secret).encoded, clientID: "app")
             #expect(next.session.generation == 150_001)
             await #expect(throws: BatonError.invalidGrant("the refresh token was already used; its session is revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+                _ = try await f.service.refresh(tenant: f.tenant, presented: victimFirst.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: victim.id)?.revokeReason == "refresh_token_reuse")
         }

@@ -70,13 +70,18 @@ public struct TokenService<Store: BatonStore>: Sendable {
         }
         metrics.login(succeeded: true)
         try await throttle.succeeded(tenant: tenant, username: username, sourceIP: ipAddress)
+        // Loaded before the session is created, so a tenant without a usable key answers 503 having created nothing.
+        let signer = try await signingKeys.signer(for: tenant.id, store: store)
         let (session, refreshToken) = try await refreshTokens.startSession(
             tenant: tenant, userID: user.id, clientID: client.clientID, scope: scope, audience: audience, userAgent: userAgent, ipAddress: ipAddress
         )
         logger.info("login succeeded", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(user.id)", "session_id": "\(session.id)"])
         await audit.record(.loginSucceeded, tenant: tenant.id, actor: actor, sessionID: session.id, userID: user.id, clientID: client.clientID, sourceIP: ipAddress)
         await audit.record(.sessionCreated, tenant: tenant.id, actor: actor, sessionID: session.id, userID: user.id, clientID: client.clientID, sourceIP: ipAddress)
-        return try await tokenResponse(tenant: tenant, subject: user.id.uuidString.lowercased(), audience: audience, client: client, scope: scope, session: session, refreshToken: refreshToken)
+        return try tokenResponse(
+            tenant: tenant, subject: user.id.uuidString.lowercased(), audience: audience, client: client, scope: scope, session: session,
+            refreshToken: refreshToken, signer: signer
+        )
     }
 
     /// `grant_type=refresh_token`: rotates (or grace-retries) and answers with a fresh access token.
@@ -96,11 +101,10 @@ public struct TokenService<Store: BatonStore>: Sendable {
             throw OAuthError(.invalidGrant, error.message)
         }
         let session = result.session
-        let (claims, lifetime) = try accessTokenClaims(
+        return try tokenResponse(
             tenant: tenant, subject: session.userID.uuidString.lowercased(), audience: session.audience, client: client, scope: requested ?? session.scope,
-            session: session, at: result.decidedAt
+            session: session, refreshToken: result.refreshToken, signer: signer, at: result.decidedAt
         )
-        return TokenResponse(accessToken: try signer.sign(claims), expiresIn: lifetime, refreshToken: result.refreshToken.encoded, scope: requested ?? session.scope)
     }
 
     /// `grant_type=client_credentials`: an access token for the client itself; no session, no refresh token.
@@ -111,34 +115,29 @@ public struct TokenService<Store: BatonStore>: Sendable {
         }
         let scope = try grantedScope(requested: rawScope, allowed: client.scopes)
         let audience = try grantedAudience(requested: rawAudience, client: client, tenant: tenant)
-        return try await tokenResponse(tenant: tenant, subject: client.clientID, audience: audience, client: client, scope: scope, session: nil, refreshToken: nil)
-    }
-
-    private func tokenResponse(
-        tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, refreshToken: RefreshToken?
-    ) async throws -> TokenResponse {
-        let (claims, lifetime) = try accessTokenClaims(
-            tenant: tenant, subject: subject, audience: audience, client: client, scope: scope, session: session, at: clock.now()
+        let signer = try await signingKeys.signer(for: tenant.id, store: store)
+        return try tokenResponse(
+            tenant: tenant, subject: client.clientID, audience: audience, client: client, scope: scope, session: nil, refreshToken: nil, signer: signer
         )
-        let accessToken = try await signingKeys.sign(claims, tenantID: tenant.id, store: store)
-        return TokenResponse(accessToken: accessToken, expiresIn: lifetime, refreshToken: refreshToken?.encoded, scope: scope)
     }
 
-    private func accessTokenClaims(
-        tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, at now: Date
-    ) throws -> (AccessTokenClaims, lifetime: Int) {
+    /// The answer of a grant, signed by `signer` (loaded before anything was written), issued at `now`.
+    private func tokenResponse(
+        tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, refreshToken: RefreshToken?,
+        signer: AccessTokenSigner, at now: Date? = nil
+    ) throws -> TokenResponse {
+        let now = now ?? clock.now()
         // Never past the end of its session: resource servers verify offline and cannot see that the session ended.
         let lifetime = min(tenant.settings.accessTokenTTL, session?.wholeSecondsLeft(at: now) ?? .max)
         // A session ending within this very second would get an access token expired on issue (exp = iat, expires_in
         // 0): for the client it has ended, and it is told so. A refresh never gets here with such a session (its
-        // rotation or grace retry required `Session.refreshableUntil` at `now`), so this refuses only a login, before
-        // its session exists.
+        // rotation or grace retry required `Session.refreshableUntil` at `now`), so this refuses only a login.
         guard lifetime > 0 else { throw OAuthError(.invalidGrant, "the session has expired") }
         let claims = AccessTokenClaims(
             issuer: tenant.issuer(publicURL: publicURL), subject: subject, audience: audience, issuedAt: now, lifetime: lifetime,
             clientID: client.clientID, scope: scope, sessionID: session?.id
         )
-        return (claims, lifetime)
+        return TokenResponse(accessToken: try signer.sign(claims), expiresIn: lifetime, refreshToken: refreshToken?.encoded, scope: scope)
     }
 
     private func grantedScope(requested raw: String?, allowed: [String]) throws -> [String] {
