@@ -45,9 +45,12 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         }
         let safeAt = pending.createdAt.addingTimeInterval(TimeInterval(tenant.settings.jwksMaxAge))
         guard force || now >= safeAt else {
+            // At most jwks_max_age away; clamped all the same, so a corrupt creation time can never trap the conversion.
+            let wait = safeAt.timeIntervalSince(now).rounded(.up)
+            let retryAfter = wait.isFinite ? Int(min(max(wait, 1), TimeInterval(TenantSettingsPolicy.jwksMaxAge.upperBound))) : 1
             throw BatonError.conflict(
                 "rotation is safe from \(ISO8601DateFormatter().string(from: safeAt)): the pending key must be published for jwks_max_age "
-                    + "(\(tenant.settings.jwksMaxAge) s) first; send force: true to rotate anyway", retryAfter: Int(safeAt.timeIntervalSince(now).rounded(.up))
+                    + "(\(tenant.settings.jwksMaxAge) s) first; send force: true to rotate anyway", retryAfter: retryAfter
             )
         }
         if let algorithm, algorithm != tenant.settings.signingAlgorithm {
