@@ -31,21 +31,27 @@ final class RotationBatcher: Sendable {
     let execute: Execute
     /// Told of each caller answered `unavailable` because its deadline passed while it waited (for a metric).
     let onOverdue: @Sendable () -> Void
+    /// The clock's reading that deadlines are set and judged by; tests move it themselves.
+    let now: @Sendable () -> ContinuousClock.Instant
 
     init(
         maxRunning: Int, maxBatch: Int, timeout: Duration? = nil, onOverdue: @escaping @Sendable () -> Void = {},
-        execute: @escaping Execute
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, execute: @escaping Execute
     ) {
         self.maxRunning = maxRunning
         self.maxBatch = maxBatch
         self.timeout = timeout
         self.onOverdue = onOverdue
+        self.now = now
         self.execute = execute
     }
 
+    /// Callers waiting for a batch (not those whose batch is at the database).
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
     /// The rotated session, or nil when nothing matched, once its batch is committed.
     func rotate(_ request: RotationRequest) async throws -> Session? {
-        let due = timeout.map { ContinuousClock.now + $0 }
+        let due = timeout.map { now() + $0 }
         return try await withCheckedThrowingContinuation { continuation in
             let lead = state.withLock { state in
                 state.waiting.append(Waiter(request: request, continuation: continuation, due: due))
@@ -68,10 +74,10 @@ final class RotationBatcher: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            let now = ContinuousClock.now
+            let checkedAt = self.now()
             var live: [Waiter] = []
             for waiter in batch {
-                if let due = waiter.due, due <= now {
+                if let due = waiter.due, due <= checkedAt {
                     waiter.continuation.resume(throwing: BatonError.databaseTimedOut)
                     onOverdue()
                 } else {

@@ -46,6 +46,19 @@ struct RotationBatcherTests {
         )
     }
 
+    /// A clock reading that moves only when the test moves it.
+    final class TestInstant: Sendable {
+        private let instant = Mutex(ContinuousClock.now)
+        func reading() -> ContinuousClock.Instant { instant.withLock { $0 } }
+        var now: @Sendable () -> ContinuousClock.Instant { { self.reading() } }
+        func advance(by duration: Duration) { instant.withLock { $0 += duration } }
+    }
+
+    /// Waits until `count` callers are queued in the batcher (throws once the test is cancelled).
+    func waitForWaiting(_ batcher: RotationBatcher, _ count: Int) async throws {
+        while batcher.waitingCount < count { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
     /// Waits until the fake database has seen `count` batches (throws once the test is cancelled).
     func waitForBatches(_ database: Database, _ count: Int) async throws {
         while database.batches.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(5)) }
@@ -61,7 +74,7 @@ struct RotationBatcherTests {
             group.addTask { _ = try await batcher.rotate(first) }
             try await waitForBatches(database, 1)
             for request in later { group.addTask { _ = try await batcher.rotate(request) } }
-            try await Task.sleep(for: .milliseconds(200))  // all five are waiting behind the first batch
+            try await waitForWaiting(batcher, 5)  // all five are waiting behind the first batch
             #expect(database.batches.withLock { $0.count } == 1)
             try await database.openGate()
             try await group.waitForAll()
@@ -79,7 +92,7 @@ struct RotationBatcherTests {
         let failed = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         let next = Task { try await batcher.rotate(request()) }
-        try await Task.sleep(for: .milliseconds(100))
+        try await waitForWaiting(batcher, 1)
         try await database.openGate()
         await #expect(throws: BatonError.self) { try await failed.value }
         #expect(try await next.value == nil)
@@ -94,7 +107,7 @@ struct RotationBatcherTests {
             group.addTask { _ = try await batcher.rotate(request()) }
             try await waitForBatches(database, 1)
             for _ in 0..<10 { group.addTask { _ = try await batcher.rotate(request()) } }
-            try await Task.sleep(for: .milliseconds(200))
+            try await waitForWaiting(batcher, 10)
             try await database.openGate()
             try await group.waitForAll()
         }
@@ -109,48 +122,48 @@ struct RotationBatcherTests {
 
     @Test("a caller queued behind a batch that never answers gets unavailable by its own deadline, not the batch's plus its own")
     func queuedCallerAnsweredByItsDeadline() async throws {
-        // Long enough that a loaded machine (CI runs the suites in parallel) starts the first batch well within it,
-        // and that the two outcomes below stay far apart whatever the machine's sleeps overshoot.
         let timeout = Duration.seconds(2)
+        let clock = TestInstant()
         let dues = Mutex<[ContinuousClock.Instant]>([])
-        // A database that never answers: each batch waits out its deadline, as DatabaseDeadline would make it.
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: timeout) { _, due in
-            let due = try #require(due)
-            dues.withLock { $0.append(due) }
-            try await Task.sleep(until: due)
+        let database = Database()
+        // A database that never answers: each batch is given up at its deadline, as DatabaseDeadline would; here the
+        // first one when the test opens its gate, with the clock moved past its deadline.
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: timeout, now: clock.now) { requests, due in
+            dues.withLock { $0.append(try! #require(due)) }
+            _ = try await database.execute(requests)
             throw BatonError.unavailable("the database did not answer in time")
         }
+        let start = clock.now()
         let first = Task { try await batcher.rotate(request()) }
-        while dues.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
-        try await Task.sleep(for: .milliseconds(100))
-        let queuedAt = ContinuousClock.now
-        await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await batcher.rotate(request()) }
-        let waited = ContinuousClock.now - queuedAt
+        try await waitForBatches(database, 1)
+        clock.advance(by: .milliseconds(100))
+        let queuedAt = clock.now()
+        let queued = Task { try await batcher.rotate(request()) }
+        try await waitForWaiting(batcher, 1)
+        clock.advance(by: timeout - .milliseconds(50))  // the first batch's deadline has passed, the queued caller's not
+        try await database.openGate()
         await #expect(throws: BatonError.self) { try await first.value }
-        // Answered about a timeout after it arrived; waiting out the first batch's deadline and then a whole one of
-        // its own batch would take about 1.95 timeouts.
-        #expect(waited < timeout * 1.5, "waited \(waited)")
-        let batchDues = dues.withLock { $0 }
-        #expect(batchDues.count == 2)
-        // The second batch ran by its own caller's deadline: its arrival plus the timeout (it took its clock reading
-        // just after the test's).
-        if batchDues.count == 2 {
-            let lag = batchDues[1] - (queuedAt + timeout)
-            #expect(lag >= .zero && lag < .milliseconds(200), "lag \(lag)")
-        }
+        await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await queued.value }
+        // The first batch ran by its caller's deadline, the second by its own caller's (its arrival plus the timeout),
+        // not the first's plus a whole timeout: the queued caller is answered about a timeout after it arrived.
+        #expect(dues.withLock { $0 } == [start + timeout, queuedAt + timeout])
     }
 
     @Test("a caller whose deadline passed while it waited is answered unavailable and never sent to the database")
     func overdueCallerNotSent() async throws {
         let database = Database()
         let overdueCount = Mutex(0)
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: .seconds(1), onOverdue: { overdueCount.withLock { $0 += 1 } }) {
-            requests, _ in try await database.execute(requests)
-        }
+        // The batcher's clock stands still unless the test moves it: however late a task starts on a loaded machine,
+        // no caller is overdue before the test says so.
+        let clock = TestInstant()
+        let batcher = RotationBatcher(
+            maxRunning: 1, maxBatch: 64, timeout: .seconds(1), onOverdue: { overdueCount.withLock { $0 += 1 } }, now: clock.now
+        ) { requests, _ in try await database.execute(requests) }
         let first = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         let overdue = Task { try await batcher.rotate(request()) }
-        try await Task.sleep(for: .milliseconds(1300))  // past the queued caller's deadline; the first batch still holds
+        try await waitForWaiting(batcher, 1)
+        clock.advance(by: .milliseconds(1300))  // past the queued caller's deadline; the first batch still holds
         try await database.openGate()
         #expect(try await first.value == nil)
         await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await overdue.value }
