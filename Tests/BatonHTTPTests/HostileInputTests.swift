@@ -136,6 +136,34 @@ struct HostileInputTests {
         }
     }
 
+    @Test("a refresh token whose proof was tampered with is inactive at introspection and refused at refresh; the real one is neither", arguments: Backend.allCases)
+    func tamperedProof(_ backend: Backend) async throws {
+        try await Self.withApp(backend) { client, fixture in
+            let login = try await client.send(
+                .post, "/t/\(fixture.tenant)/login", json: #"{"client_id": "app", "username": "alice", "password": "\#(Fixture.password)"}"#
+            )
+            let token = try #require(login.json["refresh_token"] as? String)
+            // A character inside the proof (the last 22 of the token encode it; the very last carries unused bits).
+            var characters = Array(token)
+            characters[characters.count - 5] = characters[characters.count - 5] == "A" ? "B" : "A"
+            let tampered = String(characters)
+            func introspect(_ token: String) async throws -> Bool? {
+                try await client.send(
+                    .post, "/t/\(fixture.tenant)/oauth/introspect", json: "token=\(token)", contentType: "application/x-www-form-urlencoded",
+                    headers: [.authorization: fixture.rsBasic]
+                ).json["active"] as? Bool
+            }
+            #expect(try await introspect(tampered) == false)
+            #expect(try await introspect(token) == true)
+            let refused = try await client.send(
+                .post, "/t/\(fixture.tenant)/oauth/token", json: "grant_type=refresh_token&client_id=app&refresh_token=\(tampered)",
+                contentType: "application/x-www-form-urlencoded"
+            )
+            #expect(refused.errorCode == "invalid_grant")
+            #expect(try await introspect(token) == true, "the refusal spent nothing")
+        }
+    }
+
     @Test("20 concurrent wrong passwords for one account from one source: 5 are checked, 15 refused with 429", arguments: Backend.allCases)
     func concurrentGuesses(_ backend: Backend) async throws {
         try await Self.withApp(backend) { client, fixture in

@@ -48,8 +48,9 @@ public struct SessionService<Store: BatonStore>: Sendable {
         guard client.kind == .confidential else { throw OAuthError(.unauthorizedClient, "introspection is for confidential clients") }
         let now = clock.now()
         if let refresh = RefreshToken(parsing: token) {
+            let chain = try await chains.chain(for: tenant.id, store: store)
             guard let session = try await store.session(tenantID: tenant.id, id: refresh.sessionID), session.isLive(at: now),
-                session.generation == refresh.generation, SecretDigest.equal(RefreshChain.digest(refresh.secret), session.currentHash)
+                chain.standing(of: refresh, in: session) == .current
             else { return nil }
             return Introspection(
                 tokenType: .refreshToken, scope: session.scope.joined(separator: " "), clientID: session.clientID,
