@@ -32,8 +32,10 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         return .init(status: .methodNotAllowed, code: "method_not_allowed", description: "allowed methods: \(allow)", headers: [.allow: allow])
     }
     static func conflict(_ description: String) -> Self { .init(status: .conflict, code: "conflict", description: description) }
+    /// The rest of such a body is not read: the connection closes after the answer.
     static let payloadTooLarge = Self(
-        status: .contentTooLarge, code: "payload_too_large", description: "request body exceeds \(BatonRequestContext.bodyLimit) bytes"
+        status: .contentTooLarge, code: "payload_too_large", description: "request body exceeds \(BatonRequestContext.bodyLimit) bytes",
+        headers: [.connection: "close"]
     )
     /// The HTTP/1.1 framing of the body could not be read (RFC 9112 §7.1); the connection closes after the answer.
     static let malformedFraming = Self(

@@ -96,4 +96,19 @@ struct RequestReadDeadlineTests {
         channel.embeddedEventLoop.advanceTime(by: .seconds(1))
         #expect(!channel.isActive)
     }
+
+    @Test("a response saying Connection: close (413, broken framing) closes the connection once written; others keep it open")
+    func closingResponses() throws {
+        let channel = try Self.channel()
+        try Self.send("POST /t/demo/login HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", to: channel)
+        guard case .head = try channel.readInbound(as: HTTPRequestPart.self) else { Issue.record("no head"); return }
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .ok, headerFields: [.contentLength: "0"])))
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        #expect(channel.isActive)
+        try channel.writeOutbound(HTTPResponsePart.head(HTTPResponse(status: .contentTooLarge, headerFields: [.connection: "close", .contentLength: "0"])))
+        #expect(channel.isActive, "not before the answer is written whole")
+        try channel.writeOutbound(HTTPResponsePart.end(nil))
+        #expect(!channel.isActive)
+        #expect(try Self.written(channel).contains("HTTP/1.1 413"))
+    }
 }

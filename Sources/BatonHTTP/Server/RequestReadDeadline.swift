@@ -97,7 +97,9 @@ public struct RequestReadDeadline: Sendable, Equatable {
     }
 
     /// After the HTTP decoder: a head read whole starts the body's deadline, the request's end stops it, and the
-    /// response's end makes the connection wait for its next request.
+    /// response's end makes the connection wait for its next request. A response that says `Connection: close`
+    /// (a body over the limit, broken framing) closes the connection once written, so what the client still sends
+    /// is not read.
     final class Progress: ChannelDuplexHandler, RemovableChannelHandler {
         typealias InboundIn = HTTPRequestPart
         typealias InboundOut = HTTPRequestPart
@@ -127,9 +129,22 @@ public struct RequestReadDeadline: Sendable, Equatable {
             context.fireChannelRead(data)
         }
 
+        /// Whether the response being written says `Connection: close`.
+        private var closesConnection = false
+
         func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-            if case .end = unwrapOutboundIn(data), clock.phase == .answering {
+            switch unwrapOutboundIn(data) {
+            case .head(let head):
+                closesConnection = head.headerFields[.connection]?.lowercased() == "close"
+            case .end where closesConnection:
+                clock.stop()
+                context.writeAndFlush(data, promise: promise)
+                context.close(promise: nil)
+                return
+            case .end where clock.phase == .answering:
                 clock.enter(.betweenRequests, on: context.eventLoop) {}
+            case .body, .end:
+                break
             }
             context.write(data, promise: promise)
         }
