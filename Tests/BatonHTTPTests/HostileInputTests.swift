@@ -25,7 +25,9 @@ struct HostileInputTests {
     }
 
     static func withApp(_ backend: Backend, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
-        let configuration = backend == .memory ? TestApp.configuration() : TestApp.configuration(storage: .postgres(url: try TestDatabase.url()))
+        var configuration = backend == .memory ? TestApp.configuration() : TestApp.configuration(storage: .postgres(url: try TestDatabase.url()))
+        // Dozens of these apps run at once: the smallest pool keeps them all within the test server's connections.
+        configuration.databasePoolSize = BatonConfiguration.minimumDatabasePoolSize
         try await TestApp.run(configuration: configuration) { client in
             let tenant = try await client.createTenant(settings: #"{"allow_signup": true}"#)
             let admin = "/admin/v1/tenants/\(tenant)"

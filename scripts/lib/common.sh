@@ -42,7 +42,7 @@ pg_start() {
   pg_as "$bin/initdb" -D "$PG_DIR/data" -U baton -A trust --no-sync -E UTF8 >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log" >&2; return 1; }
   printf 'PG_BIN=%q\nPG_PORT=%q\nPG_OPTS=%q\n' "$bin" "$PG_PORT" \
-    "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=200 ${PG_EXTRA_OPTS:-}" >"$PG_DIR/cluster"
+    "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=400 ${PG_EXTRA_OPTS:-}" >"$PG_DIR/cluster"
   pg_resume "$PG_DIR" || return 1
   pg_as "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U baton -d postgres -qc "CREATE DATABASE baton_test" >/dev/null
   PG_URL="postgres://baton@127.0.0.1:$PG_PORT/baton_test"
