@@ -16,12 +16,10 @@ struct RequestReadDeadlineTests {
     static func channel(head: Int64 = 10, body: Int64 = 30) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         let clock = RequestReadDeadline.Clock(deadline: RequestReadDeadline(head: .seconds(head), body: .seconds(body)))
-        let watch = RequestReadDeadline.ByteWatch(clock: clock)
-        try channel.pipeline.syncOperations.addHandler(watch)
+        try channel.pipeline.syncOperations.addHandler(RequestReadDeadline.ByteWatch(clock: clock))
         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
         try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-        let context = try channel.pipeline.syncOperations.context(handler: watch)
-        try channel.pipeline.syncOperations.addHandler(RequestReadDeadline.Progress(clock: clock, byteWatch: context))
+        try channel.pipeline.syncOperations.addHandler(RequestReadDeadline.Progress(clock: clock))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
         return channel
     }

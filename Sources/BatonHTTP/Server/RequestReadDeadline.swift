@@ -16,7 +16,7 @@ public struct RequestReadDeadline: Sendable, Equatable {
         self.body = body
     }
 
-    /// Hummingbird's HTTP/1.1 channel with these deadlines in its pipeline: `RequestReadDeadline.Clock` first, to see
+    /// Hummingbird's HTTP/1.1 channel with these deadlines in its pipeline: `RequestReadDeadline.ByteWatch` first, to see
     /// a request's first bytes, and `RequestReadDeadline.Progress` after the HTTP decoder, to see where it ends.
     public func http1(idleTimeout: TimeAmount?) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
@@ -36,14 +36,17 @@ public struct RequestReadDeadline: Sendable, Equatable {
         let deadline: RequestReadDeadline
         var phase = Phase.betweenRequests
         private var timer: Scheduled<Void>?
+        /// What a deadline does when it passes (answer and close); set once per connection by `ByteWatch`.
+        var expire: (@Sendable () -> Void)?
 
         init(deadline: RequestReadDeadline) { self.deadline = deadline }
 
-        /// Arms the timer for `phase`; when it fires, `expire` runs (on the event loop).
-        func enter(_ phase: Phase, on eventLoop: any EventLoop, expire: @escaping @Sendable () -> Void) {
+        /// Enters `phase` and arms its deadline, if it has one.
+        func enter(_ phase: Phase, on eventLoop: any EventLoop) {
             self.phase = phase
             timer?.cancel()
             timer = nil
+            guard let expire else { return }
             switch phase {
             case .readingHead: timer = eventLoop.scheduleTask(in: deadline.head, expire)
             case .readingBody: timer = eventLoop.scheduleTask(in: deadline.body, expire)
@@ -67,14 +70,16 @@ public struct RequestReadDeadline: Sendable, Equatable {
 
         init(clock: Clock) { self.clock = clock }
 
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            if clock.phase == .betweenRequests {
-                let bound = NIOLoopBound((context, clock), eventLoop: context.eventLoop)
-                clock.enter(.readingHead, on: context.eventLoop) {
-                    let (context, clock) = bound.value
-                    Self.expire(context: context, clock: clock)
-                }
+        func handlerAdded(context: ChannelHandlerContext) {
+            let bound = NIOLoopBound((context, clock), eventLoop: context.eventLoop)
+            clock.expire = {
+                let (context, clock) = bound.value
+                Self.expire(context: context, clock: clock)
             }
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            if clock.phase == .betweenRequests { clock.enter(.readingHead, on: context.eventLoop) }
             context.fireChannelRead(data)
         }
 
@@ -83,7 +88,10 @@ public struct RequestReadDeadline: Sendable, Equatable {
             context.fireChannelInactive()
         }
 
-        func handlerRemoved(context: ChannelHandlerContext) { clock.stop() }
+        func handlerRemoved(context: ChannelHandlerContext) {
+            clock.stop()
+            clock.expire = nil
+        }
 
         static func expire(context: ChannelHandlerContext, clock: Clock) {
             guard context.channel.isActive else { return }
@@ -107,23 +115,13 @@ public struct RequestReadDeadline: Sendable, Equatable {
         typealias OutboundOut = HTTPResponsePart
 
         let clock: Clock
-        /// The first handler's context, whose `expire` answers and closes.
-        let byteWatch: ChannelHandlerContext
 
-        init(clock: Clock, byteWatch: ChannelHandlerContext) {
-            self.clock = clock
-            self.byteWatch = byteWatch
-        }
+        init(clock: Clock) { self.clock = clock }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head:
-                let bound = NIOLoopBound((byteWatch, clock), eventLoop: context.eventLoop)
-                clock.enter(.readingBody, on: context.eventLoop) {
-                    let (context, clock) = bound.value
-                    ByteWatch.expire(context: context, clock: clock)
-                }
-            case .end: clock.enter(.answering, on: context.eventLoop) {}
+            case .head: clock.enter(.readingBody, on: context.eventLoop)
+            case .end: clock.enter(.answering, on: context.eventLoop)
             case .body: break
             }
             context.fireChannelRead(data)
@@ -142,7 +140,7 @@ public struct RequestReadDeadline: Sendable, Equatable {
                 context.close(promise: nil)
                 return
             case .end where clock.phase == .answering:
-                clock.enter(.betweenRequests, on: context.eventLoop) {}
+                clock.enter(.betweenRequests, on: context.eventLoop)
             case .body, .end:
                 break
             }
@@ -159,13 +157,11 @@ struct DeadlineHTTP1Channel: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<HTTP1Channel.Value> {
         let clock = RequestReadDeadline.Clock(deadline: deadline)
         do {
-            let byteWatch = RequestReadDeadline.ByteWatch(clock: clock)
-            try channel.pipeline.syncOperations.addHandler(byteWatch, position: .first)
-            let context = try channel.pipeline.syncOperations.context(handler: byteWatch)
+            try channel.pipeline.syncOperations.addHandler(RequestReadDeadline.ByteWatch(clock: clock), position: .first)
             var configuration = base.configuration
             let additional = configuration.additionalChannelHandlers
             // Called once, right below, on this channel's event loop (in `HTTP1Channel.setup`).
-            let progress = NIOLoopBound(RequestReadDeadline.Progress(clock: clock, byteWatch: context), eventLoop: channel.eventLoop)
+            let progress = NIOLoopBound(RequestReadDeadline.Progress(clock: clock), eventLoop: channel.eventLoop)
             configuration.additionalChannelHandlers = { [progress.value] + additional() }
             return HTTP1Channel(responder: base.responder, configuration: configuration).setup(channel: channel, logger: logger)
         } catch {
