@@ -7,6 +7,27 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+/// What the HTTP test tiers and their support target build on.
+let httpTestDependencies: [Target.Dependency] = [
+    "BatonCore",
+    "BatonHTTP",
+    "BatonServer",
+    "BatonPasswords",
+    "BatonTestSupport",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "HummingbirdTesting", package: "hummingbird"),
+    .product(name: "JWTKit", package: "jwt-kit"),
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOEmbedded", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+    .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+    .product(name: "HTTPTypes", package: "swift-http-types"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+]
+
 let package = Package(
     name: "baton",
     platforms: [.macOS(.v14)],
@@ -82,8 +103,9 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: ["EmbedFilesPlugin"]
         ),
-        .executableTarget(
-            name: "Baton",
+        // The application: configuration, wiring, commands; everything `baton` runs but its entry point.
+        .target(
+            name: "BatonServer",
             dependencies: [
                 "BatonCore",
                 "BatonPostgres",
@@ -98,6 +120,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "Baton",
+            dependencies: ["BatonServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -136,26 +163,29 @@ let package = Package(
             dependencies: ["BatonCore", "BatonPostgres", "BatonTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings
         ),
+        // What the HTTP test tiers share: the application built as `serve` builds it, and request helpers.
+        .target(
+            name: "BatonHTTPTestSupport",
+            dependencies: httpTestDependencies,
+            path: "Tests/BatonHTTPTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // Fast tier: the HTTP API on the memory store, no database, no process.
         .testTarget(
-            name: "BatonHTTPTests",
-            dependencies: [
-                "BatonCore",
-                "BatonHTTP",
-                "Baton",
-                "BatonPasswords",
-                "BatonTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "JWTKit", package: "jwt-kit"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
-                .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            name: "BatonRouterTests",
+            dependencies: ["BatonHTTPTestSupport"] + httpTestDependencies,
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL tier: the HTTP API on the test database, several instances, slow and silent databases.
+        .testTarget(
+            name: "BatonIntegrationTests",
+            dependencies: ["BatonHTTPTestSupport"] + httpTestDependencies,
+            swiftSettings: swiftSettings
+        ),
+        // Process and fault tier: the real binary, signals, PostgreSQL crashing under load.
+        .testTarget(
+            name: "BatonProcessTests",
+            dependencies: ["BatonHTTPTestSupport"] + httpTestDependencies,
             swiftSettings: swiftSettings
         ),
     ]

@@ -15,7 +15,12 @@ extension APIError {
         case .unavailable: self = .unavailable(error.message)
         case .storeFailure: self = .unavailable("the service cannot reach its data right now")
         case .rateLimited:
-            self = .init(status: .tooManyRequests, code: "rate_limited", description: error.message, headers: [.retryAfter: "\(error.retryAfter ?? 60)"])
+            self = .init(
+                status: .tooManyRequests,
+                code: "rate_limited",
+                description: error.message,
+                headers: [.retryAfter: "\(error.retryAfter ?? 60)"]
+            )
         case .invalidGrant: self = .init(status: .badRequest, code: "invalid_grant", description: error.message)
         }
     }

@@ -22,7 +22,9 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     }
     /// A missing, invalid or expired access token, or one whose session was revoked (RFC 6750 §3).
     static let invalidBearerToken = Self(
-        status: .unauthorized, code: "unauthorized", description: "a valid access token is required",
+        status: .unauthorized,
+        code: "unauthorized",
+        description: "a valid access token is required",
         headers: [.wwwAuthenticate: "Bearer error=\"invalid_token\""]
     )
     static func forbidden(_ description: String) -> Self { .init(status: .forbidden, code: "forbidden", description: description) }
@@ -34,12 +36,17 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     static func conflict(_ description: String) -> Self { .init(status: .conflict, code: "conflict", description: description) }
     /// The rest of such a body is not read: the connection closes after the answer.
     static let payloadTooLarge = Self(
-        status: .contentTooLarge, code: "payload_too_large", description: "request body exceeds \(BatonRequestContext.bodyLimit) bytes",
+        status: .contentTooLarge,
+        code: "payload_too_large",
+        description: "request body exceeds \(BatonRequestContext.bodyLimit) bytes",
         headers: [.connection: "close"]
     )
     /// The HTTP/1.1 framing of the body could not be read (RFC 9112 §7.1); the connection closes after the answer.
     static let malformedFraming = Self(
-        status: .badRequest, code: "invalid_request", description: "malformed HTTP message framing", headers: [.connection: "close"]
+        status: .badRequest,
+        code: "invalid_request",
+        description: "malformed HTTP message framing",
+        headers: [.connection: "close"]
     )
     static func unsupportedMediaType(_ expected: String) -> Self {
         .init(status: .unsupportedMediaType, code: "unsupported_media_type", description: "content type must be \(expected)")
@@ -48,7 +55,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         .init(status: .serviceUnavailable, code: "unavailable", description: description, headers: [.retryAfter: "1"])
     }
     /// 5xx bodies say nothing internal.
-    static let internalError = Self(status: .internalServerError, code: "server_error", description: "internal error")
+    static let unexpected = Self(status: .internalServerError, code: "server_error", description: "internal error")
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()

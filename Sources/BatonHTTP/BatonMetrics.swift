@@ -25,16 +25,20 @@ public final class BatonMetrics: TokenMetrics, KeyMetrics {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
-            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5)]
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+        ]
         self.factory = factory
         logins = [
             true: CoreMetrics.Counter(label: "baton_logins_total", dimensions: [("result", "ok")], factory: factory),
             false: CoreMetrics.Counter(label: "baton_logins_total", dimensions: [("result", "failed")], factory: factory),
         ]
-        refreshes = Dictionary(uniqueKeysWithValues: RefreshOutcome.allCases.map {
-            ($0, CoreMetrics.Counter(label: "baton_refreshes_total", dimensions: [("result", $0.rawValue)], factory: factory))
-        })
+        refreshes = Dictionary(
+            uniqueKeysWithValues: RefreshOutcome.allCases.map {
+                ($0, CoreMetrics.Counter(label: "baton_refreshes_total", dimensions: [("result", $0.rawValue)], factory: factory))
+            }
+        )
     }
 
     public func login(succeeded: Bool) { logins[succeeded]?.increment() }
@@ -49,7 +53,8 @@ public final class BatonMetrics: TokenMetrics, KeyMetrics {
             if let timer = timers[key] { return timer }
             let timer = CoreMetrics.Timer(
                 label: "baton_http_request_duration_seconds",
-                dimensions: [("route", route), ("method", method), ("status", Self.statusClassLabels[key.statusClass - 1])], factory: factory
+                dimensions: [("route", route), ("method", method), ("status", Self.statusClassLabels[key.statusClass - 1])],
+                factory: factory
             )
             timers[key] = timer
             return timer
@@ -63,7 +68,11 @@ public final class BatonMetrics: TokenMetrics, KeyMetrics {
     }
 
     public func keyRotated(tenant: TenantSlug, forced: Bool) {
-        CoreMetrics.Counter(label: "baton_signing_key_rotations_total", dimensions: [("tenant", tenant.value), ("forced", "\(forced)")], factory: factory).increment()
+        CoreMetrics.Counter(
+            label: "baton_signing_key_rotations_total",
+            dimensions: [("tenant", tenant.value), ("forced", "\(forced)")],
+            factory: factory
+        ).increment()
     }
 
     public func keyRevoked(tenant: TenantSlug) {

@@ -19,13 +19,20 @@ public enum BatonRouter {
     }
 
     /// Every (method, path) Baton serves; the route-coverage test compares these with `openapi.yaml`.
-    public static func routes<Store: BatonStore>(services: BatonServices<Store>, openAPIDocument: ByteBuffer) -> [(method: HTTPRequest.Method, path: String)] {
+    public static func routes<Store: BatonStore>(
+        services: BatonServices<Store>,
+        openAPIDocument: ByteBuffer
+    ) -> [(method: HTTPRequest.Method, path: String)] {
         let router = Router(context: BatonRequestContext.self)
         registerRoutes(on: router, services: services, openAPIDocument: openAPIDocument)
         return router.routes.map { ($0.method, $0.path.description) }
     }
 
-    private static func registerRoutes<Store: BatonStore>(on router: Router<BatonRequestContext>, services: BatonServices<Store>, openAPIDocument: ByteBuffer) {
+    private static func registerRoutes<Store: BatonStore>(
+        on router: Router<BatonRequestContext>,
+        services: BatonServices<Store>,
+        openAPIDocument: ByteBuffer
+    ) {
         OperationsController(services: services, openAPIDocument: openAPIDocument).register(on: router)
         WellKnownController(services: services).register(on: router)
         TokenController(services: services).register(on: router)

@@ -20,9 +20,18 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let isReady: @Sendable () async -> Bool
 
     public init(
-        tenants: TenantService<Store>, keys: KeyService<Store>, adminAuthenticator: AdminAuthenticator<Store>, clients: ClientService<Store>,
-        users: UserService<Store>, signup: SignupService<Store>, tokens: TokenService<Store>, sessions: SessionService<Store>, audit: AuditLog<Store>, metrics: BatonMetrics,
-        keyRotation: KeyRotationService<Store>, cacheCoordinator: CacheCoordinator<Store>,
+        tenants: TenantService<Store>,
+        keys: KeyService<Store>,
+        adminAuthenticator: AdminAuthenticator<Store>,
+        clients: ClientService<Store>,
+        users: UserService<Store>,
+        signup: SignupService<Store>,
+        tokens: TokenService<Store>,
+        sessions: SessionService<Store>,
+        audit: AuditLog<Store>,
+        metrics: BatonMetrics,
+        keyRotation: KeyRotationService<Store>,
+        cacheCoordinator: CacheCoordinator<Store>,
         publicURL: String,
         isReady: @escaping @Sendable () async -> Bool
     ) {

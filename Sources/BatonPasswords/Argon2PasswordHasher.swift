@@ -63,7 +63,16 @@ public final class Argon2PasswordHasher: PasswordHasher {
         let length = argon2_encodedlen(parameters.iterations, parameters.memoryKiB, parameters.parallelism, UInt32(saltBytes.count), 32, Argon2_id)
         var encoded = [CChar](repeating: 0, count: length)
         let status = argon2id_hash_encoded(
-            parameters.iterations, parameters.memoryKiB, parameters.parallelism, bytes, bytes.count, saltBytes, saltBytes.count, 32, &encoded, length
+            parameters.iterations,
+            parameters.memoryKiB,
+            parameters.parallelism,
+            bytes,
+            bytes.count,
+            saltBytes,
+            saltBytes.count,
+            32,
+            &encoded,
+            length
         )
         guard status == ARGON2_OK.rawValue else { throw BatonError.unavailable("password hashing failed") }
         return String(decoding: encoded.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -86,7 +95,9 @@ actor HashingGate {
     func run<T: Sendable>(for tenant: TenantID?, _ body: @Sendable () async throws -> T) async throws -> T {
         guard admitted < capacity else { throw BatonError.unavailable("too many logins at once; retry shortly") }
         if let tenant {
-            guard admittedByTenant[tenant, default: 0] < perTenant else { throw BatonError.unavailable("too many logins at once for this tenant; retry shortly") }
+            guard admittedByTenant[tenant, default: 0] < perTenant else {
+                throw BatonError.unavailable("too many logins at once for this tenant; retry shortly")
+            }
             admittedByTenant[tenant, default: 0] += 1
         }
         admitted += 1

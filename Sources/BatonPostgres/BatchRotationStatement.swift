@@ -59,7 +59,8 @@ struct BatchRotationStatement: PostgresPreparedStatement {
     /// The row's 1-based position in the batch and the session it rotated.
     static func rotated(_ row: Row, tenantID: TenantID) -> (position: Int, session: Session) {
         let session = PostgresStore.session(
-            (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15), tenantID: tenantID
+            (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15),
+            tenantID: tenantID
         )
         return (row.0, session)
     }

@@ -9,6 +9,8 @@ import ServiceLifecycle
 public struct ChangeListener: Service {
     let client: PostgresClient
     let reloadInterval: Duration
+    /// What the reload interval and the pause before reconnecting are measured on.
+    let clock: AnyClock
     /// Start-up (schema check) must be done first: a failed start-up shuts the client down, and a lease on a
     /// shut-down client would wait forever.
     let started: OnceFlag
@@ -17,19 +19,25 @@ public struct ChangeListener: Service {
     let logger: Logger
 
     public init(
-        client: PostgresClient, reloadInterval: Duration = .seconds(30), logger: Logger, started: OnceFlag,
-        onNotice: @escaping @Sendable (ChangeNotice) async -> Void, onReload: @escaping @Sendable () async -> Void
+        client: PostgresClient,
+        reloadInterval: Duration = .seconds(30),
+        clock: AnyClock = .continuous,
+        logger: Logger,
+        started: OnceFlag,
+        onNotice: @escaping @Sendable (ChangeNotice) async -> Void,
+        onReload: @escaping @Sendable () async -> Void
     ) {
         self.client = client
         self.started = started
         self.reloadInterval = reloadInterval
+        self.clock = clock
         self.onNotice = onNotice
         self.onReload = onReload
         self.logger = logger
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             do { try await started.wait() } catch { return }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await listenForever() }
@@ -53,14 +61,14 @@ public struct ChangeListener: Service {
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("change listener lost its connection; reconnecting", metadata: ["error_type": "\(type(of: error))"])
-                try? await Task.sleep(for: .seconds(1))
+                do { try await clock.sleep(for: .seconds(1)) } catch { return }
             }
         }
     }
 
     private func reloadForever() async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: reloadInterval) } catch { return }
+            do { try await clock.sleep(for: reloadInterval) } catch { return }
             await onReload()
         }
     }

@@ -12,6 +12,8 @@ import Synchronization
 /// One sweep every `timeout / 10` (10 ms to 1 s) finds the overdue operations, so none needs a timer of its own.
 public final class DatabaseDeadline: Service, Sendable {
     public let timeout: Duration
+    /// What deadlines are set and judged by, and the sweep waits on.
+    public let clock: AnyClock
     private let sweepInterval: Duration
     private let logger: Logger
     /// Told the name of each operation abandoned (for a metric).
@@ -20,15 +22,21 @@ public final class DatabaseDeadline: Service, Sendable {
 
     /// An operation in flight: when it is due, and how to give up on it.
     private struct PendingOperation: Sendable {
-        let due: ContinuousClock.Instant
+        let due: AnyClock.Instant
         let name: StaticString
         /// Settles the caller's answer with this error; false when the operation had answered first.
         let abandon: @Sendable (BatonError) -> Bool
         let work: Task<Void, Never>
     }
 
-    public init(timeout: Duration, logger: Logger, onAbandon: @escaping @Sendable (_ operation: String) -> Void = { _ in }) {
+    public init(
+        timeout: Duration,
+        clock: AnyClock = .continuous,
+        logger: Logger,
+        onAbandon: @escaping @Sendable (_ operation: String) -> Void = { _ in }
+    ) {
         self.timeout = timeout
+        self.clock = clock
         self.sweepInterval = min(max(timeout / 10, .milliseconds(10)), .seconds(1))
         self.logger = logger
         self.onAbandon = onAbandon
@@ -37,9 +45,11 @@ public final class DatabaseDeadline: Service, Sendable {
     /// Runs `body` in a task of its own and answers with its outcome, or with `unavailable` once `timeout` has passed
     /// (or at `due`, when given: a batch answers by its earliest caller's deadline).
     public func enforce<Value: Sendable>(
-        operation: StaticString, due: ContinuousClock.Instant? = nil, _ body: @escaping @Sendable () async throws -> Value
+        operation: StaticString,
+        due: AnyClock.Instant? = nil,
+        _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let due = due ?? .now + timeout
+        let due = due ?? clock.now.advanced(by: timeout)
         let answer = FirstAnswer<Value>()
         let id = ObjectIdentifier(answer)
         return try await withCheckedThrowingContinuation { continuation in
@@ -52,8 +62,10 @@ public final class DatabaseDeadline: Service, Sendable {
             }
             // Should the work have finished already, this entry stays until it is due and is then dropped unused.
             let operation = PendingOperation(
-                due: due, name: operation,
-                abandon: { answer.settle(.failure($0)) }, work: work
+                due: due,
+                name: operation,
+                abandon: { answer.settle(.failure($0)) },
+                work: work
             )
             pending.withLock { $0[id] = operation }
         }
@@ -67,14 +79,14 @@ public final class DatabaseDeadline: Service, Sendable {
     public func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                do { try await Task.sleep(for: self.sweepInterval) } catch { return }
-                self.abandonOverdue(now: .now)
+                do { try await self.clock.sleep(for: self.sweepInterval) } catch { return }
+                self.abandonOverdue(now: self.clock.now)
             }
         }
     }
 
     /// Answers `unavailable` to every operation due by `now` and cancels its work (a lease still waiting gives up).
-    func abandonOverdue(now: ContinuousClock.Instant) {
+    func abandonOverdue(now: AnyClock.Instant) {
         abandon(.databaseTimedOut, reason: "no answer in time") { $0.due <= now }
     }
 

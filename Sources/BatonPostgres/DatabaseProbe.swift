@@ -1,3 +1,4 @@
+import BatonCore
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -10,14 +11,21 @@ public struct DatabaseProbe: Service {
     let availability: DatabaseAvailability
     let interval: Duration
     let timeout: Duration
+    /// What the interval and the timeout are measured on.
+    let clock: AnyClock
     /// Called each time the database is found silent (after answering).
     let onSilent: @Sendable () -> Void
     let logger: Logger
 
     /// `configuration` is the service's; the probe opens its own single connection with it.
     public init(
-        configuration: PostgresClient.Configuration, availability: DatabaseAvailability, interval: Duration = .seconds(1),
-        timeout: Duration = .seconds(2), logger: Logger, onSilent: @escaping @Sendable () -> Void = {}
+        configuration: PostgresClient.Configuration,
+        availability: DatabaseAvailability,
+        interval: Duration = .seconds(1),
+        timeout: Duration = .seconds(2),
+        clock: AnyClock = .continuous,
+        logger: Logger,
+        onSilent: @escaping @Sendable () -> Void = {}
     ) {
         var configuration = configuration
         configuration.options.minimumConnections = 0  // see BatonApplication: a standing minimum traps after a restart
@@ -27,6 +35,7 @@ public struct DatabaseProbe: Service {
         self.availability = availability
         self.interval = interval
         self.timeout = timeout
+        self.clock = clock
         self.onSilent = onSilent
         self.logger = logger
     }
@@ -50,13 +59,13 @@ public struct DatabaseProbe: Service {
                     onSilent()
                 }
             }
-            do { try await Task.sleep(for: interval) } catch { return }
+            do { try await clock.sleep(for: interval) } catch { return }
         }
     }
 
     /// Whether `SELECT 1` is answered within `timeout`.
     private func answersInTime() async -> Bool {
-        await FirstAnswer.within(timeout, otherwise: false) { [client, logger] in
+        await FirstAnswer.within(timeout, on: clock, otherwise: false) { [client, logger] in
             (try? await client.query("SELECT 1", logger: logger)) != nil
         }
     }

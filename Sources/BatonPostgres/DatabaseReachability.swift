@@ -13,15 +13,24 @@ public struct DatabaseReachability: Sendable {
     let patience: Duration
     /// How long one attempt (connect, authenticate, `SELECT 1`) may take.
     let attemptTimeout: Duration
+    /// What the patience, the pause between attempts and each attempt's bound are measured on.
+    let clock: AnyClock
     let logger: Logger
 
-    public init(url: String, patience: Duration, attemptTimeout: Duration = .seconds(5), logger: Logger) throws {
+    public init(
+        url: String,
+        patience: Duration,
+        attemptTimeout: Duration = .seconds(5),
+        clock: AnyClock = .continuous,
+        logger: Logger
+    ) throws {
         var (configuration, destination) = try DatabaseURL.connectionConfiguration(from: url)
         configuration.options.connectTimeout = .init(attemptTimeout)
         self.configuration = configuration
         self.destination = destination
         self.patience = patience
         self.attemptTimeout = attemptTimeout
+        self.clock = clock
         self.logger = logger
     }
 
@@ -29,7 +38,7 @@ public struct DatabaseReachability: Sendable {
     /// one that passes (no connection, the server starting up or out of connections); throws `DatabaseUnreachable`
     /// at once for one that does not (authentication, an unknown database), and with the last cause at the end.
     public func waitUntilAnswering() async throws(DatabaseUnreachable) {
-        let start = ContinuousClock.now
+        let start = clock.now
         var logged = false
         while true {
             let failure: DatabaseUnreachable.Cause
@@ -37,22 +46,30 @@ public struct DatabaseReachability: Sendable {
             case nil: return
             case let cause?: failure = cause
             }
-            let waited = ContinuousClock.now - start
+            let waited = start.duration(to: clock.now)
             guard failure.mayPass, waited < patience else {
                 throw DatabaseUnreachable(destination: destination, cause: failure, waited: failure.mayPass ? waited : nil)
             }
             if !logged {
-                logger.warning("waiting for the database", metadata: ["database": "\(destination)", "cause": "\(failure.message)", "patience": "\(patience)"])
+                logger.warning(
+                    "waiting for the database",
+                    metadata: ["database": "\(destination)", "cause": "\(failure.message)", "patience": "\(patience)"]
+                )
                 logged = true
             }
-            try? await Task.sleep(for: min(.seconds(1), patience - waited))
+            do {
+                try await clock.sleep(for: min(.seconds(1), patience - waited))
+            } catch {
+                // Cancelled (a signal during start-up): stop waiting, with the cause so far.
+                throw DatabaseUnreachable(destination: destination, cause: failure, waited: start.duration(to: clock.now))
+            }
         }
     }
 
     /// One connection and `SELECT 1`, bounded by `attemptTimeout` even if the server accepts and then never
     /// answers; nil when it answered.
     private func attempt() async -> DatabaseUnreachable.Cause? {
-        await FirstAnswer.within(attemptTimeout, otherwise: .noAnswer(attemptTimeout)) { [configuration, logger] in
+        await FirstAnswer.within(attemptTimeout, on: clock, otherwise: .noAnswer(attemptTimeout)) { [configuration, logger] in
             do {
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                 defer { Task { try? await connection.close() } }

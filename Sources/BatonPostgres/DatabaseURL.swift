@@ -27,7 +27,9 @@ public enum DatabaseURL {
         let database = target.database.map { "/\($0)" } ?? ""
         switch target.address {
         case .socket(let path):
-            return (.init(unixSocketPath: path, username: target.username, password: target.password, database: target.database), "\(path)\(database)")
+            return (
+                .init(unixSocketPath: path, username: target.username, password: target.password, database: target.database), "\(path)\(database)"
+            )
         case .host(let host, let port):
             let tls: PostgresConnection.Configuration.TLS
             switch target.sslMode {

@@ -1,3 +1,4 @@
+import BatonCore
 import Synchronization
 
 /// Resumes one waiting caller with whichever outcome arrives first; later ones are ignored. It races a driver
@@ -23,23 +24,50 @@ final class FirstAnswer<Value: Sendable>: Sendable {
 }
 
 extension FirstAnswer {
-    /// `attempt`'s value, or `otherwise` once `timeout` has passed, whichever comes first. The attempt is then
-    /// cancelled but not waited for: a query on a connection gone silent ignores cancellation, and a task group
-    /// would wait for it.
-    static func within(_ timeout: Duration, otherwise: Value, _ attempt: @escaping @Sendable () async -> Value) async -> Value {
+    /// `attempt`'s value, or `otherwise` once `timeout` has passed on `clock` or the caller is cancelled, whichever
+    /// comes first. The attempt is then cancelled but not waited for: a query on a connection gone silent ignores
+    /// cancellation, and a task group would wait for it.
+    static func within(
+        _ timeout: Duration,
+        on clock: AnyClock,
+        otherwise: Value,
+        _ attempt: @escaping @Sendable () async -> Value
+    ) async -> Value {
         let answer = FirstAnswer<Value>()
+        let tasks = RacingTasks()
+        let giveUp: @Sendable () -> Void = {
+            tasks.work.withLock { $0 }?.cancel()  // a lease still waiting for a connection gives up
+            answer.settle(.success(otherwise))
+        }
         do {
-            return try await withCheckedThrowingContinuation { continuation in
-                answer.await(continuation)
-                let work = Task { answer.settle(.success(await attempt())) }
-                Task {
-                    try? await Task.sleep(for: timeout)
-                    work.cancel()  // a lease still waiting for a connection gives up
-                    answer.settle(.success(otherwise))
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    answer.await(continuation)
+                    tasks.timer.withLock {
+                        $0 = Task {
+                            guard (try? await clock.sleep(for: timeout)) != nil else { return }
+                            giveUp()
+                        }
+                    }
+                    tasks.work.withLock {
+                        $0 = Task {
+                            answer.settle(.success(await attempt()))
+                            tasks.timer.withLock { $0 }?.cancel()  // answered: the timer sleeps no longer
+                        }
+                    }
+                    if Task.isCancelled { giveUp() }
                 }
+            } onCancel: {
+                giveUp()
             }
         } catch {
-            return otherwise  // never thrown: both sides settle with a value
+            return otherwise  // never thrown: every side settles with a value
         }
     }
+}
+
+/// The two sides of `FirstAnswer.within`'s race, so that each can stop the other.
+private final class RacingTasks: Sendable {
+    let timer = Mutex<Task<Void, Never>?>(nil)
+    let work = Mutex<Task<Void, Never>?>(nil)
 }

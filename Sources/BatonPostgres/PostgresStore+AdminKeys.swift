@@ -25,7 +25,8 @@ extension PostgresStore {
     public func adminKeys(tenantID: TenantID) async throws -> [AdminKey] {
         try await translatingErrors {
             let rows = try await client.query(
-                "SELECT id, digest, created_at FROM admin_keys WHERE tenant_id = \(tenantID.uuid) ORDER BY created_at, id", logger: logger
+                "SELECT id, digest, created_at FROM admin_keys WHERE tenant_id = \(tenantID.uuid) ORDER BY created_at, id",
+                logger: logger
             )
             var keys: [AdminKey] = []
             for try await (id, digest, created) in rows.decode((UUID, Data, Date).self) {
@@ -37,7 +38,8 @@ extension PostgresStore {
 
     public func deleteAdminKey(tenantID: TenantID, id: UUID) async throws -> Bool {
         try await committedWrite { [logger] connection in
-            try await connection.query("DELETE FROM admin_keys WHERE tenant_id = \(tenantID.uuid) AND id = \(id) RETURNING id", logger: logger).count() > 0
+            try await connection.query("DELETE FROM admin_keys WHERE tenant_id = \(tenantID.uuid) AND id = \(id) RETURNING id", logger: logger)
+                .count() > 0
         }
     }
 }

@@ -36,8 +36,16 @@ extension PostgresStore {
                 let decoded = (try? JSONDecoder().decode([String: String].self, from: Data(details.utf8))) ?? [:]
                 events.append(
                     AuditEvent(
-                        id: id, tenantID: tenantID, kind: kind, occurredAt: occurred, actor: actor, sessionID: session, userID: user, clientID: client,
-                        sourceIP: ip, details: decoded
+                        id: id,
+                        tenantID: tenantID,
+                        kind: kind,
+                        occurredAt: occurred,
+                        actor: actor,
+                        sessionID: session,
+                        userID: user,
+                        clientID: client,
+                        sourceIP: ip,
+                        details: decoded
                     )
                 )
             }
@@ -68,7 +76,8 @@ extension PostgresStore {
         let since = now.addingTimeInterval(-TimeInterval(window))
         return try await committedWrite { [logger] connection in
             let rows = try await connection.query(
-                "SELECT reserve_login_attempt(\(tenantID.uuid), \(keys), \(keys.map { Int32(clamping: limits[$0, default: 0]) }), \(now), \(since))", logger: logger
+                "SELECT reserve_login_attempt(\(tenantID.uuid), \(keys), \(keys.map { Int32(clamping: limits[$0, default: 0]) }), \(now), \(since))",
+                logger: logger
             )
             var reserved = false
             for try await value in rows.decode(Bool.self) { reserved = value }
@@ -91,7 +100,10 @@ extension PostgresStore {
 
     public func clearLoginFailures(tenantID: TenantID, keys: [String]) async throws {
         try await committedWrite { connection in
-            try await connection.query("DELETE FROM login_failures WHERE tenant_id = \(tenantID.uuid) AND throttle_key = ANY(\(keys))", logger: logger)
+            try await connection.query(
+                "DELETE FROM login_failures WHERE tenant_id = \(tenantID.uuid) AND throttle_key = ANY(\(keys))",
+                logger: logger
+            )
         }
     }
 }

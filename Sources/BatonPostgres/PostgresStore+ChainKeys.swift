@@ -11,7 +11,9 @@ extension PostgresStore {
             )
             var keys: [ChainKey] = []
             for try await (id, sealed, masterKeyID, created) in rows.decode((Int, Data, String, Date).self) {
-                keys.append(ChainKey(tenantID: tenantID, id: id, sealedKey: SealedSecret(masterKeyID: masterKeyID, combined: sealed), createdAt: created))
+                keys.append(
+                    ChainKey(tenantID: tenantID, id: id, sealedKey: SealedSecret(masterKeyID: masterKeyID, combined: sealed), createdAt: created)
+                )
             }
             return keys
         }

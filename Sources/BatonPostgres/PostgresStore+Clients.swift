@@ -30,8 +30,16 @@ extension PostgresStore {
             ) {
                 guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
                 return Client(
-                    tenantID: tenantID, clientID: clientID, name: name, kind: kind, secretDigest: digest, grantTypes: grants, scopes: scopes,
-                    audiences: audiences, createdAt: created, updatedAt: updated
+                    tenantID: tenantID,
+                    clientID: clientID,
+                    name: name,
+                    kind: kind,
+                    secretDigest: digest,
+                    grantTypes: grants,
+                    scopes: scopes,
+                    audiences: audiences,
+                    createdAt: created,
+                    updatedAt: updated
                 )
             }
             return nil
@@ -56,8 +64,16 @@ extension PostgresStore {
                 guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
                 clients.append(
                     Client(
-                        tenantID: tenantID, clientID: clientID, name: name, kind: kind, secretDigest: digest, grantTypes: grants, scopes: scopes,
-                        audiences: audiences, createdAt: created, updatedAt: updated
+                        tenantID: tenantID,
+                        clientID: clientID,
+                        name: name,
+                        kind: kind,
+                        secretDigest: digest,
+                        grantTypes: grants,
+                        scopes: scopes,
+                        audiences: audiences,
+                        createdAt: created,
+                        updatedAt: updated
                     )
                 )
             }
@@ -86,7 +102,8 @@ extension PostgresStore {
         try await translatingErrors {
             try await self.client.withTransaction(logger: logger) { connection in
                 let rows = try await connection.query(
-                    "DELETE FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID) RETURNING client_id", logger: logger
+                    "DELETE FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID) RETURNING client_id",
+                    logger: logger
                 )
                 let deleted = try await rows.count() > 0
                 if deleted { try await Self.notify(.client(tenantID, clientID), on: connection, logger: logger) }

@@ -19,7 +19,8 @@ extension PostgresStore {
     /// A store operation (see `translatingErrors`) whose write is `committed`.
     @discardableResult
     func committedWrite<Result: Sendable>(
-        operation: StaticString = #function, _ write: @escaping @Sendable (PostgresConnection) async throws -> Result
+        operation: StaticString = #function,
+        _ write: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await translatingErrors(operation: operation) { try await committed(write) }
     }

@@ -22,7 +22,8 @@ extension PostgresStore {
     public func session(tenantID: TenantID, id: UUID) async throws -> Session? {
         try await translatingErrors {
             let rows = try await client.query(
-                "\(unescaped: Self.sessionColumns) FROM sessions WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id)", logger: logger
+                "\(unescaped: Self.sessionColumns) FROM sessions WHERE tenant_id = \(tenantID.uuid) AND session_id = \(id)",
+                logger: logger
             )
             return try await Self.decodeSessions(rows, tenantID: tenantID).first
         }
@@ -109,9 +110,22 @@ extension PostgresStore {
     static func session(_ columns: SessionColumns, tenantID: TenantID) -> Session {
         let (id, user, client, scope, audience, created, absolute, idle, generation, hash, rotated, revoked, reason, agent, ip) = columns
         return Session(
-            tenantID: tenantID, id: id, userID: user, clientID: client, scope: scope, audience: audience, createdAt: created,
-            absoluteExpiresAt: absolute, idleExpiresAt: idle, generation: generation, currentHash: hash, lastRotatedAt: rotated,
-            revokedAt: revoked, revokeReason: reason, userAgent: agent, ipAddress: ip
+            tenantID: tenantID,
+            id: id,
+            userID: user,
+            clientID: client,
+            scope: scope,
+            audience: audience,
+            createdAt: created,
+            absoluteExpiresAt: absolute,
+            idleExpiresAt: idle,
+            generation: generation,
+            currentHash: hash,
+            lastRotatedAt: rotated,
+            revokedAt: revoked,
+            revokeReason: reason,
+            userAgent: agent,
+            ipAddress: ip
         )
     }
 }

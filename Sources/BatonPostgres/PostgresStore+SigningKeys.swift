@@ -22,9 +22,18 @@ extension PostgresStore {
                 let sealedKey = zip(sealed, masterKeyID).map { SealedSecret(masterKeyID: $0.1, combined: $0.0) }
                 keys.append(
                     SigningKey(
-                        tenantID: tenantID, kid: kid, algorithm: try SigningAlgorithm(parsing: alg), state: state, publicJWK: publicJWK,
-                        sealedPrivateKey: sealedKey, createdAt: created, activatedAt: activated, retiringAt: retiring,
-                        retireAfter: retireAfter, retiredAt: retired, revokedAt: revoked
+                        tenantID: tenantID,
+                        kid: kid,
+                        algorithm: try SigningAlgorithm(parsing: alg),
+                        state: state,
+                        publicJWK: publicJWK,
+                        sealedPrivateKey: sealedKey,
+                        createdAt: created,
+                        activatedAt: activated,
+                        retiringAt: retiring,
+                        retireAfter: retireAfter,
+                        retiredAt: retired,
+                        revokedAt: revoked
                     )
                 )
             }
@@ -34,7 +43,11 @@ extension PostgresStore {
 
     /// One transaction: conditional updates in the order given (so active → retiring precedes pending → active
     /// under the one-active index), then inserts. A key no longer in its expected state rolls everything back.
-    public func changeSigningKeys(tenantID: TenantID, updates: [(key: SigningKey, expectedState: SigningKeyState)], inserts: [SigningKey]) async throws {
+    public func changeSigningKeys(
+        tenantID: TenantID,
+        updates: [(key: SigningKey, expectedState: SigningKeyState)],
+        inserts: [SigningKey]
+    ) async throws {
         try await translatingErrors {
             try await client.withTransaction(logger: logger) { connection in
                 for (key, expected) in updates {
@@ -78,15 +91,25 @@ private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
 
 extension PostgresStore {
     public func resealSecrets(
-        tenantID: TenantID, signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
+        tenantID: TenantID,
+        signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret,
+        chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {
         try await translatingErrors {
             try await client.withTransaction(logger: logger) { connection in
                 let keys = try await Self.reseal(
-                    SealedColumns(table: "signing_keys", id: "kid", secret: "sealed_private_key"), of: tenantID, on: connection, logger: logger, with: signingKey
+                    SealedColumns(table: "signing_keys", id: "kid", secret: "sealed_private_key"),
+                    of: tenantID,
+                    on: connection,
+                    logger: logger,
+                    with: signingKey
                 )
                 let chains = try await Self.reseal(
-                    SealedColumns(table: "chain_keys", id: "id", secret: "sealed_key"), of: tenantID, on: connection, logger: logger, with: chainKey
+                    SealedColumns(table: "chain_keys", id: "id", secret: "sealed_key"),
+                    of: tenantID,
+                    on: connection,
+                    logger: logger,
+                    with: chainKey
                 )
                 try await Self.notify(.keys(tenantID), on: connection, logger: logger)
                 return keys + chains
@@ -103,7 +126,10 @@ extension PostgresStore {
 
     /// Locks the tenant's sealed rows of one table, replaces each secret by `reseal`'s result; returns how many.
     private static func reseal<ID: PostgresDecodable & PostgresEncodable & Sendable>(
-        _ columns: SealedColumns, of tenantID: TenantID, on connection: PostgresConnection, logger: Logger,
+        _ columns: SealedColumns,
+        of tenantID: TenantID,
+        on connection: PostgresConnection,
+        logger: Logger,
         with reseal: (ID, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {
         var sealed: [(ID, SealedSecret)] = []

@@ -95,13 +95,23 @@ extension PostgresStore {
             in decoded
         {
             let settings = TenantSettings(
-                accessTokenTTL: accessTTL, refreshIdleTTL: idleTTL, refreshAbsoluteTTL: absoluteTTL, reuseGrace: grace,
-                signingAlgorithm: try SigningAlgorithm(parsing: alg), keyRotationInterval: rotation, jwksMaxAge: maxAge,
-                allowSignup: signup, audiences: audiences
+                accessTokenTTL: accessTTL,
+                refreshIdleTTL: idleTTL,
+                refreshAbsoluteTTL: absoluteTTL,
+                reuseGrace: grace,
+                signingAlgorithm: try SigningAlgorithm(parsing: alg),
+                keyRotationInterval: rotation,
+                jwksMaxAge: maxAge,
+                allowSignup: signup,
+                audiences: audiences
             )
             tenants.append(
                 Tenant(
-                    id: TenantID(id), slug: try TenantSlug(slug), displayName: name, settings: settings, createdAt: created,
+                    id: TenantID(id),
+                    slug: try TenantSlug(slug),
+                    displayName: name,
+                    settings: settings,
+                    createdAt: created,
                     updatedAt: updated
                 )
             )

@@ -17,14 +17,18 @@ extension PostgresStore {
 
     public func user(tenantID: TenantID, id: UUID) async throws -> User? {
         try await translatingErrors {
-            try await firstUser(client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id)", logger: logger), tenantID)
+            try await firstUser(
+                client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id)", logger: logger),
+                tenantID
+            )
         }
     }
 
     public func user(tenantID: TenantID, username: String) async throws -> User? {
         try await translatingErrors {
             try await firstUser(
-                client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND username = \(username)", logger: logger), tenantID
+                client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND username = \(username)", logger: logger),
+                tenantID
             )
         }
     }
@@ -33,7 +37,15 @@ extension PostgresStore {
 
     private func firstUser(_ rows: PostgresRowSequence, _ tenantID: TenantID) async throws -> User? {
         for try await (id, username, hash, disabled, created, updated) in rows.decode((UUID, String, String, Bool, Date, Date).self) {
-            return User(tenantID: tenantID, id: id, username: username, passwordHash: hash, disabled: disabled, createdAt: created, updatedAt: updated)
+            return User(
+                tenantID: tenantID,
+                id: id,
+                username: username,
+                passwordHash: hash,
+                disabled: disabled,
+                createdAt: created,
+                updatedAt: updated
+            )
         }
         return nil
     }
@@ -48,7 +60,17 @@ extension PostgresStore {
             )
             var users: [User] = []
             for try await (id, username, hash, disabled, created, updated) in rows.decode((UUID, String, String, Bool, Date, Date).self) {
-                users.append(User(tenantID: tenantID, id: id, username: username, passwordHash: hash, disabled: disabled, createdAt: created, updatedAt: updated))
+                users.append(
+                    User(
+                        tenantID: tenantID,
+                        id: id,
+                        username: username,
+                        passwordHash: hash,
+                        disabled: disabled,
+                        createdAt: created,
+                        updatedAt: updated
+                    )
+                )
             }
             return users
         }
@@ -69,7 +91,10 @@ extension PostgresStore {
 
     public func deleteUser(tenantID: TenantID, id: UUID) async throws -> Bool {
         try await committedWrite { connection in
-            let rows = try await connection.query("DELETE FROM users WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id) RETURNING user_id", logger: logger)
+            let rows = try await connection.query(
+                "DELETE FROM users WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id) RETURNING user_id",
+                logger: logger
+            )
             return try await rows.count() > 0
         }
     }

@@ -19,8 +19,12 @@ public struct PostgresStore: BatonStore {
     /// `rotationBatches`: 0 rotates each refresh on its own; more sends rotations in batches, at most that many
     /// at the database at once (see `RotationBatcher`).
     public init(
-        client: PostgresClient, logger: Logger, availability: DatabaseAvailability? = nil, admission: DatabaseAdmission? = nil,
-        deadline: DatabaseDeadline? = nil, rotationBatches: Int = 0
+        client: PostgresClient,
+        logger: Logger,
+        availability: DatabaseAvailability? = nil,
+        admission: DatabaseAdmission? = nil,
+        deadline: DatabaseDeadline? = nil,
+        rotationBatches: Int = 0
     ) {
         self.client = client
         self.logger = logger
@@ -32,16 +36,20 @@ public struct PostgresStore: BatonStore {
             return
         }
         rotationBatcher = RotationBatcher(
-            maxRunning: rotationBatches, maxBatch: RotationBatcher.defaultMaxBatch, timeout: deadline?.timeout,
-            onOverdue: { [deadline] in deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch") }
-        ) { [client, logger, availability, deadline] requests, due in
-            // Callers queued while the probe found the database silent: answered now, not at their deadline.
-            try availability?.requireAnswering()
-            // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.
-            return try await Self.within(deadline, operation: "rotateBatch", due: due) {
-                try await Self.rotateBatch(requests, client: client, logger: logger)
+            maxRunning: rotationBatches,
+            maxBatch: RotationBatcher.defaultMaxBatch,
+            timeout: deadline?.timeout,
+            onOverdue: { [deadline] in deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch") },
+            clock: deadline?.clock ?? .continuous,
+            execute: { [client, logger, availability, deadline] requests, due in
+                // Callers queued while the probe found the database silent: answered now, not at their deadline.
+                try availability?.requireAnswering()
+                // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.
+                return try await Self.within(deadline, operation: "rotateBatch", due: due) {
+                    try await Self.rotateBatch(requests, client: client, logger: logger)
+                }
             }
-        }
+        )
     }
 
     public func checkReachable() async throws {
@@ -61,7 +69,8 @@ public struct PostgresStore: BatonStore {
     /// the deadline abandon it.
     @discardableResult
     func translatingErrors<Result: Sendable>(
-        operation: StaticString = #function, _ body: @escaping @Sendable () async throws -> Result
+        operation: StaticString = #function,
+        _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         try await admitted { try await withinDeadline(operation: operation, body) }
     }
@@ -81,14 +90,20 @@ public struct PostgresStore: BatonStore {
     }
 
     /// `body`, answered within the deadline when there is one.
-    func withinDeadline<Result: Sendable>(operation: StaticString = #function, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+    func withinDeadline<Result: Sendable>(
+        operation: StaticString = #function,
+        _ body: @escaping @Sendable () async throws -> Result
+    ) async throws -> Result {
         try await Self.within(deadline, operation: operation, body)
     }
 
     /// `body`, answered within `deadline` when there is one, or by `due` when given (for work built before a store
     /// exists: the batcher's).
     static func within<Result: Sendable>(
-        _ deadline: DatabaseDeadline?, operation: StaticString, due: ContinuousClock.Instant? = nil, _ body: @escaping @Sendable () async throws -> Result
+        _ deadline: DatabaseDeadline?,
+        operation: StaticString,
+        due: AnyClock.Instant? = nil,
+        _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         guard let deadline else { return try await body() }
         return try await deadline.enforce(operation: operation, due: due, body)

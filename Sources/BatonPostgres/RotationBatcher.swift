@@ -11,12 +11,12 @@ import Synchronization
 /// no later than its own.
 final class RotationBatcher: Sendable {
     /// Runs one batch; `due`, when there is a timeout, is when its earliest caller must have an answer.
-    typealias Execute = @Sendable (_ requests: [RotationRequest], _ due: ContinuousClock.Instant?) async throws -> [Session?]
+    typealias Execute = @Sendable (_ requests: [RotationRequest], _ due: AnyClock.Instant?) async throws -> [Session?]
 
     private struct Waiter {
         let request: RotationRequest
         let continuation: CheckedContinuation<Session?, any Error>
-        let due: ContinuousClock.Instant?
+        let due: AnyClock.Instant?
     }
     private struct State {
         var waiting: [Waiter] = []
@@ -31,18 +31,22 @@ final class RotationBatcher: Sendable {
     let execute: Execute
     /// Told of each caller answered `unavailable` because its deadline passed while it waited (for a metric).
     let onOverdue: @Sendable () -> Void
-    /// The clock's reading that deadlines are set and judged by; tests move it themselves.
-    let now: @Sendable () -> ContinuousClock.Instant
+    /// What deadlines are set and judged by: the operation deadline's own, since its instants go there.
+    let clock: AnyClock
 
     init(
-        maxRunning: Int, maxBatch: Int, timeout: Duration? = nil, onOverdue: @escaping @Sendable () -> Void = {},
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, execute: @escaping Execute
+        maxRunning: Int,
+        maxBatch: Int,
+        timeout: Duration? = nil,
+        onOverdue: @escaping @Sendable () -> Void = {},
+        clock: AnyClock = .continuous,
+        execute: @escaping Execute
     ) {
         self.maxRunning = maxRunning
         self.maxBatch = maxBatch
         self.timeout = timeout
         self.onOverdue = onOverdue
-        self.now = now
+        self.clock = clock
         self.execute = execute
     }
 
@@ -51,7 +55,7 @@ final class RotationBatcher: Sendable {
 
     /// The rotated session, or nil when nothing matched, once its batch is committed.
     func rotate(_ request: RotationRequest) async throws -> Session? {
-        let due = timeout.map { now() + $0 }
+        let due = timeout.map { clock.now.advanced(by: $0) }
         return try await withCheckedThrowingContinuation { continuation in
             let lead = state.withLock { state in
                 state.waiting.append(Waiter(request: request, continuation: continuation, due: due))
@@ -74,7 +78,7 @@ final class RotationBatcher: Sendable {
                 return batch
             }
             if batch.isEmpty { return }
-            let checkedAt = self.now()
+            let checkedAt = clock.now
             var live: [Waiter] = []
             for waiter in batch {
                 if let due = waiter.due, due <= checkedAt {

@@ -42,7 +42,8 @@ struct RotationStatement: PostgresPreparedStatement {
             let absolute = row.6, let idle = row.7, let generation = row.8, let hash = row.9
         else { return nil }
         return PostgresStore.session(
-            (id, user, client, scope, audience, created, absolute, idle, generation, hash, row.10, row.11, row.12, row.13, row.14), tenantID: tenantID
+            (id, user, client, scope, audience, created, absolute, idle, generation, hash, row.10, row.11, row.12, row.13, row.14),
+            tenantID: tenantID
         )
     }
 }

@@ -10,14 +10,20 @@ struct AdminAuthenticatorTests {
 
     var authenticator: AdminAuthenticator<MemoryStore> {
         AdminAuthenticator(
-            store: store, bootstrapKey: bootstrap, audit: AuditLog(store: store, clock: ManualClock(), logger: Logger(label: "test")), clock: ManualClock(),
+            store: store,
+            bootstrapKey: bootstrap,
+            audit: AuditLog(store: store, clock: ManualClock(), logger: Logger(label: "test")),
+            clock: ManualClock(),
             logger: Logger(label: "test")
         )
     }
 
     func makeTenant() async throws -> Tenant {
         let service = TenantService(
-            store: store, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())), jwksCache: JWKSCache(), clock: ManualClock(),
+            store: store,
+            keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+            jwksCache: JWKSCache(),
+            clock: ManualClock(),
             logger: Logger(label: "test")
         )
         return try await service.create(slug: "acme", displayName: nil, settings: .init())

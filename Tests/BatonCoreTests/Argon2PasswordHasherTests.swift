@@ -46,14 +46,25 @@ struct Argon2PasswordHasherTests {
         let clock = ManualClock()
         let logger = Logger(label: "t")
         let tenant = try await TenantService(
-            store: store, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())), jwksCache: JWKSCache(), clock: clock, logger: logger
+            store: store,
+            keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+            jwksCache: JWKSCache(),
+            clock: clock,
+            logger: logger
         ).create(slug: "rehash", displayName: nil, settings: .init())
         let audit = AuditLog(store: store, clock: clock, logger: logger)
         let old = UserService(store: store, hasher: Argon2PasswordHasher(parameters: weak), dummyHash: "", audit: audit, clock: clock, logger: logger)
         let user = try await old.create(tenant: tenant, username: "ada", password: "ada-password", actor: "test")
         #expect(user.passwordHash.contains("m=8192,t=1"))
         let current = Argon2PasswordHasher()
-        let service = UserService(store: store, hasher: current, dummyHash: try await current.hash("dummy-password"), audit: audit, clock: clock, logger: logger)
+        let service = UserService(
+            store: store,
+            hasher: current,
+            dummyHash: try await current.hash("dummy-password"),
+            audit: audit,
+            clock: clock,
+            logger: logger
+        )
         let verified = try await service.verifyCredentials(tenant: tenant, username: "ada", password: "ada-password")
         #expect(verified != nil)
         let stored = try #require(await store.user(tenantID: tenant.id, id: user.id))

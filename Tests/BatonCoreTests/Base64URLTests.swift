@@ -6,7 +6,9 @@ import Testing
 struct Base64URLTests {
     @Test("RFC 4648 §10 vectors, unpadded, and the URL-safe alphabet")
     func vectors() {
-        for (plain, encoded) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+        for (plain, encoded) in [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+        ] {
             #expect(Base64URL.encode(Data(plain.utf8)) == encoded)
             #expect(Base64URL.decode(encoded) == Data(plain.utf8))
         }

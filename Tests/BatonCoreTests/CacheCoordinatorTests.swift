@@ -16,8 +16,19 @@ struct CacheCoordinatorTests {
         init() {
             let sealer = SecretSealer(current: .generate())
             let jwksCache = JWKSCache()
-            tenants = TenantService(store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: jwksCache, clock: clock, logger: Logger(label: "t"))
-            clients = ClientService(store: store, audit: AuditLog(store: store, clock: clock, logger: Logger(label: "t")), clock: clock, logger: Logger(label: "t"))
+            tenants = TenantService(
+                store: store,
+                keyFactory: SigningKeyFactory(sealer: sealer),
+                jwksCache: jwksCache,
+                clock: clock,
+                logger: Logger(label: "t")
+            )
+            clients = ClientService(
+                store: store,
+                audit: AuditLog(store: store, clock: clock, logger: Logger(label: "t")),
+                clock: clock,
+                logger: Logger(label: "t")
+            )
             coordinator = CacheCoordinator(tenants: tenants, clients: clients, jwksCache: jwksCache, signingKeys: SigningKeyRing(sealer: sealer))
         }
 
@@ -26,8 +37,18 @@ struct CacheCoordinatorTests {
             let tenant = try await tenants.create(slug: "cache-\(UUID().uuidString.prefix(8).lowercased())", displayName: "Before", settings: .init())
             let now = clock.now()
             try await store.createClient(
-                Client(tenantID: tenant.id, clientID: "app", name: "Before", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                       scopes: [], audiences: [], createdAt: now, updatedAt: now)
+                Client(
+                    tenantID: tenant.id,
+                    clientID: "app",
+                    name: "Before",
+                    kind: .public,
+                    secretDigest: nil,
+                    grantTypes: ["refresh_token"],
+                    scopes: [],
+                    audiences: [],
+                    createdAt: now,
+                    updatedAt: now
+                )
             )
             _ = try await tenants.tenant(slug: tenant.slug.value)
             return (tenant, try await authenticate(tenant))

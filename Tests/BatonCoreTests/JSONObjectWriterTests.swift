@@ -8,7 +8,9 @@ import Testing
 struct JSONObjectWriterTests {
     @Test(
         "strings survive a round trip through a JSON parser, escapes included",
-        arguments: ["", "plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}", "café ☕ 𝄞", "a/b</script>", "\u{2028}\u{2029}"]
+        arguments: [
+            "", "plain", "quote \" and \\ backslash", "line\nbreak\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}", "café ☕ 𝄞", "a/b</script>", "\u{2028}\u{2029}",
+        ]
     )
     func roundTrips(_ value: String) throws {
         var writer = JSONObjectWriter()
@@ -29,8 +31,14 @@ struct JSONObjectWriterTests {
     @Test("access-token claims written by hand decode to the same claims", arguments: [["https://a.example/t/x"], ["api-1", "api-2"]])
     func claims(_ audience: [String]) throws {
         let claims = AccessTokenClaims(
-            issuer: "https://a.example/t/x", subject: "user \"1\"", audience: audience, issuedAt: Date(timeIntervalSince1970: 1_800_000_000.7),
-            lifetime: 300, clientID: "app", scope: ["profile", "email"], sessionID: UUID()
+            issuer: "https://a.example/t/x",
+            subject: "user \"1\"",
+            audience: audience,
+            issuedAt: Date(timeIntervalSince1970: 1_800_000_000.7),
+            lifetime: 300,
+            clientID: "app",
+            scope: ["profile", "email"],
+            sessionID: UUID()
         )
         // NumericDate: seconds since 1970, as JWTKit's own decoder reads them.
         let decoder = JSONDecoder()
@@ -41,7 +49,14 @@ struct JSONObjectWriterTests {
         #expect(object["exp"] as? Int == 1_800_000_300)
         if audience.count == 1 { #expect(object["aud"] as? String == audience[0]) } else { #expect(object["aud"] as? [String] == audience) }
         let withoutSession = AccessTokenClaims(
-            issuer: "i", subject: "s", audience: ["i"], issuedAt: Date(), lifetime: 60, clientID: "c", scope: [], sessionID: nil
+            issuer: "i",
+            subject: "s",
+            audience: ["i"],
+            issuedAt: Date(),
+            lifetime: 60,
+            clientID: "c",
+            scope: [],
+            sessionID: nil
         )
         let other = try #require(try JSONSerialization.jsonObject(with: Data(withoutSession.json)) as? [String: Any])
         #expect(other["sid"] == nil)

@@ -7,8 +7,13 @@ struct JWKSDocumentTests {
     func key(_ state: SigningKeyState, _ algorithm: SigningAlgorithm = .es256) throws -> SigningKey {
         let material = try SigningKeyMaterial.generate(algorithm)
         return SigningKey(
-            tenantID: TenantID(), kid: material.publicJWK.kid, algorithm: algorithm, state: state, publicJWK: material.publicJWK,
-            sealedPrivateKey: nil, createdAt: Date()
+            tenantID: TenantID(),
+            kid: material.publicJWK.kid,
+            algorithm: algorithm,
+            state: state,
+            publicJWK: material.publicJWK,
+            sealedPrivateKey: nil,
+            createdAt: Date()
         )
     }
 

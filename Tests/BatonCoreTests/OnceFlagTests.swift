@@ -1,25 +1,36 @@
 import BatonCore
 import Testing
 
-@Suite("Once flag")
+@Suite("Once flag", .timeLimit(.minutes(1)))
 struct OnceFlagTests {
     @Test("wait returns once the flag is set elsewhere, and at once when it already is")
     func waitsForSet() async throws {
         let flag = OnceFlag()
+        let returned = OnceFlag()
         #expect(!flag.isSet)
-        async let waited: Void = flag.wait(polling: .milliseconds(5))
-        try await Task.sleep(for: .milliseconds(30))
+        let waiter = Task {
+            try await flag.wait()
+            returned.set()
+        }
+        while flag.waitingCount < 1 { await Task.yield() }
+        #expect(!returned.isSet)
         flag.set()
-        try await waited
-        #expect(flag.isSet)
+        try await waiter.value
+        #expect(returned.isSet)
+        #expect(flag.waitingCount == 0)
         try await OnceFlag(isSet: true).wait()
     }
 
-    @Test("a cancelled wait throws instead of waiting for ever")
-    func cancelled() async {
+    @Test("a cancelled wait throws instead of waiting for ever, whether it was already waiting or not")
+    func cancelled() async throws {
         let flag = OnceFlag()
-        let task = Task { try await flag.wait(polling: .milliseconds(5)) }
-        task.cancel()
-        await #expect(throws: CancellationError.self) { try await task.value }
+        let early = Task { try await flag.wait() }
+        early.cancel()
+        await #expect(throws: CancellationError.self) { try await early.value }
+        let waiting = Task { try await flag.wait() }
+        while flag.waitingCount < 1 { await Task.yield() }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(flag.waitingCount == 0)
     }
 }

@@ -11,9 +11,19 @@ struct RefreshChainTests {
     func session(at generation: Int, hash: Data, id: UUID = UUID()) -> Session {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         return Session(
-            tenantID: TenantID(), id: id, userID: UUID(), clientID: "app", scope: [], audience: [], createdAt: now,
-            absoluteExpiresAt: now.addingTimeInterval(3600), idleExpiresAt: now.addingTimeInterval(600), generation: generation,
-            currentHash: hash, userAgent: nil, ipAddress: nil
+            tenantID: TenantID(),
+            id: id,
+            userID: UUID(),
+            clientID: "app",
+            scope: [],
+            audience: [],
+            createdAt: now,
+            absoluteExpiresAt: now.addingTimeInterval(3600),
+            idleExpiresAt: now.addingTimeInterval(600),
+            generation: generation,
+            currentHash: hash,
+            userAgent: nil,
+            ipAddress: nil
         )
     }
 
@@ -35,7 +45,8 @@ struct RefreshChainTests {
         for foreign in [
             forged, RefreshToken(sessionID: id, generation: 1, secret: secrets[0], proof: token(0).proof),
             RefreshToken(sessionID: UUID(), generation: 0, secret: secrets[0], proof: token(0).proof),
-            chain.token(sessionID: id, generation: 4, secret: secrets[3]), RefreshToken(sessionID: id, generation: 0, secret: secrets[0], proof: flipped),
+            chain.token(sessionID: id, generation: 4, secret: secrets[3]),
+            RefreshToken(sessionID: id, generation: 0, secret: secrets[0], proof: flipped),
             RefreshToken(sessionID: id, generation: 3, secret: secrets[3], proof: flipped),
         ] {
             #expect(chain.standing(of: foreign, in: session) == .foreign, "\(foreign)")
@@ -68,7 +79,10 @@ struct RefreshChainTests {
             #expect(chain.standing(of: old(generation), in: session) == .needsLegacyHead)
             #expect(chain.standing(of: old(generation), legacyHead: head) == .ancestor, "generation \(generation)")
         }
-        #expect(chain.standing(of: RefreshToken(sessionID: session.id, generation: 2, secret: Data(repeating: 3, count: 32)), legacyHead: head) == .foreign)
+        #expect(
+            chain.standing(of: RefreshToken(sessionID: session.id, generation: 2, secret: Data(repeating: 3, count: 32)), legacyHead: head)
+                == .foreign
+        )
         #expect(chain.standing(of: old(2), legacyHead: nil) == .foreign, "no head: a session started since proofs exist")
         #expect(chain.standing(of: RefreshToken(sessionID: session.id, generation: 5, secret: secrets[4]), legacyHead: head) == .foreign)
         // Past the legacy bound: refused as foreign, never walked.

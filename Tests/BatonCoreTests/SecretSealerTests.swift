@@ -40,7 +40,10 @@ struct SecretSealerTests {
         #expect(throws: BatonError.self) { try SecretSealer(current: .generate()).open(sealed, context: "c") }
     }
 
-    @Test("master keys must be base64 of exactly 32 bytes", arguments: ["", "not base64!", Data(count: 31).base64EncodedString(), Data(count: 33).base64EncodedString()])
+    @Test(
+        "master keys must be base64 of exactly 32 bytes",
+        arguments: ["", "not base64!", Data(count: 31).base64EncodedString(), Data(count: 33).base64EncodedString()]
+    )
     func masterKeyParsing(_ raw: String) {
         #expect(throws: BatonError.self) { try MasterKey(base64: raw) }
     }

@@ -6,9 +6,18 @@ import Testing
 struct SessionTests {
     static func session(idle: TimeInterval, absolute: TimeInterval, revoked: Bool = false) -> Session {
         Session(
-            tenantID: TenantID(), id: UUID(), userID: UUID(), clientID: "app", scope: [], audience: [], createdAt: Date(timeIntervalSince1970: 0),
-            absoluteExpiresAt: Date(timeIntervalSince1970: absolute), idleExpiresAt: Date(timeIntervalSince1970: idle), generation: 0,
-            currentHash: Data(), revokedAt: revoked ? Date(timeIntervalSince1970: 1) : nil
+            tenantID: TenantID(),
+            id: UUID(),
+            userID: UUID(),
+            clientID: "app",
+            scope: [],
+            audience: [],
+            createdAt: Date(timeIntervalSince1970: 0),
+            absoluteExpiresAt: Date(timeIntervalSince1970: absolute),
+            idleExpiresAt: Date(timeIntervalSince1970: idle),
+            generation: 0,
+            currentHash: Data(),
+            revokedAt: revoked ? Date(timeIntervalSince1970: 1) : nil
         )
     }
 

@@ -18,7 +18,7 @@ struct TenantServiceTests {
     @Test("a new tenant has one active and one pending key of its algorithm, sealed, and a sealed chain key", arguments: SigningAlgorithm.allCases)
     func newTenantKeys(_ algorithm: SigningAlgorithm) async throws {
         let tenant = try await service.create(slug: "acme", displayName: "Acme", settings: .init(signingAlgorithm: algorithm))
-        let signingKeys = try await store.signingKeys(tenantID: tenant.id)
+        let signingKeys = await store.signingKeys(tenantID: tenant.id)
         #expect(signingKeys.map(\.state).sorted { $0.rawValue < $1.rawValue } == [.active, .pending])
         #expect(signingKeys.allSatisfy { $0.algorithm == algorithm })
         for key in signingKeys {
@@ -31,7 +31,7 @@ struct TenantServiceTests {
                 try sealer.open(sealed, context: SecretSealer.signingKeyContext(tenantID: TenantID(), kid: key.kid))
             }
         }
-        let chainKeys = try await store.chainKeys(tenantID: tenant.id)
+        let chainKeys = await store.chainKeys(tenantID: tenant.id)
         #expect(chainKeys.count == 1)
         let chainKey = try sealer.open(chainKeys[0].sealedKey, context: SecretSealer.chainKeyContext(tenantID: tenant.id, id: chainKeys[0].id))
         #expect(chainKey.count == 32)
@@ -71,7 +71,9 @@ struct TenantServiceTests {
         #expect(updated.displayName == "Acme Inc")
         #expect(updated.settings.jwksMaxAge == 120)
         #expect(updated.updatedAt == tenant.createdAt.addingTimeInterval(60))
-        await #expect(throws: BatonError.self) { _ = try await service.update(updated, displayName: nil, settings: .init(refreshIdleTTL: 400 * 86_400)) }
+        await #expect(throws: BatonError.self) {
+            _ = try await service.update(updated, displayName: nil, settings: .init(refreshIdleTTL: 400 * 86_400))
+        }
         #expect(try await service.tenant(slug: "acme") == updated)
     }
 
@@ -79,7 +81,7 @@ struct TenantServiceTests {
     func jwks() async throws {
         let tenant = try await service.create(slug: "acme", displayName: nil, settings: .init())
         let document = try await keys.jwks(of: tenant)
-        let stored = try await store.signingKeys(tenantID: tenant.id)
+        let stored = await store.signingKeys(tenantID: tenant.id)
         #expect(Set(document.keyIDs) == Set(stored.map(\.kid)))
         #expect(document.algorithms == ["ES256"])
         try await service.delete(tenant)

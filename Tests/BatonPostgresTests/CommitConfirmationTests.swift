@@ -26,21 +26,52 @@ struct CommitConfirmationTests {
                         let clock = ManualClock()
                         let sealer = SecretSealer(current: .generate())
                         let tenant = try await TenantService(
-                            store: store, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: JWKSCache(), clock: clock, logger: Self.logger
+                            store: store,
+                            keyFactory: SigningKeyFactory(sealer: sealer),
+                            jwksCache: JWKSCache(),
+                            clock: clock,
+                            logger: Self.logger
                         ).create(slug: "commit", displayName: nil, settings: .init())
                         let now = clock.now()
                         try await store.createClient(
-                            Client(tenantID: tenant.id, clientID: "app", name: "App", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                                   scopes: ["read"], audiences: [], createdAt: now, updatedAt: now)
+                            Client(
+                                tenantID: tenant.id,
+                                clientID: "app",
+                                name: "App",
+                                kind: .public,
+                                secretDigest: nil,
+                                grantTypes: ["refresh_token"],
+                                scopes: ["read"],
+                                audiences: [],
+                                createdAt: now,
+                                updatedAt: now
+                            )
                         )
-                        let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$fake", disabled: false, createdAt: now, updatedAt: now)
+                        let user = User(
+                            tenantID: tenant.id,
+                            id: UUID(),
+                            username: "u",
+                            passwordHash: "$argon2id$fake",
+                            disabled: false,
+                            createdAt: now,
+                            updatedAt: now
+                        )
                         try await store.createUser(user)
                         let refresh = RefreshTokenService(
-                            store: store, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: store, clock: clock, logger: Self.logger), clock: clock,
+                            store: store,
+                            chains: ChainKeyRing(sealer: sealer),
+                            audit: AuditLog(store: store, clock: clock, logger: Self.logger),
+                            clock: clock,
                             logger: Self.logger
                         )
                         let (session, token) = try await refresh.startSession(
-                            tenant: tenant, userID: user.id, clientID: "app", scope: ["read"], audience: [], userAgent: nil, ipAddress: nil
+                            tenant: tenant,
+                            userID: user.id,
+                            clientID: "app",
+                            scope: ["read"],
+                            audience: [],
+                            userAgent: nil,
+                            ipAddress: nil
                         )
 
                         // Every update of a session now fails at commit, after PostgreSQL has answered the UPDATE itself.

@@ -6,7 +6,7 @@ import Logging
 import PostgresNIO
 import Testing
 
-@Suite("Admission to the database")
+@Suite("Admission to the database", .timeLimit(.minutes(1)))
 struct DatabaseAdmissionTests {
     @Test("places are taken up to the limit, refused beyond it, and given back")
     func counting() {
@@ -36,16 +36,15 @@ struct DatabaseAdmissionTests {
                 defer { group.cancelAll() }
                 try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
 
-                // Holds the only connection (and a place) for 800 ms.
-                async let busy = store.withSchedulerLock(.purge) { try await Task.sleep(for: .milliseconds(800)) }
-                try await Task.sleep(for: .milliseconds(200))
+                // Holds the only connection (and a place) until released.
+                let release = OnceFlag()
+                async let busy = store.withSchedulerLock(.purge) { try await release.wait() }
+                try await waitUntil("the lock holds a place") { admission.count == 1 }
                 async let queued: Void = store.checkReachable()  // waits for the connection, in the second place
-                try await Task.sleep(for: .milliseconds(100))
-                #expect(admission.count == 2)
+                try await waitUntil("the second place is taken") { admission.count == 2 }
 
-                let start = ContinuousClock.now
                 await #expect(throws: BatonError.unavailable("too many requests are waiting for the database")) { try await store.checkReachable() }
-                #expect(ContinuousClock.now - start < .milliseconds(300))
+                release.set()
                 _ = try await busy
                 try await queued
                 #expect(admission.count == 0)

@@ -15,7 +15,7 @@ struct DatabaseDeadlineTests {
     /// Runs `body` while `deadline` sweeps.
     static func whileSweeping<Result: Sendable>(_ deadline: DatabaseDeadline, _ body: @Sendable () async throws -> Result) async throws -> Result {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await deadline.run() }
+            group.addTask { await deadline.run() }
             defer { group.cancelAll() }
             return try await body()
         }
@@ -27,16 +27,16 @@ struct DatabaseDeadlineTests {
             try await client.withConnection { connection in
                 let pid = try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self)
                 _ = try await client.query("SELECT pg_terminate_backend(\(try #require(pid)))").collect()
-                for _ in 0..<200 where !connection.isClosed { try await Task.sleep(for: .milliseconds(10)) }
-                try #require(connection.isClosed)
-                try await Task.sleep(for: .milliseconds(50))  // the channel's handlers are gone one event-loop turn later
+                try await connection.closeFuture.get()
+                // The channel's handlers go one event-loop turn after it closed; from then on a query is lost.
+                try await connection.eventLoop.submit {}.get()
                 try await body(connection)
             }
         }
     }
 
     /// Pins the reason `DatabaseDeadline` exists. If this fails, PostgresNIO answers such a query now, and the deadline
-    /// is a safety net only.
+    /// is a safety net only. The one real-time wait in these tests: it observes that nothing happens.
     @Test("PostgresNIO 1.33 never answers a query written to a connection the server has closed")
     func driverLosesQuery() async throws {
         try await Self.withClosedConnection { connection in
@@ -51,17 +51,26 @@ struct DatabaseDeadlineTests {
         }
     }
 
-    @Test("that query, under the deadline, is answered unavailable once its time is up and nothing stays pending")
+    @Test("that query, under the deadline, is answered unavailable once its time is up, not before, and nothing stays pending")
     func lostQueryAnswered() async throws {
-        let deadline = DatabaseDeadline(timeout: .milliseconds(300), logger: Self.logger)
+        let clock = TestClock()
+        let deadline = DatabaseDeadline(timeout: .milliseconds(300), clock: clock.erased, logger: Self.logger)
         try await Self.whileSweeping(deadline) {
             try await Self.withClosedConnection { connection in
-                let start = ContinuousClock.now
-                await #expect(throws: BatonError.unavailable("the database did not answer in time")) {
+                let lost = Task {
                     try await deadline.enforce(operation: #function) { try await connection.query("SELECT 1", logger: Self.logger).collect() }
                 }
-                let waited = ContinuousClock.now - start
-                #expect(waited >= .milliseconds(300) && waited < .seconds(5), "answered after \(waited)")  // generous: the whole suite runs in parallel
+                try await waitUntil("the query is in flight") { deadline.inFlight == 1 }
+                // Sweep after sweep up to just short of the timeout: still waiting.
+                while clock.now.offset < .milliseconds(270) {  // sweeps every 30 ms; the one at 300 ms is due
+                    let wakeUp = try #require(await clock.sleeper())
+                    clock.advance(by: clock.now.duration(to: wakeUp))
+                }
+                await clock.sleeper()  // that sweep is done
+                #expect(deadline.inFlight == 1)
+                let answer = try await clock.advancing(within: .milliseconds(30)) { await lost.result }
+                #expect(throws: BatonError.unavailable("the database did not answer in time")) { try answer.get() }
+                #expect(clock.now.offset >= .milliseconds(300))
                 #expect(deadline.inFlight == 0)
             }
         }
@@ -69,7 +78,7 @@ struct DatabaseDeadlineTests {
 
     @Test("an operation that answers in time gives its own value or error, and leaves nothing pending")
     func answerInTime() async throws {
-        let deadline = DatabaseDeadline(timeout: .seconds(5), logger: Self.logger)
+        let deadline = DatabaseDeadline(timeout: .seconds(5), clock: TestClock().erased, logger: Self.logger)
         try await Self.whileSweeping(deadline) {
             let value = try await deadline.enforce(operation: #function) { 42 }
             #expect(value == 42)
@@ -83,33 +92,38 @@ struct DatabaseDeadlineTests {
     @Test("the abandoned operation is cancelled (a wait that honours cancellation ends with it) and reported by name")
     func abandonedWorkCancelled() async throws {
         let reported = Mutex<[String]>([])
-        let deadline = DatabaseDeadline(timeout: .milliseconds(100), logger: Self.logger) { name in reported.withLock { $0.append(name) } }
+        let clock = TestClock()
+        let deadline = DatabaseDeadline(timeout: .milliseconds(100), clock: clock.erased, logger: Self.logger) { name in
+            reported.withLock { $0.append(name) }
+        }
         let cancelled = OnceFlag()
+        let never = OnceFlag()
         try await Self.whileSweeping(deadline) {
-            await #expect(throws: BatonError.self) {
-                try await deadline.enforce(operation: #function) {
-                    do { try await Task.sleep(for: .seconds(30)) } catch { cancelled.set() }
+            try await clock.advancing(within: .milliseconds(10)) {
+                await #expect(throws: BatonError.self) {
+                    try await deadline.enforce(operation: #function) {
+                        do { try await never.wait() } catch { cancelled.set() }
+                    }
                 }
             }
-            for _ in 0..<100 where !cancelled.isSet { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(cancelled.isSet)
+            try await cancelled.wait()
             #expect(reported.withLock { $0 } == ["abandonedWorkCancelled()"])
         }
     }
 
-    @Test("abandonAll answers every operation in flight at once, long before its deadline")
+    @Test("abandonAll answers every operation in flight at once, with no time passing")
     func abandonAll() async throws {
-        let deadline = DatabaseDeadline(timeout: .seconds(30), logger: Self.logger)
+        let clock = TestClock()
+        let deadline = DatabaseDeadline(timeout: .seconds(30), clock: clock.erased, logger: Self.logger)
+        let never = OnceFlag()
         try await Self.whileSweeping(deadline) {
-            let start = ContinuousClock.now
-            let first = Task { try await deadline.enforce(operation: #function) { try await Task.sleep(for: .seconds(20)) } }
-            let second = Task { try await deadline.enforce(operation: #function) { try await Task.sleep(for: .seconds(20)) } }
-            for _ in 0..<100 where deadline.inFlight < 2 { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(deadline.inFlight == 2)
+            let first = Task { try await deadline.enforce(operation: #function) { try await never.wait() } }
+            let second = Task { try await deadline.enforce(operation: #function) { try await never.wait() } }
+            try await waitUntil("both operations are in flight") { deadline.inFlight == 2 }
             deadline.abandonAll()
             await #expect(throws: BatonError.unavailable("the database does not answer")) { try await first.value }
             await #expect(throws: BatonError.unavailable("the database does not answer")) { try await second.value }
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(clock.now.offset == .zero)
             #expect(deadline.inFlight == 0)
         }
     }
@@ -128,7 +142,9 @@ struct DatabaseDeadlineTests {
             address.sin_port = 0
             var length = socklen_t(MemoryLayout<sockaddr_in>.size)
             let bound = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+                }
             }
             // Never accepted: the kernel completes each handshake into the backlog, and the driver waits for an answer.
             guard bound, listen(descriptor, 64) == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
@@ -145,15 +161,17 @@ struct DatabaseDeadlineTests {
         configuration.options.connectTimeout = .seconds(60)
         let client = PostgresClient(configuration: configuration, backgroundLogger: Self.logger)
         let admission = DatabaseAdmission(limit: 8)
-        let deadline = DatabaseDeadline(timeout: .milliseconds(300), logger: Self.logger)
+        let clock = TestClock()
+        let deadline = DatabaseDeadline(timeout: .milliseconds(300), clock: clock.erased, logger: Self.logger)
         let store = PostgresStore(client: client, logger: Self.logger, admission: admission, deadline: deadline)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
             try await Self.whileSweeping(deadline) {
-                let start = ContinuousClock.now
-                await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await store.checkReachable() }
-                #expect(ContinuousClock.now - start < .seconds(5))  // without the deadline: the 60 s connect timeout
+                // Without the deadline: the 60 s connect timeout, past the suite's time limit.
+                try await clock.advancing(within: .milliseconds(30)) {
+                    await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await store.checkReachable() }
+                }
                 #expect(admission.count == 0)
             }
         }

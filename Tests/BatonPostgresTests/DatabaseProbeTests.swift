@@ -7,7 +7,7 @@ import PostgresNIO
 import Synchronization
 import Testing
 
-@Suite("Database probe and fail-fast")
+@Suite("Database probe and fail-fast", .timeLimit(.minutes(1)))
 struct DatabaseProbeTests {
     static let logger = Logger(label: "probe-test")
     /// Nothing listens on port 1: every connection attempt is refused.
@@ -22,28 +22,27 @@ struct DatabaseProbeTests {
         }
     }
 
-    /// Polls `condition` every 50 ms for up to 10 s; whether it became true.
-    static func eventually(_ condition: @Sendable () -> Bool) async throws -> Bool {
-        for _ in 0..<200 {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return condition()
-    }
-
     @Test("a database that refuses connections is found silent, and the probe says so once")
     func silentDatabase() async throws {
         let availability = DatabaseAvailability()
         let told = Mutex(0)
+        let clock = TestClock()
         let probe = DatabaseProbe(
-            configuration: try DatabaseURL.configuration(from: Self.silentURL), availability: availability, interval: .milliseconds(100),
-            timeout: .milliseconds(500), logger: Self.logger
+            configuration: try DatabaseURL.configuration(from: Self.silentURL),
+            availability: availability,
+            interval: .milliseconds(100),
+            timeout: .milliseconds(500),
+            clock: clock.erased,
+            logger: Self.logger
         ) { told.withLock { $0 += 1 } }
         try await Self.whileProbing(probe) {
-            let silent = try await Self.eventually { !availability.isAnswering }
-            #expect(silent)
-            try await Task.sleep(for: .milliseconds(300))  // more probes fail; only the change is told
-            #expect(told.withLock { $0 } == 1)
+            // The horizon takes in each probe's timeout: every probe goes unanswered and times out on this clock.
+            try await clock.advancing(within: .milliseconds(500)) {
+                try await waitUntil("the database is found silent") { !availability.isAnswering }
+                let silentAt = clock.now
+                try await waitUntil("more probes fail") { silentAt.duration(to: clock.now) >= .seconds(3) }
+            }
+            #expect(told.withLock { $0 } == 1, "only the change is told")
         }
     }
 
@@ -54,16 +53,20 @@ struct DatabaseProbeTests {
         availability.record(answering: false)
         try await TestDatabase.withClient { client in
             let store = PostgresStore(client: client, logger: Self.logger, availability: availability)
-            let start = ContinuousClock.now
             await #expect(throws: BatonError.unavailable("the database does not answer")) { try await store.checkReachable() }
-            #expect(ContinuousClock.now - start < .milliseconds(500))
 
+            let clock = TestClock()
             let probe = DatabaseProbe(
-                configuration: try DatabaseURL.configuration(from: url), availability: availability, interval: .milliseconds(100), logger: Self.logger
+                configuration: try DatabaseURL.configuration(from: url),
+                availability: availability,
+                interval: .milliseconds(100),
+                clock: clock.erased,
+                logger: Self.logger
             )
             try await Self.whileProbing(probe) {
-                let answering = try await Self.eventually { availability.isAnswering }
-                #expect(answering)
+                try await clock.advancing(within: .milliseconds(100)) {
+                    try await waitUntil("the database is found answering") { availability.isAnswering }
+                }
                 try await store.checkReachable()
             }
         }

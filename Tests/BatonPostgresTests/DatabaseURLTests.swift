@@ -21,7 +21,10 @@ struct DatabaseURLTests {
         #expect(config.unixSocketPath == "/run/postgresql/.s.PGSQL.5432")
     }
 
-    @Test("other schemes, missing hosts and unknown sslmodes are refused", arguments: ["mysql://x/y", "not a url", "postgres:///db", "postgres://h/db?sslmode=sometimes"])
+    @Test(
+        "other schemes, missing hosts and unknown sslmodes are refused",
+        arguments: ["mysql://x/y", "not a url", "postgres:///db", "postgres://h/db?sslmode=sometimes"]
+    )
     func refuses(_ url: String) {
         #expect(throws: BatonError.self) { try DatabaseURL.configuration(from: url) }
     }

@@ -1,9 +1,11 @@
-@testable import BatonPostgres
+import BatonCore
 import BatonTestSupport
 import Foundation
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import BatonPostgres
 
 @Suite("Migrator against PostgreSQL")
 struct MigratorTests {
@@ -11,7 +13,8 @@ struct MigratorTests {
 
     /// `statementTimeout`: milliseconds, given to every connection as `serve` does.
     func withFreshClient<Result: Sendable>(
-        statementTimeout: Int? = nil, _ body: @Sendable @escaping (PostgresClient) async throws -> Result
+        statementTimeout: Int? = nil,
+        _ body: @Sendable @escaping (PostgresClient) async throws -> Result
     ) async throws -> Result {
         try await TestDatabase.withFreshDatabase { url in
             var configuration = try DatabaseURL.configuration(from: url)
@@ -32,16 +35,27 @@ struct MigratorTests {
     func statementTimeoutExempt() async throws {
         try await withFreshClient(statementTimeout: 100) { client in
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
-            // Another session holds the migrators' advisory lock for 400 ms, as a concurrent `baton migrate` would.
+            // Another session holds the migrators' advisory lock, as a concurrent `baton migrate` would.
+            let locked = OnceFlag()
+            let release = OnceFlag()
             async let holder: Void = client.withConnection { connection in
                 try await connection.query("SET statement_timeout = 0", logger: logger)
                 try await connection.query("SELECT pg_advisory_lock(\(Migrator.advisoryLockKey))", logger: logger)
-                try await Task.sleep(for: .milliseconds(600))
+                locked.set()
+                try await release.wait()
                 try await connection.query("SELECT pg_advisory_unlock(\(Migrator.advisoryLockKey))", logger: logger)
                 try await connection.query("RESET statement_timeout", logger: logger)
             }
-            try await Task.sleep(for: .milliseconds(200))  // the lock is taken
-            #expect(try await migrator.migrate().count == Migration.bundled().count)
+            try await locked.wait()
+            async let migrated = migrator.migrate()
+            try await waitUntil("the migrator waits for the lock") {
+                let rows = try await client.query("SELECT count(*)::integer FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                return try await rows.collect().first?.decode(Int.self) ?? 0 > 0
+            }
+            // The statement timeout runs on the server's clock: this wait lets it pass while the migrator waits.
+            try await Task.sleep(for: .milliseconds(300))
+            release.set()
+            #expect(try await migrated.count == Migration.bundled().count)
             try await holder
             // Statements after the migration are cut at 100 ms again.
             let cut = try await client.withConnection { connection in
@@ -109,7 +123,9 @@ struct MigratorTests {
     func failingMigration() async throws {
         try await withFreshClient { client in
             let broken = [Migration(version: 1, name: "broken", sql: "CREATE TABLE half_done (id int);\nCREATE TABLE half_done (id int);")]
-            let error = await #expect(throws: MigrationError.self) { try await Migrator(client: client, migrations: broken, logger: logger).migrate() }
+            let error = await #expect(throws: MigrationError.self) {
+                try await Migrator(client: client, migrations: broken, logger: logger).migrate()
+            }
             // One line an operator can act on, not the driver's dump of the whole file.
             #expect(error == .failed(version: 1, name: "broken", reason: #"relation "half_done" already exists (SQLSTATE 42P07)"#))
             #expect(error?.description.contains("CREATE TABLE") == false)

@@ -1,8 +1,10 @@
-@testable import BatonPostgres
 import BatonCore
+import BatonTestSupport
 import Foundation
 import Synchronization
 import Testing
+
+@testable import BatonPostgres
 
 /// The batching itself, without a database: who goes together, and what a failure touches.
 @Suite("Rotation batcher", .timeLimit(.minutes(1)))
@@ -30,7 +32,10 @@ struct RotationBatcherTests {
         /// Throws once the test is cancelled (its time limit), rather than poll for ever.
         func openGate() async throws {
             while true {
-                if let continuation = gate.withLock({ gate in defer { gate = nil }; return gate }) {
+                if let continuation = gate.withLock({ gate in
+                    defer { gate = nil }
+                    return gate
+                }) {
                     continuation.resume()
                     return
                 }
@@ -41,17 +46,15 @@ struct RotationBatcherTests {
 
     func request() -> RotationRequest {
         RotationRequest(
-            tenantID: TenantID(), sessionID: UUID(), clientID: "app", presentedGeneration: 0, presentedHash: Data([1]), successorHash: Data([2]),
-            now: Date(), idleExpiresAt: Date()
+            tenantID: TenantID(),
+            sessionID: UUID(),
+            clientID: "app",
+            presentedGeneration: 0,
+            presentedHash: Data([1]),
+            successorHash: Data([2]),
+            now: Date(),
+            idleExpiresAt: Date()
         )
-    }
-
-    /// A clock reading that moves only when the test moves it.
-    final class TestInstant: Sendable {
-        private let instant = Mutex(ContinuousClock.now)
-        func reading() -> ContinuousClock.Instant { instant.withLock { $0 } }
-        var now: @Sendable () -> ContinuousClock.Instant { { self.reading() } }
-        func advance(by duration: Duration) { instant.withLock { $0 += duration } }
     }
 
     /// Waits until `count` callers are queued in the batcher (throws once the test is cancelled).
@@ -123,21 +126,21 @@ struct RotationBatcherTests {
     @Test("a caller queued behind a batch that never answers gets unavailable by its own deadline, not the batch's plus its own")
     func queuedCallerAnsweredByItsDeadline() async throws {
         let timeout = Duration.seconds(2)
-        let clock = TestInstant()
-        let dues = Mutex<[ContinuousClock.Instant]>([])
+        let clock = TestClock()
+        let dues = Mutex<[AnyClock.Instant]>([])
         let database = Database()
         // A database that never answers: each batch is given up at its deadline, as DatabaseDeadline would; here the
         // first one when the test opens its gate, with the clock moved past its deadline.
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: timeout, now: clock.now) { requests, due in
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: timeout, clock: clock.erased) { requests, due in
             dues.withLock { $0.append(try! #require(due)) }
             _ = try await database.execute(requests)
             throw BatonError.unavailable("the database did not answer in time")
         }
-        let start = clock.now()
+        let start = clock.now
         let first = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         clock.advance(by: .milliseconds(100))
-        let queuedAt = clock.now()
+        let queuedAt = clock.now
         let queued = Task { try await batcher.rotate(request()) }
         try await waitForWaiting(batcher, 1)
         clock.advance(by: timeout - .milliseconds(50))  // the first batch's deadline has passed, the queued caller's not
@@ -146,7 +149,7 @@ struct RotationBatcherTests {
         await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await queued.value }
         // The first batch ran by its caller's deadline, the second by its own caller's (its arrival plus the timeout),
         // not the first's plus a whole timeout: the queued caller is answered about a timeout after it arrived.
-        #expect(dues.withLock { $0 } == [start + timeout, queuedAt + timeout])
+        #expect(dues.withLock { $0 } == [start.advanced(by: timeout), queuedAt.advanced(by: timeout)])
     }
 
     @Test("a caller whose deadline passed while it waited is answered unavailable and never sent to the database")
@@ -155,10 +158,15 @@ struct RotationBatcherTests {
         let overdueCount = Mutex(0)
         // The batcher's clock stands still unless the test moves it: however late a task starts on a loaded machine,
         // no caller is overdue before the test says so.
-        let clock = TestInstant()
+        let clock = TestClock()
         let batcher = RotationBatcher(
-            maxRunning: 1, maxBatch: 64, timeout: .seconds(1), onOverdue: { overdueCount.withLock { $0 += 1 } }, now: clock.now
-        ) { requests, _ in try await database.execute(requests) }
+            maxRunning: 1,
+            maxBatch: 64,
+            timeout: .seconds(1),
+            onOverdue: { overdueCount.withLock { $0 += 1 } },
+            clock: clock.erased,
+            execute: { requests, _ in try await database.execute(requests) }
+        )
         let first = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         let overdue = Task { try await batcher.rotate(request()) }

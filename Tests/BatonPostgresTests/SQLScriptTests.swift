@@ -27,7 +27,11 @@ struct SQLScriptTests {
         for migration in try Migration.bundled() {
             let statements = SQLScript.statements(in: migration.sql)
             #expect(!statements.isEmpty)
-            #expect(statements.allSatisfy { $0.contains("CREATE") || $0.contains("ALTER TABLE") || $0.contains("DROP INDEX") || $0.hasPrefix("INSERT INTO") })
+            #expect(
+                statements.allSatisfy {
+                    $0.contains("CREATE") || $0.contains("ALTER TABLE") || $0.contains("DROP INDEX") || $0.hasPrefix("INSERT INTO")
+                }
+            )
         }
     }
 }

@@ -60,22 +60,32 @@ extension AnyStore {
     public func releaseLoginAttempt(tenantID: TenantID, keys: [String], now: Date, window: Int) async throws {
         try await base.releaseLoginAttempt(tenantID: tenantID, keys: keys, now: now, window: window)
     }
-    public func clearLoginFailures(tenantID: TenantID, keys: [String]) async throws { try await base.clearLoginFailures(tenantID: tenantID, keys: keys) }
+    public func clearLoginFailures(tenantID: TenantID, keys: [String]) async throws {
+        try await base.clearLoginFailures(tenantID: tenantID, keys: keys)
+    }
 }
 
 extension AnyStore {
-    public func users(tenantID: TenantID, after: String?, limit: Int) async throws -> [User] { try await base.users(tenantID: tenantID, after: after, limit: limit) }
+    public func users(tenantID: TenantID, after: String?, limit: Int) async throws -> [User] {
+        try await base.users(tenantID: tenantID, after: after, limit: limit)
+    }
     public func updateUser(_ user: User) async throws { try await base.updateUser(user) }
     public func deleteUser(tenantID: TenantID, id: UUID) async throws -> Bool { try await base.deleteUser(tenantID: tenantID, id: id) }
     public func clients(tenantID: TenantID, after: String?, limit: Int) async throws -> [Client] {
         try await base.clients(tenantID: tenantID, after: after, limit: limit)
     }
     public func updateClient(_ client: Client) async throws { try await base.updateClient(client) }
-    public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool { try await base.deleteClient(tenantID: tenantID, clientID: clientID) }
+    public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool {
+        try await base.deleteClient(tenantID: tenantID, clientID: clientID)
+    }
 }
 
 extension AnyStore {
-    public func changeSigningKeys(tenantID: TenantID, updates: [(key: SigningKey, expectedState: SigningKeyState)], inserts: [SigningKey]) async throws {
+    public func changeSigningKeys(
+        tenantID: TenantID,
+        updates: [(key: SigningKey, expectedState: SigningKeyState)],
+        inserts: [SigningKey]
+    ) async throws {
         try await base.changeSigningKeys(tenantID: tenantID, updates: updates, inserts: inserts)
     }
 }
@@ -88,7 +98,9 @@ extension AnyStore {
 
 extension AnyStore {
     public func resealSecrets(
-        tenantID: TenantID, signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
+        tenantID: TenantID,
+        signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret,
+        chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {
         try await base.resealSecrets(tenantID: tenantID, signingKey: signingKey, chainKey: chainKey)
     }

@@ -17,7 +17,8 @@ public struct ChildProcess: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let output = directory.appendingPathComponent("stdout")
         let error = directory.appendingPathComponent("stderr")
-        guard FileManager.default.createFile(atPath: output.path, contents: nil), FileManager.default.createFile(atPath: error.path, contents: nil) else {
+        guard FileManager.default.createFile(atPath: output.path, contents: nil), FileManager.default.createFile(atPath: error.path, contents: nil)
+        else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory.path])
         }
 
@@ -55,7 +56,11 @@ public struct ChildProcess: Sendable {
     public var standardError: String { read("stderr") }
 
     /// Runs a command to its end; its status and standard output.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
+    public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String]? = nil
+    ) async throws -> (status: Int32, output: String) {
         let child = try ChildProcess(executable, arguments, environment: environment)
         defer { child.stop() }
         let status = await child.exited()

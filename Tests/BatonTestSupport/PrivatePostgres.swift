@@ -14,7 +14,9 @@ public struct PrivatePostgres: Sendable {
             try await shell("pg_start \"$1\"", directory.path)
             // pg_start records the port in DIR/cluster as PG_PORT=<number>.
             let cluster = try String(contentsOf: directory.appendingPathComponent("cluster"), encoding: .utf8)
-            guard let line = cluster.split(separator: "\n").first(where: { $0.hasPrefix("PG_PORT=") }), let port = Int(line.dropFirst("PG_PORT=".count)) else {
+            guard let line = cluster.split(separator: "\n").first(where: { $0.hasPrefix("PG_PORT=") }),
+                let port = Int(line.dropFirst("PG_PORT=".count))
+            else {
                 throw Failure(message: "pg_start recorded no port")
             }
             let result = try await body(PrivatePostgres(url: "postgres://baton@127.0.0.1:\(port)/baton_test", directory: directory))
@@ -42,7 +44,8 @@ public struct PrivatePostgres: Sendable {
     public func psql(_ sql: String) async throws -> String {
         try await Self.shell(
             ". \"$1/cluster\"; pg_as \"$PG_BIN/psql\" -h 127.0.0.1 -p \"$PG_PORT\" -U baton -d baton_test -qAtX -c \"$2\"",
-            directory.path, sql
+            directory.path,
+            sql
         )
     }
 
@@ -53,7 +56,8 @@ public struct PrivatePostgres: Sendable {
     static func shell(_ script: String, _ arguments: String...) async throws -> String {
         let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-" 2>/dev/null; done"#
         let (status, output) = try await ChildProcess.run(
-            "/bin/bash", ["-c", "\(closeInherited); . \"\(commonScript)\"; \(script)", "private-postgres"] + arguments
+            "/bin/bash",
+            ["-c", "\(closeInherited); . \"\(commonScript)\"; \(script)", "private-postgres"] + arguments
         )
         guard status == 0 else { throw Failure(message: "\(script) failed with status \(status)") }
         return output

@@ -17,8 +17,10 @@ public enum TestDatabase {
     }
 
     /// Runs `body` with a running, migrated client on the test database; the client stops afterwards.
+    @discardableResult
     public static func withClient<Result: Sendable>(
-        url: String? = nil, _ body: @Sendable (PostgresClient) async throws -> Result
+        url: String? = nil,
+        _ body: @Sendable (PostgresClient) async throws -> Result
     ) async throws -> Result {
         let logger = Logger(label: "test-database")
         let client = PostgresClient(configuration: try DatabaseURL.configuration(from: url ?? Self.url()), backgroundLogger: logger)
@@ -35,7 +37,8 @@ public enum TestDatabase {
 
     /// Runs `body` against a `PostgresStore` on the test database.
     public static func withStore<Result: Sendable>(
-        rotationBatches: Int = 0, _ body: @Sendable (PostgresStore) async throws -> Result
+        rotationBatches: Int = 0,
+        _ body: @Sendable (PostgresStore) async throws -> Result
     ) async throws -> Result {
         try await withClient { client in
             try await body(PostgresStore(client: client, logger: Logger(label: "test-store"), rotationBatches: rotationBatches))
@@ -70,7 +73,8 @@ public enum TestDatabase {
     /// Runs `body` against a `PostgresStore` on a fresh, migrated database of its own (for work that sweeps every
     /// tenant or takes database-wide locks), with that database's URL for second instances.
     public static func withFreshStore<Result: Sendable>(
-        rotationBatches: Int = 0, _ body: @Sendable (PostgresStore, _ url: String) async throws -> Result
+        rotationBatches: Int = 0,
+        _ body: @Sendable (PostgresStore, _ url: String) async throws -> Result
     ) async throws -> Result {
         try await withFreshDatabase { url in
             try await withClient(url: url) { client in

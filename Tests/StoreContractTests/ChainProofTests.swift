@@ -16,9 +16,18 @@ struct ChainProofTests {
     static func session(_ f: RefreshRotationTests.Fixture, at generation: Int, secret: Data) async throws -> Session {
         let now = f.clock.now()
         let session = Session(
-            tenantID: f.tenant.id, id: UUID(), userID: f.userID, clientID: "app", scope: ["read"], audience: [], createdAt: now,
-            absoluteExpiresAt: now.addingTimeInterval(7_200), idleExpiresAt: now.addingTimeInterval(3_600), generation: generation,
-            currentHash: RefreshChain.digest(secret), lastRotatedAt: now
+            tenantID: f.tenant.id,
+            id: UUID(),
+            userID: f.userID,
+            clientID: "app",
+            scope: ["read"],
+            audience: [],
+            createdAt: now,
+            absoluteExpiresAt: now.addingTimeInterval(7_200),
+            idleExpiresAt: now.addingTimeInterval(3_600),
+            generation: generation,
+            currentHash: RefreshChain.digest(secret),
+            lastRotatedAt: now
         )
         try await f.store.createSession(session)
         return session
@@ -42,7 +51,10 @@ struct ChainProofTests {
         try await ChainKeyRing(sealer: f.sealer).chain(for: f.tenant.id, store: AnyStore(f.store))
     }
 
-    @Test("reuse of an ancestor 150,000 generations back (past the old walk's cap) is detected; a forged token there revokes nothing", arguments: Backend.allCases)
+    @Test(
+        "reuse of an ancestor 150,000 generations back (past the old walk's cap) is detected; a forged token there revokes nothing",
+        arguments: Backend.allCases
+    )
     func reuseFarBehind(_ backend: Backend) async throws {
         try await RefreshRotationTests.withFixture(backend, settings: .init(reuseGrace: 0)) { f in
             let chain = try await Self.chain(f)
@@ -63,7 +75,11 @@ struct ChainProofTests {
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: bystander.id)?.revokeReason == "refresh_token_reuse")
             // The victim's current token still rotates; then its first token is reuse.
-            let next = try await f.service.refresh(tenant: f.tenant, presented: chain.token(sessionID: victim.id, generation: 150_000, secret: secret).encoded, clientID: "app")
+            let next = try await f.service.refresh(
+                tenant: f.tenant,
+                presented: chain.token(sessionID: victim.id, generation: 150_000, secret: secret).encoded,
+                clientID: "app"
+            )
             #expect(next.session.generation == 150_001)
             await #expect(throws: BatonError.invalidGrant("the refresh token was already used; its session is revoked")) {
                 _ = try await f.service.refresh(tenant: f.tenant, presented: victimFirst.encoded, clientID: "app")
@@ -87,13 +103,18 @@ struct ChainProofTests {
         }
     }
 
-    @Test("tokens issued before proofs existed keep working across the upgrade: rotation, identical grace retry, reuse of old ones", arguments: Backend.allCases)
+    @Test(
+        "tokens issued before proofs existed keep working across the upgrade: rotation, identical grace retry, reuse of old ones",
+        arguments: Backend.allCases
+    )
     func legacyTokens(_ backend: Backend) async throws {
         try await RefreshRotationTests.withFixture(backend, settings: .init(reuseGrace: 10)) { f in
             // A session with four generations of history, its tokens as the version before proofs issued them.
             let (session, r0) = try await f.start()
             var issued = [r0]
-            for _ in 0..<3 { issued.append(try await f.service.refresh(tenant: f.tenant, presented: issued.last!.encoded, clientID: "app").refreshToken) }
+            for _ in 0..<3 {
+                issued.append(try await f.service.refresh(tenant: f.tenant, presented: issued.last!.encoded, clientID: "app").refreshToken)
+            }
             let legacy = issued.map { RefreshToken(sessionID: $0.sessionID, generation: $0.generation, secret: $0.secret) }
             try await Self.recordLegacyHead(f, backend, session)
             f.clock.advance(by: 60)

@@ -17,21 +17,66 @@ struct CrossInstanceRefreshTests {
             try await TestDatabase.withStore { storeB in
                 let clock = SystemClock()
                 let logger = Logger(label: "t")
-                let tenants = TenantService(store: storeA, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: JWKSCache(), clock: clock, logger: logger)
-                let tenant = try await tenants.create(slug: "x-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: .init(reuseGrace: grace))
+                let tenants = TenantService(
+                    store: storeA,
+                    keyFactory: SigningKeyFactory(sealer: sealer),
+                    jwksCache: JWKSCache(),
+                    clock: clock,
+                    logger: logger
+                )
+                let tenant = try await tenants.create(
+                    slug: "x-\(UUID().uuidString.prefix(8).lowercased())",
+                    displayName: nil,
+                    settings: .init(reuseGrace: grace)
+                )
                 let now = clock.now()
                 try await storeA.createClient(
-                    Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"], scopes: [],
-                           audiences: [], createdAt: now, updatedAt: now)
+                    Client(
+                        tenantID: tenant.id,
+                        clientID: "app",
+                        name: "app",
+                        kind: .public,
+                        secretDigest: nil,
+                        grantTypes: ["refresh_token"],
+                        scopes: [],
+                        audiences: [],
+                        createdAt: now,
+                        updatedAt: now
+                    )
                 )
-                let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$x", disabled: false, createdAt: now, updatedAt: now)
+                let user = User(
+                    tenantID: tenant.id,
+                    id: UUID(),
+                    username: "u",
+                    passwordHash: "$argon2id$x",
+                    disabled: false,
+                    createdAt: now,
+                    updatedAt: now
+                )
                 try await storeA.createUser(user)
                 let instanceA = RefreshTokenService(
-                    store: storeA, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: storeA, clock: clock, logger: logger), clock: clock, logger: logger)
+                    store: storeA,
+                    chains: ChainKeyRing(sealer: sealer),
+                    audit: AuditLog(store: storeA, clock: clock, logger: logger),
+                    clock: clock,
+                    logger: logger
+                )
                 let instanceB = RefreshTokenService(
-                    store: storeB, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: storeB, clock: clock, logger: logger), clock: clock, logger: logger)
+                    store: storeB,
+                    chains: ChainKeyRing(sealer: sealer),
+                    audit: AuditLog(store: storeB, clock: clock, logger: logger),
+                    clock: clock,
+                    logger: logger
+                )
                 let (session, token) = try await instanceA.startSession(
-                    tenant: tenant, userID: user.id, clientID: "app", scope: [], audience: [], userAgent: nil, ipAddress: nil)
+                    tenant: tenant,
+                    userID: user.id,
+                    clientID: "app",
+                    scope: [],
+                    audience: [],
+                    userAgent: nil,
+                    ipAddress: nil
+                )
 
                 let outcomes = await withTaskGroup(of: Result<RefreshResult, any Error>.self) { group in
                     for index in 0..<32 {

@@ -23,8 +23,14 @@ struct KeyRotationTests {
 
         func sign() async throws -> String {
             let claims = AccessTokenClaims(
-                issuer: issuer, subject: "s", audience: [issuer], issuedAt: clock.now(), lifetime: tenant.settings.accessTokenTTL, clientID: "c",
-                scope: [], sessionID: nil
+                issuer: issuer,
+                subject: "s",
+                audience: [issuer],
+                issuedAt: clock.now(),
+                lifetime: tenant.settings.accessTokenTTL,
+                clientID: "c",
+                scope: [],
+                sessionID: nil
             )
             return try await ring.sign(claims, tenantID: tenant.id, store: store)
         }
@@ -49,17 +55,25 @@ struct KeyRotationTests {
 
     /// `isolated`: on PostgreSQL, a database of its own (for scheduler tests, which sweep every tenant and take a database-wide lock).
     static func withFixture(
-        _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
+        _ backend: Backend,
+        settings: TenantSettingsPatch = .init(),
+        isolated: Bool = false,
+        _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         if isolated, backend.isPostgres {
-            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, url in try await fixture(store, settings: settings, databaseURL: url, body) }
+            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, url in
+                try await fixture(store, settings: settings, databaseURL: url, body)
+            }
             return
         }
         try await StoreContractTests.withStore(backend) { base in try await fixture(base, settings: settings, databaseURL: nil, body) }
     }
 
     static func fixture(
-        _ base: any BatonStore, settings: TenantSettingsPatch, databaseURL: String?, _ body: @Sendable (Fixture) async throws -> Void
+        _ base: any BatonStore,
+        settings: TenantSettingsPatch,
+        databaseURL: String?,
+        _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         do {
             let store = AnyStore(base)
@@ -72,19 +86,33 @@ struct KeyRotationTests {
             let tenant = try await tenants.create(slug: "k-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: settings)
             let ring = SigningKeyRing(sealer: sealer)
             let rotation = KeyRotationService(
-                store: store, keyFactory: factory, tenants: tenants, jwksCache: cache, signingKeys: ring,
-                audit: AuditLog(store: store, clock: clock, logger: logger), clock: clock, logger: logger
+                store: store,
+                keyFactory: factory,
+                tenants: tenants,
+                jwksCache: cache,
+                signingKeys: ring,
+                audit: AuditLog(store: store, clock: clock, logger: logger),
+                clock: clock,
+                logger: logger
             )
             try await body(
                 Fixture(
-                    store: store, tenant: tenant, clock: clock, rotation: rotation, keys: KeyService(store: store, jwksCache: cache), ring: ring,
+                    store: store,
+                    tenant: tenant,
+                    clock: clock,
+                    rotation: rotation,
+                    keys: KeyService(store: store, jwksCache: cache),
+                    ring: ring,
                     databaseURL: databaseURL
                 )
             )
         }
     }
 
-    @Test("the whole lifecycle: refused while unsafe, rotated, old tokens verify through the retiring window, then retired and erased", arguments: Backend.allCases)
+    @Test(
+        "the whole lifecycle: refused while unsafe, rotated, old tokens verify through the retiring window, then retired and erased",
+        arguments: Backend.allCases
+    )
     func lifecycle(_ backend: Backend) async throws {
         try await Self.withFixture(backend, settings: .init(accessTokenTTL: 900, jwksMaxAge: 600)) { f in
             await #expect(throws: BatonError.self) { _ = try await f.rotation.rotate(tenant: f.tenant, force: false, algorithm: nil, actor: "test") }
@@ -138,7 +166,9 @@ struct KeyRotationTests {
             let revoked = try await f.store.signingKeys(tenantID: f.tenant.id).first { $0.kid == kid }
             #expect(revoked?.sealedPrivateKey == nil)
             await #expect(throws: BatonError.self) { _ = try await f.rotation.revoke(tenant: f.tenant, kid: kid, actor: "test") }
-            await #expect(throws: BatonError.notFound("no such key")) { _ = try await f.rotation.revoke(tenant: f.tenant, kid: "unknown", actor: "test") }
+            await #expect(throws: BatonError.notFound("no such key")) {
+                _ = try await f.rotation.revoke(tenant: f.tenant, kid: "unknown", actor: "test")
+            }
         }
     }
 
@@ -188,7 +218,9 @@ struct KeyRotationTests {
     @Test("concurrent rotations: exactly one applies, the others are conflicts, never two active keys", arguments: Backend.allCases)
     func concurrentRotations(_ backend: Backend) async throws {
         try await Self.withFixture(backend) { f in
-            let outcomes = await RefreshRotationTests.race(8) { try await f.rotation.rotate(tenant: f.tenant, force: true, algorithm: nil, actor: "test") }
+            let outcomes = await RefreshRotationTests.race(8) {
+                try await f.rotation.rotate(tenant: f.tenant, force: true, algorithm: nil, actor: "test")
+            }
             #expect(outcomes.filter { (try? $0.get()) != nil }.count >= 1)
             let states = try await f.states()
             #expect(states[.active] == 1)

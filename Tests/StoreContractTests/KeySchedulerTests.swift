@@ -11,7 +11,11 @@ struct KeySchedulerTests {
 
     @Test("a tenant whose rotation interval has elapsed is rotated once; retirement follows its window", arguments: Backend.allCases)
     func scheduled(_ backend: Backend) async throws {
-        try await KeyRotationTests.withFixture(backend, settings: .init(accessTokenTTL: 300, keyRotationInterval: 3_600, jwksMaxAge: 600), isolated: true) { f in
+        try await KeyRotationTests.withFixture(
+            backend,
+            settings: .init(accessTokenTTL: 300, keyRotationInterval: 3_600, jwksMaxAge: 600),
+            isolated: true
+        ) { f in
             let scheduler = KeyScheduler(store: f.store, rotation: f.rotation, clock: f.clock, logger: Logger(label: "t"))
             f.clock.advance(by: 3_599)
             #expect(try await scheduler.runOnce()?.contains(f.tenant.slug) == false)
@@ -37,10 +41,20 @@ struct KeySchedulerTests {
                 let a = KeyScheduler(store: f.store, rotation: f.rotation, clock: f.clock, logger: logger)
                 let other = AnyStore(otherStore)
                 let otherRotation = KeyRotationService(
-                    store: other, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
-                    tenants: TenantService(store: other, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())), jwksCache: JWKSCache(), clock: f.clock, logger: logger),
-                    jwksCache: JWKSCache(), signingKeys: SigningKeyRing(sealer: SecretSealer(current: .generate())),
-                    audit: AuditLog(store: other, clock: f.clock, logger: logger), clock: f.clock, logger: logger
+                    store: other,
+                    keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+                    tenants: TenantService(
+                        store: other,
+                        keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+                        jwksCache: JWKSCache(),
+                        clock: f.clock,
+                        logger: logger
+                    ),
+                    jwksCache: JWKSCache(),
+                    signingKeys: SigningKeyRing(sealer: SecretSealer(current: .generate())),
+                    audit: AuditLog(store: other, clock: f.clock, logger: logger),
+                    clock: f.clock,
+                    logger: logger
                 )
                 let b = KeyScheduler(store: other, rotation: otherRotation, clock: f.clock, logger: logger)
                 f.clock.advance(by: 3_600)

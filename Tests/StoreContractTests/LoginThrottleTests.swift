@@ -9,7 +9,13 @@ struct LoginThrottleTests {
     typealias Backend = StoreContractTests.Backend
 
     /// `count` wrong-password attempts in a row: each reserved, none given back.
-    static func fail(_ throttle: LoginThrottle<AnyStore>, _ tenant: Tenant, _ username: String, from source: String, times count: Int = 1) async throws {
+    static func fail(
+        _ throttle: LoginThrottle<AnyStore>,
+        _ tenant: Tenant,
+        _ username: String,
+        from source: String,
+        times count: Int = 1
+    ) async throws {
         for _ in 0..<count { try await throttle.reserve(tenant: tenant, username: username, sourceIP: source) }
     }
 
@@ -105,7 +111,8 @@ struct LoginThrottleTests {
         }
     }
 
-    static func withSecondInstance(_ backend: Backend, or store: any BatonStore, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
+    static func withSecondInstance(_ backend: Backend, or store: any BatonStore, _ body: @Sendable (any BatonStore) async throws -> Void) async throws
+    {
         guard backend.isPostgres else { return try await body(store) }
         try await TestDatabase.withStore(rotationBatches: backend.rotationBatches) { try await body($0) }
     }
@@ -115,7 +122,10 @@ struct LoginThrottleTests {
         let clock = ManualClock()
         let anyStore = AnyStore(store)
         let tenant = try await TenantService(
-            store: anyStore, keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())), jwksCache: JWKSCache(), clock: clock,
+            store: anyStore,
+            keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+            jwksCache: JWKSCache(),
+            clock: clock,
             logger: Logger(label: "t")
         ).create(slug: "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: .init())
         return (tenant, LoginThrottle(store: anyStore, clock: clock), clock)

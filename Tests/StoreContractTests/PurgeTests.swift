@@ -17,14 +17,36 @@ struct PurgeTests {
     static func otherTenant(of f: Fixture) async throws -> RefreshRotationTests.Fixture {
         let store = AnyStore(f.store)
         let tenant = try await TenantService(
-            store: store, keyFactory: SigningKeyFactory(sealer: f.sealer), jwksCache: JWKSCache(), clock: f.clock, logger: Logger(label: "t")
+            store: store,
+            keyFactory: SigningKeyFactory(sealer: f.sealer),
+            jwksCache: JWKSCache(),
+            clock: f.clock,
+            logger: Logger(label: "t")
         ).create(slug: "p-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: settings)
         let now = f.clock.now()
         try await f.store.createClient(
-            Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"], scopes: ["read"],
-                   audiences: [], createdAt: now, updatedAt: now)
+            Client(
+                tenantID: tenant.id,
+                clientID: "app",
+                name: "app",
+                kind: .public,
+                secretDigest: nil,
+                grantTypes: ["refresh_token"],
+                scopes: ["read"],
+                audiences: [],
+                createdAt: now,
+                updatedAt: now
+            )
         )
-        let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$fake", disabled: false, createdAt: now, updatedAt: now)
+        let user = User(
+            tenantID: tenant.id,
+            id: UUID(),
+            username: "u",
+            passwordHash: "$argon2id$fake",
+            disabled: false,
+            createdAt: now,
+            updatedAt: now
+        )
         try await f.store.createUser(user)
         return Fixture(store: f.store, tenant: tenant, userID: user.id, clock: f.clock, service: f.service, sealer: f.sealer)
     }
@@ -43,7 +65,10 @@ struct PurgeTests {
         return (deleted, batches)
     }
 
-    @Test("sessions that ended before the cutoff go, batch by batch; live and recently ended ones stay, as do other tenants'", arguments: Backend.allCases)
+    @Test(
+        "sessions that ended before the cutoff go, batch by batch; live and recently ended ones stay, as do other tenants'",
+        arguments: Backend.allCases
+    )
     func endedSessions(_ backend: Backend) async throws {
         try await RefreshRotationTests.withFixture(backend, settings: Self.settings) { f in
             let other = try await Self.otherTenant(of: f)
@@ -80,7 +105,9 @@ struct PurgeTests {
             let other = try await Self.otherTenant(of: f)
             let t0 = f.clock.now()
             for (tenant, offset) in [(f.tenant, 0.0), (f.tenant, 10), (f.tenant, 20), (other.tenant, 0)] {
-                try await f.store.appendAuditEvent(AuditEvent(tenantID: tenant.id, kind: .userUpdated, occurredAt: t0.addingTimeInterval(offset), actor: "t"))
+                try await f.store.appendAuditEvent(
+                    AuditEvent(tenantID: tenant.id, kind: .userUpdated, occurredAt: t0.addingTimeInterval(offset), actor: "t")
+                )
             }
             let cutoff = t0.addingTimeInterval(15)
             #expect(try await f.store.purgeAuditEvents(tenantID: f.tenant.id, occurredBefore: cutoff, limit: 1) == 1)
@@ -88,7 +115,11 @@ struct PurgeTests {
             #expect(afterOne == [t0.addingTimeInterval(20), t0.addingTimeInterval(10)])
             #expect(try await f.store.purgeAuditEvents(tenantID: f.tenant.id, occurredBefore: cutoff, limit: 10) == 1)
             #expect(try await f.store.purgeAuditEvents(tenantID: f.tenant.id, occurredBefore: cutoff, limit: 10) == 0)
-            #expect(try await f.store.auditEvents(tenantID: f.tenant.id, kind: .userUpdated, before: nil, limit: 10).map(\.occurredAt) == [t0.addingTimeInterval(20)])
+            #expect(
+                try await f.store.auditEvents(tenantID: f.tenant.id, kind: .userUpdated, before: nil, limit: 10).map(\.occurredAt) == [
+                    t0.addingTimeInterval(20)
+                ]
+            )
             #expect(try await f.store.auditEvents(tenantID: other.tenant.id, kind: .userUpdated, before: nil, limit: 10).count == 1)
         }
     }
@@ -110,7 +141,12 @@ struct PurgeTests {
     func pass(_ backend: Backend) async throws {
         try await RefreshRotationTests.withFixture(backend, settings: Self.settings, isolated: true) { f in
             let store = AnyStore(f.store)
-            let purger = Purger(store: store, policy: RetentionPolicy(endedSessions: 86_400, auditEvents: 2 * 86_400, batchSize: 2), loginFailureWindow: 900, clock: f.clock)
+            let purger = Purger(
+                store: store,
+                policy: RetentionPolicy(endedSessions: 86_400, auditEvents: 2 * 86_400, batchSize: 2),
+                loginFailureWindow: 900,
+                clock: f.clock
+            )
             let other = try await Self.otherTenant(of: f)
             var ended: [UUID] = []
             for fixture in [f, f, f, other] {
@@ -146,14 +182,21 @@ struct PurgeTests {
             f.clock.advance(by: 3_601)
             var live: [RefreshToken] = []
             for _ in 0..<8 { live.append(try await f.start().1) }
-            let purger = Purger(store: AnyStore(f.store), policy: RetentionPolicy(endedSessions: 0, batchSize: 7), loginFailureWindow: 900, clock: f.clock)
+            let purger = Purger(
+                store: AnyStore(f.store),
+                policy: RetentionPolicy(endedSessions: 0, batchSize: 7),
+                loginFailureWindow: 900,
+                clock: f.clock
+            )
 
             async let report = purger.runOnce()
             let refreshes = try await withThrowingTaskGroup(of: Int.self) { group in
                 for token in live {
                     group.addTask {
                         var current = token
-                        for _ in 0..<20 { current = try await f.service.refresh(tenant: f.tenant, presented: current.encoded, clientID: "app").refreshToken }
+                        for _ in 0..<20 {
+                            current = try await f.service.refresh(tenant: f.tenant, presented: current.encoded, clientID: "app").refreshToken
+                        }
                         return 20
                     }
                 }

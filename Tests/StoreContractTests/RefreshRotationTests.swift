@@ -21,16 +21,29 @@ struct RefreshRotationTests {
         let sealer: SecretSealer
 
         func start(client: String = "app") async throws -> (Session, RefreshToken) {
-            try await service.startSession(tenant: tenant, userID: userID, clientID: client, scope: ["read"], audience: [], userAgent: "t", ipAddress: "127.0.0.1")
+            try await service.startSession(
+                tenant: tenant,
+                userID: userID,
+                clientID: client,
+                scope: ["read"],
+                audience: [],
+                userAgent: "t",
+                ipAddress: "127.0.0.1"
+            )
         }
     }
 
     /// `isolated`: on PostgreSQL, a database of its own (for work that sweeps every tenant, like the purge).
     static func withFixture(
-        _ backend: Backend, settings: TenantSettingsPatch = .init(), isolated: Bool = false, _ body: @Sendable (Fixture) async throws -> Void
+        _ backend: Backend,
+        settings: TenantSettingsPatch = .init(),
+        isolated: Bool = false,
+        _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         if isolated, backend.isPostgres {
-            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, _ in try await fixture(store, settings: settings, body) }
+            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, _ in
+                try await fixture(store, settings: settings, body)
+            }
             return
         }
         try await StoreContractTests.withStore(backend) { store in try await fixture(store, settings: settings, body) }
@@ -41,19 +54,46 @@ struct RefreshRotationTests {
             let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
             let sealer = SecretSealer(current: .generate())
             let anyStore = AnyStore(store)
-            let tenants = TenantService(store: anyStore, keyFactory: SigningKeyFactory(sealer: sealer), jwksCache: JWKSCache(), clock: clock, logger: Logger(label: "t"))
+            let tenants = TenantService(
+                store: anyStore,
+                keyFactory: SigningKeyFactory(sealer: sealer),
+                jwksCache: JWKSCache(),
+                clock: clock,
+                logger: Logger(label: "t")
+            )
             let tenant = try await tenants.create(slug: "r-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: settings)
             let now = clock.now()
             for clientID in ["app", "other-app"] {
                 try await store.createClient(
-                    Client(tenantID: tenant.id, clientID: clientID, name: clientID, kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                           scopes: ["read"], audiences: [], createdAt: now, updatedAt: now)
+                    Client(
+                        tenantID: tenant.id,
+                        clientID: clientID,
+                        name: clientID,
+                        kind: .public,
+                        secretDigest: nil,
+                        grantTypes: ["refresh_token"],
+                        scopes: ["read"],
+                        audiences: [],
+                        createdAt: now,
+                        updatedAt: now
+                    )
                 )
             }
-            let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "$argon2id$fake", disabled: false, createdAt: now, updatedAt: now)
+            let user = User(
+                tenantID: tenant.id,
+                id: UUID(),
+                username: "u",
+                passwordHash: "$argon2id$fake",
+                disabled: false,
+                createdAt: now,
+                updatedAt: now
+            )
             try await store.createUser(user)
             let service = RefreshTokenService(
-                store: anyStore, chains: ChainKeyRing(sealer: sealer), audit: AuditLog(store: anyStore, clock: clock, logger: Logger(label: "t")), clock: clock,
+                store: anyStore,
+                chains: ChainKeyRing(sealer: sealer),
+                audit: AuditLog(store: anyStore, clock: clock, logger: Logger(label: "t")),
+                clock: clock,
                 logger: Logger(label: "t")
             )
             try await body(Fixture(store: store, tenant: tenant, userID: user.id, clock: clock, service: service, sealer: sealer))
@@ -76,7 +116,9 @@ struct RefreshRotationTests {
             let revoked = try #require(try await f.store.session(tenantID: f.tenant.id, id: session.id))
             #expect(revoked.revokedAt != nil)
             #expect(revoked.revokeReason == "refresh_token_reuse")
-            await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: r2.refreshToken.encoded, clientID: "app") }
+            await #expect(throws: BatonError.self) {
+                _ = try await f.service.refresh(tenant: f.tenant, presented: r2.refreshToken.encoded, clientID: "app")
+            }
         }
     }
 
@@ -176,7 +218,9 @@ struct RefreshRotationTests {
             f.clock.advance(by: 1)
             let (newer, _) = try await f.start()
             #expect(try await f.store.revokeSession(tenantID: f.tenant.id, id: revoked.id, reason: "test", at: f.clock.now()))
-            #expect(try await f.store.sessions(tenantID: f.tenant.id, userID: f.userID, now: f.clock.now()).map(\.id) == [newer.id, older.id, idle.id])
+            #expect(
+                try await f.store.sessions(tenantID: f.tenant.id, userID: f.userID, now: f.clock.now()).map(\.id) == [newer.id, older.id, idle.id]
+            )
             f.clock.advance(by: 1_799)
             #expect(try await f.store.sessions(tenantID: f.tenant.id, userID: f.userID, now: f.clock.now()).map(\.id) == [newer.id, older.id])
         }
@@ -187,7 +231,10 @@ struct RefreshRotationTests {
         try await Self.withFixture(backend) { a in
             let (_, token) = try await a.start()
             let otherTenant = try await TenantService(
-                store: AnyStore(a.store), keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())), jwksCache: JWKSCache(), clock: a.clock,
+                store: AnyStore(a.store),
+                keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+                jwksCache: JWKSCache(),
+                clock: a.clock,
                 logger: Logger(label: "t")
             ).create(slug: "o-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: .init())
             await #expect(throws: BatonError.self) { _ = try await a.service.refresh(tenant: otherTenant, presented: token.encoded, clientID: "app") }

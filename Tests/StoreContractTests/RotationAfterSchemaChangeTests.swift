@@ -29,15 +29,30 @@ struct RotationAfterSchemaChangeTests {
                 let user = try await contract.insertAppAndUser(in: tenant, into: store)
                 let hashes = (0..<3).map { SecretDigest.sha256("secret \($0)") }
                 let session = Session(
-                    tenantID: tenant.id, id: UUID(), userID: user.id, clientID: "app", scope: [], audience: [], createdAt: now,
-                    absoluteExpiresAt: now.addingTimeInterval(3_600), idleExpiresAt: now.addingTimeInterval(600), generation: 0, currentHash: hashes[0]
+                    tenantID: tenant.id,
+                    id: UUID(),
+                    userID: user.id,
+                    clientID: "app",
+                    scope: [],
+                    audience: [],
+                    createdAt: now,
+                    absoluteExpiresAt: now.addingTimeInterval(3_600),
+                    idleExpiresAt: now.addingTimeInterval(600),
+                    generation: 0,
+                    currentHash: hashes[0]
                 )
                 try await store.createSession(session)
                 func rotate(from generation: Int) async throws -> Session? {
                     try await store.rotate(
                         RotationRequest(
-                            tenantID: tenant.id, sessionID: session.id, clientID: "app", presentedGeneration: generation, presentedHash: hashes[generation],
-                            successorHash: hashes[generation + 1], now: now.addingTimeInterval(1), idleExpiresAt: now.addingTimeInterval(601)
+                            tenantID: tenant.id,
+                            sessionID: session.id,
+                            clientID: "app",
+                            presentedGeneration: generation,
+                            presentedHash: hashes[generation],
+                            successorHash: hashes[generation + 1],
+                            now: now.addingTimeInterval(1),
+                            idleExpiresAt: now.addingTimeInterval(601)
                         )
                     )
                 }

@@ -20,8 +20,16 @@ struct RotationBatchTests {
         var sessions: [Session] = []
         for index in 0..<count {
             let session = Session(
-                tenantID: tenant.id, id: UUID(), userID: user.id, clientID: "app", scope: [], audience: [], createdAt: now,
-                absoluteExpiresAt: now.addingTimeInterval(3_600), idleExpiresAt: now.addingTimeInterval(600), generation: 0,
+                tenantID: tenant.id,
+                id: UUID(),
+                userID: user.id,
+                clientID: "app",
+                scope: [],
+                audience: [],
+                createdAt: now,
+                absoluteExpiresAt: now.addingTimeInterval(3_600),
+                idleExpiresAt: now.addingTimeInterval(600),
+                generation: 0,
                 currentHash: SecretDigest.sha256("s\(index)-0")
             )
             try await store.createSession(session)
@@ -32,9 +40,14 @@ struct RotationBatchTests {
 
     func request(_ session: Session, index: Int, generation: Int = 0) -> RotationRequest {
         RotationRequest(
-            tenantID: session.tenantID, sessionID: session.id, clientID: "app", presentedGeneration: generation,
-            presentedHash: SecretDigest.sha256("s\(index)-\(generation)"), successorHash: SecretDigest.sha256("s\(index)-\(generation + 1)"),
-            now: contract.now.addingTimeInterval(1), idleExpiresAt: contract.now.addingTimeInterval(601)
+            tenantID: session.tenantID,
+            sessionID: session.id,
+            clientID: "app",
+            presentedGeneration: generation,
+            presentedHash: SecretDigest.sha256("s\(index)-\(generation)"),
+            successorHash: SecretDigest.sha256("s\(index)-\(generation + 1)"),
+            now: contract.now.addingTimeInterval(1),
+            idleExpiresAt: contract.now.addingTimeInterval(601)
         )
     }
 
@@ -94,24 +107,19 @@ struct RotationBatchTests {
             try await client.withConnection { other in
                 try await other.query("BEGIN", logger: logger)
                 try await other.query("SET LOCAL deadlock_timeout = '10s'", logger: logger)  // so the batch's backend finds the cycle, and yields
-                _ = try await other.query("SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(second) FOR UPDATE", logger: logger).collect()
+                _ = try await other.query(
+                    "SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(second) FOR UPDATE",
+                    logger: logger
+                ).collect()
                 let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
                 async let batch = PostgresStore.rotateBatch(requests, client: client, logger: RecordingLogHandler.logger(records))
-                // Until the batch holds `first` and waits for `second`, that is, until a backend is blocked by this one
-                // (observed in pg_locks, which unlike pg_stat_activity is not a snapshot per transaction; not slept for: under load the
-                // batch may take a while to get there).
-                var blocked = false
-                for _ in 0..<1_000 where !blocked {
-                    let rows = try await other.query(
-                        "SELECT count(*)::integer FROM pg_locks WHERE NOT granted AND \(otherPID) = ANY(pg_blocking_pids(pid))", logger: logger
-                    ).collect()
-                    blocked = (try rows.first?.decode(Int.self) ?? 0) > 0
-                    if !blocked { try await Task.sleep(for: .milliseconds(10)) }
-                }
-                #expect(blocked, "the batch never waited for the other transaction")
+                // Until the batch holds `first` and waits for `second` (observed in pg_locks, which unlike
+                // pg_stat_activity is not a snapshot per transaction).
+                try await waitUntil("the batch waits for the other transaction") { try await Self.blocked(by: otherPID, on: other) == 1 }
                 // Closes the cycle; answered once PostgreSQL has rolled the batch back, which frees `first`.
                 _ = try await other.query(
-                    "UPDATE sessions SET user_agent = user_agent WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) RETURNING 1", logger: logger
+                    "UPDATE sessions SET user_agent = user_agent WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) RETURNING 1",
+                    logger: logger
                 ).collect()
                 try await other.query("COMMIT", logger: logger)
                 let results = try await batch
@@ -140,13 +148,17 @@ struct RotationBatchTests {
             try await client.withConnection { other in
                 // Both batches queue behind this lock on the row they both take first, then run together.
                 try await other.query("BEGIN", logger: logger)
-                _ = try await other.query("SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) FOR UPDATE", logger: logger).collect()
+                _ = try await other.query(
+                    "SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) FOR UPDATE",
+                    logger: logger
+                ).collect()
                 // `backward` queues second: unsorted, it would hold the other row and then wait for this one, while
                 // `forward`, served first, waits for that other row: a cycle.
+                let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
                 async let one = PostgresStore.rotateBatch(forward, client: client, logger: RecordingLogHandler.logger(records))
-                try await Task.sleep(for: .milliseconds(200))
+                try await waitUntil("the first batch queues") { try await Self.blocked(by: otherPID, on: other) == 1 }
                 async let two = PostgresStore.rotateBatch(backward, client: client, logger: RecordingLogHandler.logger(records))
-                try await Task.sleep(for: .milliseconds(300))
+                try await waitUntil("the second batch queues") { try await Self.blocked(by: otherPID, on: other) == 2 }
                 try await other.query("COMMIT", logger: logger)
                 #expect(try await one == [nil, nil])
                 #expect(try await two == [nil, nil])
@@ -162,9 +174,15 @@ struct RotationBatchTests {
     func queuedWhileSilent() async throws {
         try await TestDatabase.withClient { client in
             let availability = DatabaseAvailability()
-            let deadline = DatabaseDeadline(timeout: .seconds(20), logger: Logger(label: "test-deadline"))
+            // A clock never moved: whatever is answered is answered before any deadline.
+            let clock = TestClock()
+            let deadline = DatabaseDeadline(timeout: .seconds(20), clock: clock.erased, logger: Logger(label: "test-deadline"))
             let store = PostgresStore(
-                client: client, logger: Logger(label: "test-store"), availability: availability, deadline: deadline, rotationBatches: 1
+                client: client,
+                logger: Logger(label: "test-store"),
+                availability: availability,
+                deadline: deadline,
+                rotationBatches: 1
             )
             let (tenant, sessions) = try await sessions(2, in: store)
             let logger = Logger(label: "test-other")
@@ -172,17 +190,18 @@ struct RotationBatchTests {
                 // Both rows held: a batch sent to the database now would wait there until its deadline.
                 try await other.query("BEGIN", logger: logger)
                 _ = try await other.query("SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) FOR UPDATE", logger: logger).collect()
+                let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
                 let held = Task { try await store.rotate(request(sessions[0], index: 0)) }
-                try await Task.sleep(for: .milliseconds(300))  // its batch waits for the lock, in the one batch slot
+                // Its batch waits for the lock, in the one batch slot.
+                try await waitUntil("the first batch waits for the lock") { try await Self.blocked(by: otherPID, on: other) == 1 }
                 let queued = Task { try await store.rotate(request(sessions[1], index: 1)) }
-                try await Task.sleep(for: .milliseconds(300))
-                let silentAt = ContinuousClock.now
+                try await waitUntil("the second refresh queues behind it") { store.rotationBatcher?.waitingCount == 1 }
                 // What DatabaseProbe does when the database stops answering.
                 availability.record(answering: false)
                 deadline.abandonAll()
                 await #expect(throws: BatonError.unavailable("the database does not answer")) { try await held.value }
                 await #expect(throws: BatonError.unavailable("the database does not answer")) { try await queued.value }
-                #expect(ContinuousClock.now - silentAt < .seconds(5))
+                #expect(clock.now.offset == .zero)
                 try await other.query("ROLLBACK", logger: logger)
             }
             availability.record(answering: true)
@@ -190,5 +209,19 @@ struct RotationBatchTests {
             // as any unanswered request may).
             #expect(try await store.session(tenantID: tenant.id, id: sessions[1].id)?.generation == 0)
         }
+    }
+
+    /// How many backends wait for a lock behind the backend `pid`, directly or behind one that does (pg_locks, which
+    /// unlike pg_stat_activity is not a snapshot per transaction).
+    static func blocked(by pid: Int32, on connection: PostgresConnection) async throws -> Int {
+        let rows = try await connection.query(
+            """
+            WITH waiting AS (SELECT DISTINCT pid, pg_blocking_pids(pid) AS behind FROM pg_locks WHERE NOT granted)
+            SELECT count(*)::integer FROM waiting AS w WHERE \(pid) = ANY(w.behind)
+                OR EXISTS (SELECT 1 FROM waiting AS v WHERE \(pid) = ANY(v.behind) AND v.pid = ANY(w.behind))
+            """,
+            logger: Logger(label: "test-other")
+        ).collect()
+        return try rows.first?.decode(Int.self) ?? 0
     }
 }

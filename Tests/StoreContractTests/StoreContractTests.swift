@@ -55,8 +55,18 @@ struct StoreContractTests {
     /// A public client `app` (refresh_token grant) and a user `u` in `tenant`, for tests about sessions.
     func insertAppAndUser(in tenant: Tenant, into store: any BatonStore) async throws -> User {
         try await store.createClient(
-            Client(tenantID: tenant.id, clientID: "app", name: "app", kind: .public, secretDigest: nil, grantTypes: ["refresh_token"],
-                   scopes: [], audiences: [], createdAt: now, updatedAt: now)
+            Client(
+                tenantID: tenant.id,
+                clientID: "app",
+                name: "app",
+                kind: .public,
+                secretDigest: nil,
+                grantTypes: ["refresh_token"],
+                scopes: [],
+                audiences: [],
+                createdAt: now,
+                updatedAt: now
+            )
         )
         let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
         try await store.createUser(user)
@@ -154,7 +164,14 @@ struct StoreContractTests {
             updated.updatedAt = now.addingTimeInterval(5)
             try await store.updateTenant(updated)
             #expect(try await store.tenant(slug: tenant.slug) == updated)
-            let ghost = Tenant(id: TenantID(), slug: try TenantSlug("ghost-tenant"), displayName: "g", settings: .default, createdAt: now, updatedAt: now)
+            let ghost = Tenant(
+                id: TenantID(),
+                slug: try TenantSlug("ghost-tenant"),
+                displayName: "g",
+                settings: .default,
+                createdAt: now,
+                updatedAt: now
+            )
             await #expect(throws: BatonError.notFound("no such tenant")) { try await store.updateTenant(ghost) }
         }
     }
@@ -205,25 +222,45 @@ struct StoreContractTests {
             let a = try await insertTenant("a", into: store)
             let b = try await insertTenant("b", into: store)
             let client = Client(
-                tenantID: a.id, clientID: "web", name: "Web", kind: .confidential, secretDigest: SecretDigest.sha256("s"),
-                grantTypes: ["refresh_token", "client_credentials"], scopes: ["read", "write"], audiences: ["api"], createdAt: now, updatedAt: now
+                tenantID: a.id,
+                clientID: "web",
+                name: "Web",
+                kind: .confidential,
+                secretDigest: SecretDigest.sha256("s"),
+                grantTypes: ["refresh_token", "client_credentials"],
+                scopes: ["read", "write"],
+                audiences: ["api"],
+                createdAt: now,
+                updatedAt: now
             )
             try await store.createClient(client)
             #expect(try await store.client(tenantID: a.id, clientID: "web") == client)
             #expect(try await store.client(tenantID: b.id, clientID: "web") == nil)
             await #expect(throws: BatonError.self) { try await store.createClient(client) }
 
-            let user = User(tenantID: a.id, id: UUID(), username: "ada", passwordHash: "$argon2id$v=19$x", disabled: false, createdAt: now, updatedAt: now)
+            let user = User(
+                tenantID: a.id,
+                id: UUID(),
+                username: "ada",
+                passwordHash: "$argon2id$v=19$x",
+                disabled: false,
+                createdAt: now,
+                updatedAt: now
+            )
             try await store.createUser(user)
             #expect(try await store.user(tenantID: a.id, username: "ada") == user)
             #expect(try await store.user(tenantID: a.id, id: user.id) == user)
             #expect(try await store.user(tenantID: b.id, username: "ada") == nil)
             #expect(try await store.user(tenantID: b.id, id: user.id) == nil)
             await #expect(throws: BatonError.self) {
-                try await store.createUser(User(tenantID: a.id, id: UUID(), username: "ada", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now))
+                try await store.createUser(
+                    User(tenantID: a.id, id: UUID(), username: "ada", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
+                )
             }
             // The same username in another tenant is another user.
-            try await store.createUser(User(tenantID: b.id, id: UUID(), username: "ada", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now))
+            try await store.createUser(
+                User(tenantID: b.id, id: UUID(), username: "ada", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
+            )
         }
     }
 
@@ -258,8 +295,16 @@ struct StoreContractTests {
         try await Self.withStore(backend) { store in
             let tenant = try await insertTenant(into: store)
             let session = Session(
-                tenantID: tenant.id, id: UUID(), userID: UUID(), clientID: "nope", scope: [], audience: [], createdAt: now,
-                absoluteExpiresAt: now.addingTimeInterval(60), idleExpiresAt: now.addingTimeInterval(60), generation: 0,
+                tenantID: tenant.id,
+                id: UUID(),
+                userID: UUID(),
+                clientID: "nope",
+                scope: [],
+                audience: [],
+                createdAt: now,
+                absoluteExpiresAt: now.addingTimeInterval(60),
+                idleExpiresAt: now.addingTimeInterval(60),
+                generation: 0,
                 currentHash: SecretDigest.sha256("x")
             )
             await #expect(throws: BatonError.self) { try await store.createSession(session) }

@@ -21,7 +21,9 @@ public struct RefreshChain: Sendable {
     public init(chainKey: Data) {
         self.key = SymmetricKey(data: chainKey)
         self.proofKey = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: SymmetricKey(data: chainKey), info: Data("baton/refresh-token-proof/v1".utf8), outputByteCount: 32
+            inputKeyMaterial: SymmetricKey(data: chainKey),
+            info: Data("baton/refresh-token-proof/v1".utf8),
+            outputByteCount: 32
         )
     }
 
@@ -39,7 +41,12 @@ public struct RefreshChain: Sendable {
 
     /// The token to hand out for this session, generation and secret, with its proof.
     public func token(sessionID: UUID, generation: Int, secret: Data) -> RefreshToken {
-        RefreshToken(sessionID: sessionID, generation: generation, secret: secret, proof: proof(sessionID: sessionID, generation: generation, secret: secret))
+        RefreshToken(
+            sessionID: sessionID,
+            generation: generation,
+            secret: secret,
+            proof: proof(sessionID: sessionID, generation: generation, secret: secret)
+        )
     }
 
     /// Whether `token` carries a proof and it is the one Baton gives that session, generation and secret.

@@ -19,12 +19,20 @@ public struct SigningKeyMaterial: Sendable {
             let x = Base64URL.encode(point.prefix(32))
             let y = Base64URL.encode(point.suffix(32))
             let kid = JWKThumbprint.compute(kty: "EC", crv: "P-256", x: x, y: y)
-            return .init(algorithm: algorithm, publicJWK: PublicJWK(kty: "EC", kid: kid, alg: algorithm, crv: "P-256", x: x, y: y), privateKey: key.rawRepresentation)
+            return .init(
+                algorithm: algorithm,
+                publicJWK: PublicJWK(kty: "EC", kid: kid, alg: algorithm, crv: "P-256", x: x, y: y),
+                privateKey: key.rawRepresentation
+            )
         case .edDSA:
             let key = Curve25519.Signing.PrivateKey()
             let x = Base64URL.encode(key.publicKey.rawRepresentation)
             let kid = JWKThumbprint.compute(kty: "OKP", crv: "Ed25519", x: x)
-            return .init(algorithm: algorithm, publicJWK: PublicJWK(kty: "OKP", kid: kid, alg: algorithm, crv: "Ed25519", x: x), privateKey: key.rawRepresentation)
+            return .init(
+                algorithm: algorithm,
+                publicJWK: PublicJWK(kty: "OKP", kid: kid, alg: algorithm, crv: "Ed25519", x: x),
+                privateKey: key.rawRepresentation
+            )
         case .rs256:
             do {
                 let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
@@ -32,7 +40,11 @@ public struct SigningKeyMaterial: Sendable {
                 let n = Base64URL.encode(primitives.modulus)
                 let e = Base64URL.encode(primitives.publicExponent)
                 let kid = JWKThumbprint.compute(kty: "RSA", n: n, e: e)
-                return .init(algorithm: algorithm, publicJWK: PublicJWK(kty: "RSA", kid: kid, alg: algorithm, n: n, e: e), privateKey: key.derRepresentation)
+                return .init(
+                    algorithm: algorithm,
+                    publicJWK: PublicJWK(kty: "RSA", kid: kid, alg: algorithm, n: n, e: e),
+                    privateKey: key.derRepresentation
+                )
             } catch {
                 throw .unavailable("RSA key generation failed")
             }

@@ -6,8 +6,16 @@ extension MemoryStore {
         nextAuditID += 1
         auditEvents.append(
             AuditEvent(
-                id: nextAuditID, tenantID: event.tenantID, kind: event.kind, occurredAt: event.occurredAt, actor: event.actor, sessionID: event.sessionID,
-                userID: event.userID, clientID: event.clientID, sourceIP: event.sourceIP, details: event.details
+                id: nextAuditID,
+                tenantID: event.tenantID,
+                kind: event.kind,
+                occurredAt: event.occurredAt,
+                actor: event.actor,
+                sessionID: event.sessionID,
+                userID: event.userID,
+                clientID: event.clientID,
+                sourceIP: event.sourceIP,
+                details: event.details
             )
         )
     }
@@ -22,7 +30,8 @@ extension MemoryStore {
     public func loginFailures(tenantID: TenantID, keys: [String], now: Date, window: Int) -> [String: Int] {
         var counts: [String: Int] = [:]
         for key in keys {
-            if let entry = loginFailures[ThrottleKey(tenantID: tenantID, key: key)], entry.windowStart > now.addingTimeInterval(-TimeInterval(window)) {
+            if let entry = loginFailures[ThrottleKey(tenantID: tenantID, key: key)], entry.windowStart > now.addingTimeInterval(-TimeInterval(window))
+            {
                 counts[key] = entry.failures
             } else {
                 counts[key] = 0
@@ -48,7 +57,9 @@ extension MemoryStore {
         let since = now.addingTimeInterval(-TimeInterval(window))
         for key in keys {
             let id = ThrottleKey(tenantID: tenantID, key: key)
-            if let entry = loginFailures[id], entry.windowStart > since, entry.failures > 0 { loginFailures[id] = (entry.windowStart, entry.failures - 1) }
+            if let entry = loginFailures[id], entry.windowStart > since, entry.failures > 0 {
+                loginFailures[id] = (entry.windowStart, entry.failures - 1)
+            }
         }
     }
 

@@ -17,14 +17,19 @@ extension MemoryStore {
 
 extension MemoryStore {
     /// One process, one scheduler: the lock is always free.
-    nonisolated public func withSchedulerLock<Result: Sendable>(_ job: ScheduledJob, _ body: @Sendable () async throws -> Result) async throws -> Result? {
+    nonisolated public func withSchedulerLock<Result: Sendable>(
+        _ job: ScheduledJob,
+        _ body: @Sendable () async throws -> Result
+    ) async throws -> Result? {
         try await body()
     }
 }
 
 extension MemoryStore {
     public func resealSecrets(
-        tenantID: TenantID, signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret, chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
+        tenantID: TenantID,
+        signingKey: @escaping @Sendable (String, SealedSecret) throws -> SealedSecret,
+        chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) throws -> Int {
         var keys = signingKeysByTenant[tenantID] ?? []
         var chains = chainKeysByTenant[tenantID] ?? []
@@ -36,7 +41,12 @@ extension MemoryStore {
         }
         for index in chains.indices {
             let chain = chains[index]
-            chains[index] = ChainKey(tenantID: chain.tenantID, id: chain.id, sealedKey: try chainKey(chain.id, chain.sealedKey), createdAt: chain.createdAt)
+            chains[index] = ChainKey(
+                tenantID: chain.tenantID,
+                id: chain.id,
+                sealedKey: try chainKey(chain.id, chain.sealedKey),
+                createdAt: chain.createdAt
+            )
             count += 1
         }
         // Assigned only when every secret re-sealed: all or nothing, like the database transaction.

@@ -22,7 +22,14 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     }
 
     public init(
-        issuer: String, subject: String, audience: [String], issuedAt: Date, lifetime: Int, clientID: String, scope: [String], sessionID: UUID?
+        issuer: String,
+        subject: String,
+        audience: [String],
+        issuedAt: Date,
+        lifetime: Int,
+        clientID: String,
+        scope: [String],
+        sessionID: UUID?
     ) {
         // Whole seconds: NumericDate claims are integers for every verifier.
         let issuedAt = Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down))

@@ -40,8 +40,16 @@ public struct AuditEvent: Sendable, Equatable {
     public let details: [String: String]
 
     public init(
-        id: Int64? = nil, tenantID: TenantID, kind: Kind, occurredAt: Date, actor: String, sessionID: UUID? = nil, userID: UUID? = nil,
-        clientID: String? = nil, sourceIP: String? = nil, details: [String: String] = [:]
+        id: Int64? = nil,
+        tenantID: TenantID,
+        kind: Kind,
+        occurredAt: Date,
+        actor: String,
+        sessionID: UUID? = nil,
+        userID: UUID? = nil,
+        clientID: String? = nil,
+        sourceIP: String? = nil,
+        details: [String: String] = [:]
     ) {
         self.id = id
         self.tenantID = tenantID

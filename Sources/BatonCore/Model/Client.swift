@@ -20,8 +20,16 @@ public struct Client: Sendable, Equatable {
     public var updatedAt: Date
 
     public init(
-        tenantID: TenantID, clientID: String, name: String, kind: Kind, secretDigest: Data?, grantTypes: [String], scopes: [String],
-        audiences: [String], createdAt: Date, updatedAt: Date
+        tenantID: TenantID,
+        clientID: String,
+        name: String,
+        kind: Kind,
+        secretDigest: Data?,
+        grantTypes: [String],
+        scopes: [String],
+        audiences: [String],
+        createdAt: Date,
+        updatedAt: Date
     ) {
         self.tenantID = tenantID
         self.clientID = clientID

@@ -10,7 +10,16 @@ public struct PublicJWK: Sendable, Equatable, Codable {
     public let n: String?
     public let e: String?
 
-    public init(kty: String, kid: String, alg: SigningAlgorithm, crv: String? = nil, x: String? = nil, y: String? = nil, n: String? = nil, e: String? = nil) {
+    public init(
+        kty: String,
+        kid: String,
+        alg: SigningAlgorithm,
+        crv: String? = nil,
+        x: String? = nil,
+        y: String? = nil,
+        n: String? = nil,
+        e: String? = nil
+    ) {
         self.kty = kty
         self.kid = kid
         self.use = "sig"

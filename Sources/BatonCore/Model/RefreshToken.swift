@@ -36,7 +36,12 @@ public struct RefreshToken: Sendable, Equatable {
             let bytes = Base64URL.decode(String(parts[3])), bytes.count == Self.secretLength || bytes.count == Self.secretLength + Self.proofLength
         else { return nil }
         let secret = Data(bytes.prefix(Self.secretLength))
-        self.init(sessionID: sessionID, generation: generation, secret: secret, proof: bytes.count > Self.secretLength ? Data(bytes.suffix(Self.proofLength)) : nil)
+        self.init(
+            sessionID: sessionID,
+            generation: generation,
+            secret: secret,
+            proof: bytes.count > Self.secretLength ? Data(bytes.suffix(Self.proofLength)) : nil
+        )
     }
 
     /// The token as handed to a client.

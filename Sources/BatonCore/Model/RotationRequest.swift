@@ -22,8 +22,15 @@ public struct RotationRequest: Sendable, Equatable {
     public let liveUntil: Date
 
     public init(
-        tenantID: TenantID, sessionID: UUID, clientID: String, presentedGeneration: Int, presentedHash: Data, successorHash: Data, now: Date,
-        idleExpiresAt: Date, requiredScope: [String] = []
+        tenantID: TenantID,
+        sessionID: UUID,
+        clientID: String,
+        presentedGeneration: Int,
+        presentedHash: Data,
+        successorHash: Data,
+        now: Date,
+        idleExpiresAt: Date,
+        requiredScope: [String] = []
     ) {
         self.tenantID = tenantID
         self.sessionID = sessionID

@@ -9,7 +9,9 @@ public enum ScopeList {
     }
 
     public static func validateToken(_ token: String, field: String) throws(BatonError) {
-        guard isValid(token) else { throw .invalidInput("each entry of \(field) must be 1 to 128 printable ASCII characters without spaces, quotes or backslashes") }
+        guard isValid(token) else {
+            throw .invalidInput("each entry of \(field) must be 1 to 128 printable ASCII characters without spaces, quotes or backslashes")
+        }
     }
 
     static func isValid(_ token: String) -> Bool {

@@ -20,9 +20,22 @@ public struct Session: Sendable, Equatable {
     public let ipAddress: String?
 
     public init(
-        tenantID: TenantID, id: UUID, userID: UUID, clientID: String, scope: [String], audience: [String], createdAt: Date,
-        absoluteExpiresAt: Date, idleExpiresAt: Date, generation: Int, currentHash: Data, lastRotatedAt: Date? = nil,
-        revokedAt: Date? = nil, revokeReason: String? = nil, userAgent: String? = nil, ipAddress: String? = nil
+        tenantID: TenantID,
+        id: UUID,
+        userID: UUID,
+        clientID: String,
+        scope: [String],
+        audience: [String],
+        createdAt: Date,
+        absoluteExpiresAt: Date,
+        idleExpiresAt: Date,
+        generation: Int,
+        currentHash: Data,
+        lastRotatedAt: Date? = nil,
+        revokedAt: Date? = nil,
+        revokeReason: String? = nil,
+        userAgent: String? = nil,
+        ipAddress: String? = nil
     ) {
         self.tenantID = tenantID
         self.id = id

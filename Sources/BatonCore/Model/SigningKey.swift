@@ -18,9 +18,18 @@ public struct SigningKey: Sendable, Equatable {
     public var revokedAt: Date?
 
     public init(
-        tenantID: TenantID, kid: String, algorithm: SigningAlgorithm, state: SigningKeyState, publicJWK: PublicJWK,
-        sealedPrivateKey: SealedSecret?, createdAt: Date, activatedAt: Date? = nil, retiringAt: Date? = nil,
-        retireAfter: Date? = nil, retiredAt: Date? = nil, revokedAt: Date? = nil
+        tenantID: TenantID,
+        kid: String,
+        algorithm: SigningAlgorithm,
+        state: SigningKeyState,
+        publicJWK: PublicJWK,
+        sealedPrivateKey: SealedSecret?,
+        createdAt: Date,
+        activatedAt: Date? = nil,
+        retiringAt: Date? = nil,
+        retireAfter: Date? = nil,
+        retiredAt: Date? = nil,
+        revokedAt: Date? = nil
     ) {
         self.tenantID = tenantID
         self.kid = kid

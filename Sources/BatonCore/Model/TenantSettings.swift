@@ -23,8 +23,15 @@ public struct TenantSettings: Sendable, Equatable {
     )
 
     public init(
-        accessTokenTTL: Int, refreshIdleTTL: Int, refreshAbsoluteTTL: Int, reuseGrace: Int, signingAlgorithm: SigningAlgorithm,
-        keyRotationInterval: Int, jwksMaxAge: Int, allowSignup: Bool, audiences: [String]
+        accessTokenTTL: Int,
+        refreshIdleTTL: Int,
+        refreshAbsoluteTTL: Int,
+        reuseGrace: Int,
+        signingAlgorithm: SigningAlgorithm,
+        keyRotationInterval: Int,
+        jwksMaxAge: Int,
+        allowSignup: Bool,
+        audiences: [String]
     ) {
         self.accessTokenTTL = accessTokenTTL
         self.refreshIdleTTL = refreshIdleTTL

@@ -11,9 +11,15 @@ public struct TenantSettingsPatch: Sendable, Equatable {
     public var audiences: [String]?
 
     public init(
-        accessTokenTTL: Int? = nil, refreshIdleTTL: Int? = nil, refreshAbsoluteTTL: Int? = nil, reuseGrace: Int? = nil,
-        signingAlgorithm: SigningAlgorithm? = nil, keyRotationInterval: Int? = nil, jwksMaxAge: Int? = nil,
-        allowSignup: Bool? = nil, audiences: [String]? = nil
+        accessTokenTTL: Int? = nil,
+        refreshIdleTTL: Int? = nil,
+        refreshAbsoluteTTL: Int? = nil,
+        reuseGrace: Int? = nil,
+        signingAlgorithm: SigningAlgorithm? = nil,
+        keyRotationInterval: Int? = nil,
+        jwksMaxAge: Int? = nil,
+        allowSignup: Bool? = nil,
+        audiences: [String]? = nil
     ) {
         self.accessTokenTTL = accessTokenTTL
         self.refreshIdleTTL = refreshIdleTTL

@@ -38,10 +38,20 @@ public struct AdminAuthenticator<Store: BatonStore>: Sendable {
     /// Issues a key limited to `tenant`; returns the stored record and the key itself, which is shown once and never
     /// stored. Only an operator may: a tenant key that could mint keys would let whoever stole it keep access after
     /// it is revoked. A tenant key's attempt is `forbidden` and audited.
-    public func issueTenantKey(for tenant: Tenant, by principal: AdminPrincipal, sourceIP: String? = nil) async throws -> (record: AdminKey, key: String) {
+    public func issueTenantKey(
+        for tenant: Tenant,
+        by principal: AdminPrincipal,
+        sourceIP: String? = nil
+    ) async throws -> (record: AdminKey, key: String) {
         let actor = "admin:\(principal.keyID)"
         guard principal.isOperator else {
-            await audit.record(.adminAuthenticationFailed, tenant: tenant.id, actor: actor, sourceIP: sourceIP, details: ["reason": "tenant_key_may_not_issue_keys"])
+            await audit.record(
+                .adminAuthenticationFailed,
+                tenant: tenant.id,
+                actor: actor,
+                sourceIP: sourceIP,
+                details: ["reason": "tenant_key_may_not_issue_keys"]
+            )
             throw BatonError.forbidden("only an operator key may issue admin keys")
         }
         let key = RandomSecret.token(prefix: Self.keyPrefix)
@@ -61,7 +71,12 @@ public struct AdminAuthenticator<Store: BatonStore>: Sendable {
     public func revokeTenantKey(_ id: UUID, of tenant: Tenant, by principal: AdminPrincipal) async throws {
         guard try await store.deleteAdminKey(tenantID: tenant.id, id: id) else { throw BatonError.notFound("no such admin key") }
         logger.info("tenant admin key revoked", metadata: ["tenant": "\(tenant.slug)", "admin_key_id": "\(id)"])
-        await audit.record(.adminKeyRevoked, tenant: tenant.id, actor: "admin:\(principal.keyID)", details: ["admin_key_id": id.uuidString.lowercased()])
+        await audit.record(
+            .adminKeyRevoked,
+            tenant: tenant.id,
+            actor: "admin:\(principal.keyID)",
+            details: ["admin_key_id": id.uuidString.lowercased()]
+        )
     }
 
     /// Audits a refused admin call under the tenant it aimed at, when that tenant exists (unknown slugs have nowhere to go).

@@ -16,12 +16,25 @@ public struct AuditLog<Store: BatonStore>: Sendable {
     }
 
     public func record(
-        _ kind: AuditEvent.Kind, tenant: TenantID, actor: String, sessionID: UUID? = nil, userID: UUID? = nil, clientID: String? = nil,
-        sourceIP: String? = nil, details: [String: String] = [:]
+        _ kind: AuditEvent.Kind,
+        tenant: TenantID,
+        actor: String,
+        sessionID: UUID? = nil,
+        userID: UUID? = nil,
+        clientID: String? = nil,
+        sourceIP: String? = nil,
+        details: [String: String] = [:]
     ) async {
         let event = AuditEvent(
-            tenantID: tenant, kind: kind, occurredAt: clock.now(), actor: actor, sessionID: sessionID, userID: userID, clientID: clientID,
-            sourceIP: sourceIP, details: details
+            tenantID: tenant,
+            kind: kind,
+            occurredAt: clock.now(),
+            actor: actor,
+            sessionID: sessionID,
+            userID: userID,
+            clientID: clientID,
+            sourceIP: sourceIP,
+            details: details
         )
         do {
             try await store.appendAuditEvent(event)

@@ -23,7 +23,13 @@ public struct ClientService<Store: BatonStore>: Sendable {
 
     /// Creates a client; returns it with its secret (confidential clients only), which is never stored or shown again.
     public func create(
-        tenant: Tenant, clientID rawID: String?, name: String, kind: Client.Kind, grantTypes: [String], scopes: [String], audiences: [String],
+        tenant: Tenant,
+        clientID rawID: String?,
+        name: String,
+        kind: Client.Kind,
+        grantTypes: [String],
+        scopes: [String],
+        audiences: [String],
         actor: String
     ) async throws -> (Client, secret: String?) {
         let clientID = try rawID.map(Self.validateClientID) ?? "c_\(Base64URL.encode(RandomSecret.bytes(12)))"
@@ -39,8 +45,16 @@ public struct ClientService<Store: BatonStore>: Sendable {
         let secret = kind == .confidential ? RandomSecret.token(prefix: Self.secretPrefix) : nil
         let now = clock.now()
         let client = Client(
-            tenantID: tenant.id, clientID: clientID, name: name, kind: kind, secretDigest: secret.map(SecretDigest.sha256),
-            grantTypes: grantTypes, scopes: Array(Set(scopes)).sorted(), audiences: Array(Set(audiences)).sorted(), createdAt: now, updatedAt: now
+            tenantID: tenant.id,
+            clientID: clientID,
+            name: name,
+            kind: kind,
+            secretDigest: secret.map(SecretDigest.sha256),
+            grantTypes: grantTypes,
+            scopes: Array(Set(scopes)).sorted(),
+            audiences: Array(Set(audiences)).sorted(),
+            createdAt: now,
+            updatedAt: now
         )
         try await store.createClient(client)
         logger.info("client created", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(clientID)", "client_type": "\(kind.rawValue)"])
@@ -84,7 +98,13 @@ public struct ClientService<Store: BatonStore>: Sendable {
     }
 
     public func update(
-        tenant: Tenant, client: Client, name: String?, grantTypes: [String]?, scopes: [String]?, audiences: [String]?, actor: String
+        tenant: Tenant,
+        client: Client,
+        name: String?,
+        grantTypes: [String]?,
+        scopes: [String]?,
+        audiences: [String]?,
+        actor: String
     ) async throws -> Client {
         var updated = client
         if let name { updated.name = try DisplayName.validate(name, field: "name") }
@@ -134,7 +154,9 @@ public struct ClientService<Store: BatonStore>: Sendable {
 
     static func validateClientID(_ raw: String) throws(BatonError) -> String {
         guard (3...128).contains(raw.utf8.count),
-            raw.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E })
+            raw.utf8.allSatisfy({
+                ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E
+            })
         else {
             throw .invalidInput("client_id must be 3 to 128 characters of A-Z a-z 0-9 - _ .")
         }

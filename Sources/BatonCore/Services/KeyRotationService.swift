@@ -19,8 +19,15 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
     let logger: Logger
 
     public init(
-        store: Store, keyFactory: SigningKeyFactory, tenants: TenantService<Store>, jwksCache: JWKSCache, signingKeys: SigningKeyRing, audit: AuditLog<Store>,
-        metrics: any KeyMetrics = NoTokenMetrics(), clock: any BatonClock, logger: Logger
+        store: Store,
+        keyFactory: SigningKeyFactory,
+        tenants: TenantService<Store>,
+        jwksCache: JWKSCache,
+        signingKeys: SigningKeyRing,
+        audit: AuditLog<Store>,
+        metrics: any KeyMetrics = NoTokenMetrics(),
+        clock: any BatonClock,
+        logger: Logger
     ) {
         self.store = store
         self.keyFactory = keyFactory
@@ -50,7 +57,8 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
             let retryAfter = wait.isFinite ? Int(min(max(wait, 1), TimeInterval(TenantSettingsPolicy.jwksMaxAge.upperBound))) : 1
             throw BatonError.conflict(
                 "rotation is safe from \(ISO8601DateFormatter().string(from: safeAt)): the pending key must be published for jwks_max_age "
-                    + "(\(tenant.settings.jwksMaxAge) s) first; send force: true to rotate anyway", retryAfter: retryAfter
+                    + "(\(tenant.settings.jwksMaxAge) s) first; send force: true to rotate anyway",
+                retryAfter: retryAfter
             )
         }
         if let algorithm, algorithm != tenant.settings.signingAlgorithm {
@@ -70,7 +78,9 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         metrics.keyRotated(tenant: tenant.slug, forced: forced)
         logger.info("signing key rotated", metadata: ["tenant": "\(tenant.slug)", "active_kid": "\(pending.kid)", "forced": "\(forced)"])
         await audit.record(
-            .keyRotated, tenant: tenant.id, actor: actor,
+            .keyRotated,
+            tenant: tenant.id,
+            actor: actor,
             details: ["retiring_kid": retiring.kid, "active_kid": pending.kid, "pending_kid": next.kid, "forced": "\(forced)"]
         )
         _ = try await retireExpired(tenant: tenant, actor: actor)
@@ -110,7 +120,12 @@ public struct KeyRotationService<Store: BatonStore>: Sendable {
         }
         metrics.keyRevoked(tenant: tenant.slug)
         logger.warning("signing key revoked", metadata: ["tenant": "\(tenant.slug)", "kid": "\(kid)", "active_kid": "\(active.kid)"])
-        await audit.record(.keyRevoked, tenant: tenant.id, actor: actor, details: ["kid": kid, "previous_state": previousState.rawValue, "active_kid": active.kid])
+        await audit.record(
+            .keyRevoked,
+            tenant: tenant.id,
+            actor: actor,
+            details: ["kid": kid, "previous_state": previousState.rawValue, "active_kid": active.kid]
+        )
         return active.kid
     }
 

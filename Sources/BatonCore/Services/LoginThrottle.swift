@@ -39,12 +39,22 @@ public struct LoginThrottle<Store: BatonStore>: Sendable {
     public func succeeded(tenant: Tenant, username: String, sourceIP: String?) async throws {
         let keys = Self.keys(username: username, sourceIP: sourceIP)
         try await store.clearLoginFailures(tenantID: tenant.id, keys: keys.filter { $0.kind != .source }.map(\.key))
-        try await store.releaseLoginAttempt(tenantID: tenant.id, keys: keys.filter { $0.kind == .source }.map(\.key), now: clock.now(), window: policy.window)
+        try await store.releaseLoginAttempt(
+            tenantID: tenant.id,
+            keys: keys.filter { $0.kind == .source }.map(\.key),
+            now: clock.now(),
+            window: policy.window
+        )
     }
 
     /// The attempt was no guess (the password could not be checked): every key gets it back.
     public func abandoned(tenant: Tenant, username: String, sourceIP: String?) async throws {
-        try await store.releaseLoginAttempt(tenantID: tenant.id, keys: Self.keys(username: username, sourceIP: sourceIP).map(\.key), now: clock.now(), window: policy.window)
+        try await store.releaseLoginAttempt(
+            tenantID: tenant.id,
+            keys: Self.keys(username: username, sourceIP: sourceIP).map(\.key),
+            now: clock.now(),
+            window: policy.window
+        )
     }
 
     enum KeyKind { case accountAndSource, source, account }

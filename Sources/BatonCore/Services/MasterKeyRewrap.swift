@@ -32,7 +32,12 @@ public struct MasterKeyRewrap<Store: BatonStore>: Sendable {
             chainKey: { id, sealed in try sealer.reseal(sealed, context: SecretSealer.chainKeyContext(tenantID: tenantID, id: id)) }
         )
         logger.info("tenant secrets re-sealed", metadata: ["tenant": "\(tenant.slug)", "count": "\(count)", "master_key_id": "\(sealer.current.id)"])
-        await audit.record(.masterKeyRewrapped, tenant: tenantID, actor: "operator", details: ["count": "\(count)", "master_key_id": sealer.current.id])
+        await audit.record(
+            .masterKeyRewrapped,
+            tenant: tenantID,
+            actor: "operator",
+            details: ["count": "\(count)", "master_key_id": sealer.current.id]
+        )
         return count
     }
 }

@@ -11,7 +11,12 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     let logger: Logger
 
     public init(
-        store: Store, chains: ChainKeyRing, audit: AuditLog<Store>, metrics: any TokenMetrics = NoTokenMetrics(), clock: any BatonClock, logger: Logger
+        store: Store,
+        chains: ChainKeyRing,
+        audit: AuditLog<Store>,
+        metrics: any TokenMetrics = NoTokenMetrics(),
+        clock: any BatonClock,
+        logger: Logger
     ) {
         self.store = store
         self.chains = chains
@@ -24,15 +29,30 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     /// Creates a session for a login and returns it with its generation-0 refresh token (256 random bits, and its
     /// chain proof).
     public func startSession(
-        tenant: Tenant, userID: UUID, clientID: String, scope: [String], audience: [String], userAgent: String?, ipAddress: String?
+        tenant: Tenant,
+        userID: UUID,
+        clientID: String,
+        scope: [String],
+        audience: [String],
+        userAgent: String?,
+        ipAddress: String?
     ) async throws -> (Session, RefreshToken) {
         let now = clock.now()
         let secret = RandomSecret.bytes(32)
         let absolute = now.addingTimeInterval(TimeInterval(tenant.settings.refreshAbsoluteTTL))
         let session = Session(
-            tenantID: tenant.id, id: UUID(), userID: userID, clientID: clientID, scope: scope, audience: audience, createdAt: now,
-            absoluteExpiresAt: absolute, idleExpiresAt: min(absolute, now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL))),
-            generation: 0, currentHash: RefreshChain.digest(secret), userAgent: userAgent.map { String($0.prefix(512)) },
+            tenantID: tenant.id,
+            id: UUID(),
+            userID: userID,
+            clientID: clientID,
+            scope: scope,
+            audience: audience,
+            createdAt: now,
+            absoluteExpiresAt: absolute,
+            idleExpiresAt: min(absolute, now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL))),
+            generation: 0,
+            currentHash: RefreshChain.digest(secret),
+            userAgent: userAgent.map { String($0.prefix(512)) },
             ipAddress: ipAddress
         )
         let chain = try await chains.chain(for: tenant.id, store: store)
@@ -44,7 +64,13 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
     /// refuse is made before or inside the rotation, so a refusal changes nothing: `invalidGrant`, or `invalidScope`
     /// for a token of the chain asking for more than its session holds. Only detected reuse changes state, and that
     /// revocation is committed before this throws. Each outcome is counted where it is decided.
-    public func refresh(tenant: Tenant, presented raw: String, clientID: String, scope: [String]? = nil, ipAddress: String? = nil) async throws -> RefreshResult {
+    public func refresh(
+        tenant: Tenant,
+        presented raw: String,
+        clientID: String,
+        scope: [String]? = nil,
+        ipAddress: String? = nil
+    ) async throws -> RefreshResult {
         guard let token = RefreshToken(parsing: raw) else { throw invalid("the refresh token is invalid") }
         let chain = try await chains.chain(for: tenant.id, store: store)
         // A proof that does not hold: not a token Baton issued, refused before any store call.
@@ -52,14 +78,23 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         let now = clock.now()
         let successor = chain.successor(of: token.secret)
         let request = RotationRequest(
-            tenantID: tenant.id, sessionID: token.sessionID, clientID: clientID, presentedGeneration: token.generation,
-            presentedHash: RefreshChain.digest(token.secret), successorHash: RefreshChain.digest(successor), now: now,
-            idleExpiresAt: now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL)), requiredScope: scope ?? []
+            tenantID: tenant.id,
+            sessionID: token.sessionID,
+            clientID: clientID,
+            presentedGeneration: token.generation,
+            presentedHash: RefreshChain.digest(token.secret),
+            successorHash: RefreshChain.digest(successor),
+            now: now,
+            idleExpiresAt: now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL)),
+            requiredScope: scope ?? []
         )
         if let rotated = try await store.rotate(request) {
             metrics.refresh(.rotated)
             return RefreshResult(
-                kind: .rotated, session: rotated, refreshToken: chain.token(sessionID: rotated.id, generation: rotated.generation, secret: successor), decidedAt: now
+                kind: .rotated,
+                session: rotated,
+                refreshToken: chain.token(sessionID: rotated.id, generation: rotated.generation, secret: successor),
+                decidedAt: now
             )
         }
         return try await classifyFailedRotation(token, request: request, chain: chain, tenant: tenant, ipAddress: ipAddress)
@@ -67,12 +102,18 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
 
     /// The rotation did not apply: decide between a scope refusal, grace retry, reuse, and a plain invalid token.
     private func classifyFailedRotation(
-        _ token: RefreshToken, request: RotationRequest, chain: RefreshChain, tenant: Tenant, ipAddress: String?
+        _ token: RefreshToken,
+        request: RotationRequest,
+        chain: RefreshChain,
+        tenant: Tenant,
+        ipAddress: String?
     ) async throws -> RefreshResult {
         let message = "the refresh token is invalid, expired or revoked"
         let clientID = request.clientID
         // Another tenant's or another client's session, or none: invalid, and nothing is revoked.
-        guard let session = try await store.session(tenantID: tenant.id, id: token.sessionID), session.clientID == clientID else { throw invalid(message) }
+        guard let session = try await store.session(tenantID: tenant.id, id: token.sessionID), session.clientID == clientID else {
+            throw invalid(message)
+        }
         // Forged, reuse or grace retry, in constant time (`RefreshChain.standing`): a token that is not of this chain
         // revokes nothing, so knowing a session id is not enough to log someone out.
         let standing = try await chain.standing(of: token, in: session, store: store)
@@ -87,10 +128,14 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         // current token whose rotation did not apply for another reason.
         guard standing != .current, session.expiresAt >= request.liveUntil, session.revokedAt == nil else { throw invalid(message) }
         let grace = TimeInterval(tenant.settings.reuseGrace)
-        if case .predecessor(let current) = standing, grace > 0, let rotatedAt = session.lastRotatedAt, request.now < rotatedAt.addingTimeInterval(grace) {
+        if case .predecessor(let current) = standing, grace > 0, let rotatedAt = session.lastRotatedAt,
+            request.now < rotatedAt.addingTimeInterval(grace)
+        {
             metrics.refresh(.retried)
             return RefreshResult(
-                kind: .graceRetry, session: session, refreshToken: chain.token(sessionID: session.id, generation: session.generation, secret: current),
+                kind: .graceRetry,
+                session: session,
+                refreshToken: chain.token(sessionID: session.id, generation: session.generation, secret: current),
                 decidedAt: request.now
             )
         }
@@ -103,8 +148,14 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
                 ]
             )
             await audit.record(
-                .reuseDetected, tenant: tenant.id, actor: "client:\(clientID)", sessionID: session.id, userID: session.userID, clientID: clientID,
-                sourceIP: ipAddress, details: ["presented_generation": "\(token.generation)", "current_generation": "\(session.generation)"]
+                .reuseDetected,
+                tenant: tenant.id,
+                actor: "client:\(clientID)",
+                sessionID: session.id,
+                userID: session.userID,
+                clientID: clientID,
+                sourceIP: ipAddress,
+                details: ["presented_generation": "\(token.generation)", "current_generation": "\(session.generation)"]
             )
         }
         metrics.refresh(.reuse)

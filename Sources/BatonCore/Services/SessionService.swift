@@ -20,7 +20,13 @@ public struct SessionService<Store: BatonStore>: Sendable {
     let logger: Logger
 
     public init(
-        store: Store, signingKeys: SigningKeyRing, chains: ChainKeyRing, audit: AuditLog<Store>, publicURL: String, clock: any BatonClock, logger: Logger
+        store: Store,
+        signingKeys: SigningKeyRing,
+        chains: ChainKeyRing,
+        audit: AuditLog<Store>,
+        publicURL: String,
+        clock: any BatonClock,
+        logger: Logger
     ) {
         self.store = store
         self.signingKeys = signingKeys
@@ -35,7 +41,14 @@ public struct SessionService<Store: BatonStore>: Sendable {
     public func authenticate(bearer token: String?, tenant: Tenant) async throws -> AuthenticatedSession {
         let failure = BatonError.unauthorized("a valid access token is required")
         let now = clock.now()
-        guard let token, let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),
+        guard let token,
+            let claims = try await signingKeys.verify(
+                token,
+                tenantID: tenant.id,
+                issuer: tenant.issuer(publicURL: publicURL),
+                now: now,
+                store: store
+            ),
             let sid = claims.sessionID,
             let session = try await store.session(tenantID: tenant.id, id: sid), session.isLive(at: now)
         else { throw failure }
@@ -53,21 +66,38 @@ public struct SessionService<Store: BatonStore>: Sendable {
                 chain.standing(of: refresh, in: session) == .current
             else { return nil }
             return Introspection(
-                tokenType: .refreshToken, scope: session.scope.joined(separator: " "), clientID: session.clientID,
-                subject: session.userID.uuidString.lowercased(), issuer: tenant.issuer(publicURL: publicURL), audience: session.audience,
-                expiresAt: session.expiresAt, issuedAt: session.lastRotatedAt ?? session.createdAt,
-                sessionID: session.id, jwtID: nil
+                tokenType: .refreshToken,
+                scope: session.scope.joined(separator: " "),
+                clientID: session.clientID,
+                subject: session.userID.uuidString.lowercased(),
+                issuer: tenant.issuer(publicURL: publicURL),
+                audience: session.audience,
+                expiresAt: session.expiresAt,
+                issuedAt: session.lastRotatedAt ?? session.createdAt,
+                sessionID: session.id,
+                jwtID: nil
             )
         }
-        guard let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store) else {
+        guard
+            let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store)
+        else {
             return nil
         }
         if claims.sid != nil {
-            guard let id = claims.sessionID, let session = try await store.session(tenantID: tenant.id, id: id), session.isLive(at: now) else { return nil }
+            guard let id = claims.sessionID, let session = try await store.session(tenantID: tenant.id, id: id), session.isLive(at: now) else {
+                return nil
+            }
         }
         return Introspection(
-            tokenType: .accessToken, scope: claims.scope, clientID: claims.clientID, subject: claims.sub.value, issuer: claims.iss.value,
-            audience: claims.aud.value, expiresAt: claims.exp.value, issuedAt: claims.iat.value, sessionID: claims.sessionID,
+            tokenType: .accessToken,
+            scope: claims.scope,
+            clientID: claims.clientID,
+            subject: claims.sub.value,
+            issuer: claims.iss.value,
+            audience: claims.aud.value,
+            expiresAt: claims.exp.value,
+            issuedAt: claims.iat.value,
+            sessionID: claims.sessionID,
             jwtID: claims.jti.value
         )
     }
@@ -83,7 +113,13 @@ public struct SessionService<Store: BatonStore>: Sendable {
                 try await chain.standing(of: refresh, in: session, store: store) != .foreign
             else { return }
             sessionID = session.id
-        } else if let claims = try await signingKeys.verify(token, tenantID: tenant.id, issuer: tenant.issuer(publicURL: publicURL), now: now, store: store),
+        } else if let claims = try await signingKeys.verify(
+            token,
+            tenantID: tenant.id,
+            issuer: tenant.issuer(publicURL: publicURL),
+            now: now,
+            store: store
+        ),
             claims.clientID == client.clientID
         {
             sessionID = claims.sessionID
@@ -114,7 +150,13 @@ public struct SessionService<Store: BatonStore>: Sendable {
     public func revokeAllSessions(of userID: UUID, tenant: Tenant, reason: String, actor: String? = nil) async throws -> Int {
         let count = try await store.revokeSessions(tenantID: tenant.id, userID: userID, reason: reason, at: clock.now())
         logger.info("sessions revoked", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(userID)", "count": "\(count)", "reason": "\(reason)"])
-        await audit.record(.sessionRevoked, tenant: tenant.id, actor: actor ?? "user:\(userID)", userID: userID, details: ["reason": reason, "count": "\(count)"])
+        await audit.record(
+            .sessionRevoked,
+            tenant: tenant.id,
+            actor: actor ?? "user:\(userID)",
+            userID: userID,
+            details: ["reason": reason, "count": "\(count)"]
+        )
         return count
     }
 
@@ -129,6 +171,14 @@ public struct SessionService<Store: BatonStore>: Sendable {
     /// The log line and audit event of one revoked session.
     private func recordRevoked(_ sessionID: UUID, tenant: Tenant, reason: String, actor: String, userID: UUID? = nil, clientID: String? = nil) async {
         logger.info("session revoked", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(sessionID)", "reason": "\(reason)"])
-        await audit.record(.sessionRevoked, tenant: tenant.id, actor: actor, sessionID: sessionID, userID: userID, clientID: clientID, details: ["reason": reason])
+        await audit.record(
+            .sessionRevoked,
+            tenant: tenant.id,
+            actor: actor,
+            sessionID: sessionID,
+            userID: userID,
+            clientID: clientID,
+            details: ["reason": reason]
+        )
     }
 }

@@ -6,13 +6,24 @@ public struct SigningKeyFactory: Sendable {
 
     public init(sealer: SecretSealer) { self.sealer = sealer }
 
-    public func makeSigningKey(tenantID: TenantID, algorithm: SigningAlgorithm, state: SigningKeyState, now: Date) async throws(BatonError) -> SigningKey {
+    public func makeSigningKey(
+        tenantID: TenantID,
+        algorithm: SigningAlgorithm,
+        state: SigningKeyState,
+        now: Date
+    ) async throws(BatonError) -> SigningKey {
         let material = try await Self.generate(algorithm)
         let kid = material.publicJWK.kid
         let sealed = try sealer.seal(material.privateKey, context: SecretSealer.signingKeyContext(tenantID: tenantID, kid: kid))
         return SigningKey(
-            tenantID: tenantID, kid: kid, algorithm: algorithm, state: state, publicJWK: material.publicJWK,
-            sealedPrivateKey: sealed, createdAt: now, activatedAt: state == .active ? now : nil
+            tenantID: tenantID,
+            kid: kid,
+            algorithm: algorithm,
+            state: state,
+            publicJWK: material.publicJWK,
+            sealedPrivateKey: sealed,
+            createdAt: now,
+            activatedAt: state == .active ? now : nil
         )
     }
 

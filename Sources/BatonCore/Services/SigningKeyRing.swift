@@ -1,8 +1,8 @@
+import Crypto
+import CryptoExtras
 import Foundation
 import JWTKit
 import Synchronization
-import Crypto
-import CryptoExtras
 
 /// Each tenant's signing keys: the active key signs (lock-free), every published key verifies (JWTKit).
 /// Built from the store on first use and dropped whenever the tenant's keys change.
@@ -42,7 +42,8 @@ public final class SigningKeyRing: Sendable {
     /// The claims of `token` if it is an access token of this tenant that is valid now: strict compact form,
     /// header of only `alg`, `typ: at+jwt` and a published `kid` whose algorithm is `alg`, no repeated member in
     /// header or payload, a valid signature, the exact issuer, and `exp`/`nbf`/`iat` sane and in range. Nil for anything else, whatever the reason.
-    public func verify(_ token: String, tenantID: TenantID, issuer: String, now: Date, store: some SigningKeyStore) async throws -> AccessTokenClaims? {
+    public func verify(_ token: String, tenantID: TenantID, issuer: String, now: Date, store: some SigningKeyStore) async throws -> AccessTokenClaims?
+    {
         guard token.utf8.count <= Self.maxTokenLength else { return nil }
         let segments = token.split(separator: ".", omittingEmptySubsequences: false)
         guard segments.count == 3, segments.allSatisfy({ !$0.isEmpty && Base64URL.decode(String($0)) != nil }),
@@ -83,7 +84,11 @@ public final class SigningKeyRing: Sendable {
                 case .es256: await keys.add(ecdsa: try ES256PrivateKey(backing: P256.Signing.PrivateKey(rawRepresentation: raw)), kid: kid)
                 case .edDSA: await keys.add(eddsa: EdDSA.PrivateKey(backing: try Curve25519.Signing.PrivateKey(rawRepresentation: raw)), kid: kid)
                 case .rs256:
-                    await keys.add(rsa: try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(derRepresentation: raw)), digestAlgorithm: .sha256, kid: kid)
+                    await keys.add(
+                        rsa: try Insecure.RSA.PrivateKey(backing: _RSA.Signing.PrivateKey(derRepresentation: raw)),
+                        digestAlgorithm: .sha256,
+                        kid: kid
+                    )
                 }
             } catch {
                 throw BatonError.unavailable("a signing key could not be loaded")

@@ -42,7 +42,8 @@ public struct TenantService<Store: BatonStore>: Sendable {
     /// The tenant named `rawSlug`; every unknown or malformed slug gets the same `notFound`.
     public func tenant(slug rawSlug: String) async throws -> Tenant {
         let store = self.store
-        guard let slug = try? TenantSlug(rawSlug), let tenant = try await tenantCache.value(for: slug, load: { try await store.tenant(slug: slug) }) else {
+        guard let slug = try? TenantSlug(rawSlug), let tenant = try await tenantCache.value(for: slug, load: { try await store.tenant(slug: slug) })
+        else {
             throw BatonError.notFound("no such tenant")
         }
         return tenant

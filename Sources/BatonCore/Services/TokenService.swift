@@ -16,9 +16,17 @@ public struct TokenService<Store: BatonStore>: Sendable {
     let logger: Logger
 
     public init(
-        store: Store, clients: ClientService<Store>, users: UserService<Store>, refreshTokens: RefreshTokenService<Store>,
-        signingKeys: SigningKeyRing, throttle: LoginThrottle<Store>, audit: AuditLog<Store>, metrics: any TokenMetrics = NoTokenMetrics(),
-        publicURL: String, clock: any BatonClock, logger: Logger
+        store: Store,
+        clients: ClientService<Store>,
+        users: UserService<Store>,
+        refreshTokens: RefreshTokenService<Store>,
+        signingKeys: SigningKeyRing,
+        throttle: LoginThrottle<Store>,
+        audit: AuditLog<Store>,
+        metrics: any TokenMetrics = NoTokenMetrics(),
+        publicURL: String,
+        clock: any BatonClock,
+        logger: Logger
     ) {
         self.store = store
         self.clients = clients
@@ -35,8 +43,14 @@ public struct TokenService<Store: BatonStore>: Sendable {
 
     /// Verifies the password and starts a session. Unknown user, wrong password and disabled user answer alike.
     public func login(
-        tenant: Tenant, credentials: ClientCredentials, username: String, password: String, scope rawScope: String?, audience rawAudience: String?,
-        userAgent: String?, ipAddress: String?
+        tenant: Tenant,
+        credentials: ClientCredentials,
+        username: String,
+        password: String,
+        scope rawScope: String?,
+        audience rawAudience: String?,
+        userAgent: String?,
+        ipAddress: String?
     ) async throws -> TokenResponse {
         guard password.unicodeScalars.count <= PasswordPolicy.maxLength else {
             throw OAuthError(.invalidRequest, "password must be at most \(PasswordPolicy.maxLength) characters")
@@ -63,7 +77,10 @@ public struct TokenService<Store: BatonStore>: Sendable {
             throw error
         }
         guard let user = verified else {
-            logger.notice("login failed", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(client.clientID)", "source_ip": "\(ipAddress ?? "-")"])
+            logger.notice(
+                "login failed",
+                metadata: ["tenant": "\(tenant.slug)", "client_id": "\(client.clientID)", "source_ip": "\(ipAddress ?? "-")"]
+            )
             metrics.login(succeeded: false)
             await audit.record(.loginFailed, tenant: tenant.id, actor: actor, clientID: client.clientID, sourceIP: ipAddress)
             throw OAuthError(.invalidGrant, "invalid username or password")
@@ -73,19 +90,53 @@ public struct TokenService<Store: BatonStore>: Sendable {
         // Loaded before the session is created, so a tenant without a usable key answers 503 having created nothing.
         let signer = try await signingKeys.signer(for: tenant.id, store: store)
         let (session, refreshToken) = try await refreshTokens.startSession(
-            tenant: tenant, userID: user.id, clientID: client.clientID, scope: scope, audience: audience, userAgent: userAgent, ipAddress: ipAddress
+            tenant: tenant,
+            userID: user.id,
+            clientID: client.clientID,
+            scope: scope,
+            audience: audience,
+            userAgent: userAgent,
+            ipAddress: ipAddress
         )
         logger.info("login succeeded", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(user.id)", "session_id": "\(session.id)"])
-        await audit.record(.loginSucceeded, tenant: tenant.id, actor: actor, sessionID: session.id, userID: user.id, clientID: client.clientID, sourceIP: ipAddress)
-        await audit.record(.sessionCreated, tenant: tenant.id, actor: actor, sessionID: session.id, userID: user.id, clientID: client.clientID, sourceIP: ipAddress)
+        await audit.record(
+            .loginSucceeded,
+            tenant: tenant.id,
+            actor: actor,
+            sessionID: session.id,
+            userID: user.id,
+            clientID: client.clientID,
+            sourceIP: ipAddress
+        )
+        await audit.record(
+            .sessionCreated,
+            tenant: tenant.id,
+            actor: actor,
+            sessionID: session.id,
+            userID: user.id,
+            clientID: client.clientID,
+            sourceIP: ipAddress
+        )
         return try tokenResponse(
-            tenant: tenant, subject: user.id.uuidString.lowercased(), audience: audience, client: client, scope: scope, session: session,
-            refreshToken: refreshToken, signer: signer
+            tenant: tenant,
+            subject: user.id.uuidString.lowercased(),
+            audience: audience,
+            client: client,
+            scope: scope,
+            session: session,
+            refreshToken: refreshToken,
+            signer: signer
         )
     }
 
     /// `grant_type=refresh_token`: rotates (or grace-retries) and answers with a fresh access token.
-    public func refresh(tenant: Tenant, credentials: ClientCredentials, refreshToken raw: String, scope rawScope: String?, ipAddress: String?) async throws -> TokenResponse {
+    public func refresh(
+        tenant: Tenant,
+        credentials: ClientCredentials,
+        refreshToken raw: String,
+        scope rawScope: String?,
+        ipAddress: String?
+    ) async throws -> TokenResponse {
         let client = try await clients.authenticate(credentials, tenant: tenant)
         guard client.grantTypes.contains("refresh_token") else { throw OAuthError(.unauthorizedClient, "this client may not use refresh_token") }
         let requested = try ScopeList.parse(rawScope)
@@ -96,19 +147,37 @@ public struct TokenService<Store: BatonStore>: Sendable {
         do {
             // Never wider than the session (RFC 6749 §6), checked inside the rotation; narrower applies to this
             // access token only.
-            result = try await refreshTokens.refresh(tenant: tenant, presented: raw, clientID: client.clientID, scope: requested, ipAddress: ipAddress)
+            result = try await refreshTokens.refresh(
+                tenant: tenant,
+                presented: raw,
+                clientID: client.clientID,
+                scope: requested,
+                ipAddress: ipAddress
+            )
         } catch let error as BatonError where error.kind == .invalidGrant {
             throw OAuthError(.invalidGrant, error.message)
         }
         let session = result.session
         return try tokenResponse(
-            tenant: tenant, subject: session.userID.uuidString.lowercased(), audience: session.audience, client: client, scope: requested ?? session.scope,
-            session: session, refreshToken: result.refreshToken, signer: signer, at: result.decidedAt
+            tenant: tenant,
+            subject: session.userID.uuidString.lowercased(),
+            audience: session.audience,
+            client: client,
+            scope: requested ?? session.scope,
+            session: session,
+            refreshToken: result.refreshToken,
+            signer: signer,
+            at: result.decidedAt
         )
     }
 
     /// `grant_type=client_credentials`: an access token for the client itself; no session, no refresh token.
-    public func clientCredentials(tenant: Tenant, credentials: ClientCredentials, scope rawScope: String?, audience rawAudience: String?) async throws -> TokenResponse {
+    public func clientCredentials(
+        tenant: Tenant,
+        credentials: ClientCredentials,
+        scope rawScope: String?,
+        audience rawAudience: String?
+    ) async throws -> TokenResponse {
         let client = try await clients.authenticate(credentials, tenant: tenant)
         guard client.kind == .confidential, client.grantTypes.contains("client_credentials") else {
             throw OAuthError(.unauthorizedClient, "this client may not use client_credentials")
@@ -117,14 +186,28 @@ public struct TokenService<Store: BatonStore>: Sendable {
         let audience = try grantedAudience(requested: rawAudience, client: client, tenant: tenant)
         let signer = try await signingKeys.signer(for: tenant.id, store: store)
         return try tokenResponse(
-            tenant: tenant, subject: client.clientID, audience: audience, client: client, scope: scope, session: nil, refreshToken: nil, signer: signer
+            tenant: tenant,
+            subject: client.clientID,
+            audience: audience,
+            client: client,
+            scope: scope,
+            session: nil,
+            refreshToken: nil,
+            signer: signer
         )
     }
 
     /// The answer of a grant, signed by `signer` (loaded before anything was written), issued at `now`.
     private func tokenResponse(
-        tenant: Tenant, subject: String, audience: [String], client: Client, scope: [String], session: Session?, refreshToken: RefreshToken?,
-        signer: AccessTokenSigner, at now: Date? = nil
+        tenant: Tenant,
+        subject: String,
+        audience: [String],
+        client: Client,
+        scope: [String],
+        session: Session?,
+        refreshToken: RefreshToken?,
+        signer: AccessTokenSigner,
+        at now: Date? = nil
     ) throws -> TokenResponse {
         let now = now ?? clock.now()
         // Never past the end of its session: resource servers verify offline and cannot see that the session ended.
@@ -134,8 +217,14 @@ public struct TokenService<Store: BatonStore>: Sendable {
         // rotation or grace retry required `Session.refreshableUntil` at `now`), so this refuses only a login.
         guard lifetime > 0 else { throw OAuthError(.invalidGrant, "the session has expired") }
         let claims = AccessTokenClaims(
-            issuer: tenant.issuer(publicURL: publicURL), subject: subject, audience: audience, issuedAt: now, lifetime: lifetime,
-            clientID: client.clientID, scope: scope, sessionID: session?.id
+            issuer: tenant.issuer(publicURL: publicURL),
+            subject: subject,
+            audience: audience,
+            issuedAt: now,
+            lifetime: lifetime,
+            clientID: client.clientID,
+            scope: scope,
+            sessionID: session?.id
         )
         return TokenResponse(accessToken: try signer.sign(claims), expiresIn: lifetime, refreshToken: refreshToken?.encoded, scope: scope)
     }

@@ -25,7 +25,12 @@ public struct UserService<Store: BatonStore>: Sendable {
         try PasswordPolicy.validate(password)
         let now = clock.now()
         let user = User(
-            tenantID: tenant.id, id: UUID(), username: username, passwordHash: try await hasher.hash(password, for: tenant.id), disabled: false, createdAt: now,
+            tenantID: tenant.id,
+            id: UUID(),
+            username: username,
+            passwordHash: try await hasher.hash(password, for: tenant.id),
+            disabled: false,
+            createdAt: now,
             updatedAt: now
         )
         try await store.createUser(user)
@@ -83,10 +88,18 @@ public struct UserService<Store: BatonStore>: Sendable {
         try await store.updateUser(updated)
         var revoked = 0
         if password != nil || disabled == true {
-            revoked = try await store.revokeSessions(tenantID: tenant.id, userID: user.id, reason: password != nil ? "password_changed" : "user_disabled", at: clock.now())
+            revoked = try await store.revokeSessions(
+                tenantID: tenant.id,
+                userID: user.id,
+                reason: password != nil ? "password_changed" : "user_disabled",
+                at: clock.now()
+            )
         }
         await audit.record(
-            .userUpdated, tenant: tenant.id, actor: actor, userID: user.id,
+            .userUpdated,
+            tenant: tenant.id,
+            actor: actor,
+            userID: user.id,
             details: ["password_changed": "\(password != nil)", "disabled": "\(updated.disabled)", "sessions_revoked": "\(revoked)"]
         )
         return updated

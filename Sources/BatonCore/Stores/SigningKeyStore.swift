@@ -13,7 +13,8 @@ public protocol SecretResealStore: Sendable {
     /// In one transaction, replaces every sealed signing key and chain key of the tenant by `reseal`'s result.
     /// Returns how many secrets were re-sealed.
     func resealSecrets(
-        tenantID: TenantID, signingKey: @escaping @Sendable (_ kid: String, SealedSecret) throws -> SealedSecret,
+        tenantID: TenantID,
+        signingKey: @escaping @Sendable (_ kid: String, SealedSecret) throws -> SealedSecret,
         chainKey: @escaping @Sendable (_ id: Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int
 }

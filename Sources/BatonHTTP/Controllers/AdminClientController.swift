@@ -20,8 +20,14 @@ struct AdminClientController<Store: BatonStore>: Sendable {
         let body = try await JSONRequestBody.decode(CreateClientRequest.self, from: request, context: context)
         guard let kind = Client.Kind(rawValue: body.type) else { throw APIError.invalidRequest("type must be public or confidential") }
         let (client, secret) = try await services.clients.create(
-            tenant: tenant, clientID: body.clientID, name: body.name, kind: kind, grantTypes: body.grantTypes ?? ["refresh_token"],
-            scopes: body.scopes ?? [], audiences: body.audiences ?? [], actor: try AdminUserController<Store>.actor(context)
+            tenant: tenant,
+            clientID: body.clientID,
+            name: body.name,
+            kind: kind,
+            grantTypes: body.grantTypes ?? ["refresh_token"],
+            scopes: body.scopes ?? [],
+            audiences: body.audiences ?? [],
+            actor: try AdminUserController<Store>.actor(context)
         )
         return try Self.secretResponse(ClientResponse(client, secret: secret), status: .created, request: request, context: context)
     }
@@ -30,7 +36,10 @@ struct AdminClientController<Store: BatonStore>: Sendable {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
         let (after, limit) = try PageQuery.read(request)
         let clients = try await services.clients.list(tenant: tenant, after: after, limit: limit)
-        return ClientListResponse(clients: clients.map { ClientResponse($0, secret: nil) }, nextAfter: clients.count == (limit ?? 50) ? clients.last?.clientID : nil)
+        return ClientListResponse(
+            clients: clients.map { ClientResponse($0, secret: nil) },
+            nextAfter: clients.count == (limit ?? 50) ? clients.last?.clientID : nil
+        )
     }
 
     @Sendable func read(_ request: Request, context: BatonRequestContext) async throws -> ClientResponse {
@@ -42,7 +51,12 @@ struct AdminClientController<Store: BatonStore>: Sendable {
         let (tenant, client) = try await Self.client(context, services: services)
         let body = try await JSONRequestBody.decode(UpdateClientRequest.self, from: request, context: context)
         let updated = try await services.clients.update(
-            tenant: tenant, client: client, name: body.name, grantTypes: body.grantTypes, scopes: body.scopes, audiences: body.audiences,
+            tenant: tenant,
+            client: client,
+            name: body.name,
+            grantTypes: body.grantTypes,
+            scopes: body.scopes,
+            audiences: body.audiences,
             actor: try AdminUserController<Store>.actor(context)
         )
         return ClientResponse(updated, secret: nil)
@@ -56,7 +70,11 @@ struct AdminClientController<Store: BatonStore>: Sendable {
 
     @Sendable func rotateSecret(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, client) = try await Self.client(context, services: services)
-        let (updated, secret) = try await services.clients.rotateSecret(tenant: tenant, client: client, actor: try AdminUserController<Store>.actor(context))
+        let (updated, secret) = try await services.clients.rotateSecret(
+            tenant: tenant,
+            client: client,
+            actor: try AdminUserController<Store>.actor(context)
+        )
         return try Self.secretResponse(ClientResponse(updated, secret: secret), status: .ok, request: request, context: context)
     }
 
@@ -66,7 +84,8 @@ struct AdminClientController<Store: BatonStore>: Sendable {
     }
 
     /// Answers that carry a secret are never cached.
-    static func secretResponse(_ body: ClientResponse, status: HTTPResponse.Status, request: Request, context: BatonRequestContext) throws -> Response {
+    static func secretResponse(_ body: ClientResponse, status: HTTPResponse.Status, request: Request, context: BatonRequestContext) throws -> Response
+    {
         var response = try EditedResponse(status: status, response: body).response(from: request, context: context)
         response.headers[.cacheControl] = "no-store"
         return response

@@ -17,11 +17,15 @@ struct AdminKeyController<Store: BatonStore>: Sendable {
 
     @Sendable func rotate(_ request: Request, context: BatonRequestContext) async throws -> SigningKeyListResponse {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
-        let body = try await JSONRequestBody.decodeIfPresent(RotateKeysRequest.self, from: request, context: context)
+        let body =
+            try await JSONRequestBody.decodeIfPresent(RotateKeysRequest.self, from: request, context: context)
             ?? RotateKeysRequest(force: nil, algorithm: nil)
         let algorithm = try body.algorithm.map { raw throws(BatonError) in try SigningAlgorithm(parsing: raw) }
         let keys = try await services.keyRotation.rotate(
-            tenant: tenant, force: body.force ?? false, algorithm: algorithm, actor: try AdminUserController<Store>.actor(context)
+            tenant: tenant,
+            force: body.force ?? false,
+            algorithm: algorithm,
+            actor: try AdminUserController<Store>.actor(context)
         )
         return SigningKeyListResponse(keys)
     }
@@ -41,7 +45,9 @@ struct AdminKeyController<Store: BatonStore>: Sendable {
     @Sendable func issueAdminKey(_ request: Request, context: BatonRequestContext) async throws -> EditedResponse<AdminKeyResponse> {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
         let (record, key) = try await services.adminAuthenticator.issueTenantKey(
-            for: tenant, by: try context.requireAdmin(), sourceIP: context.remoteAddress?.ipAddress
+            for: tenant,
+            by: try context.requireAdmin(),
+            sourceIP: context.remoteAddress?.ipAddress
         )
         var response = EditedResponse(
             status: .created,

@@ -19,14 +19,24 @@ struct AdminSessionController<Store: BatonStore>: Sendable {
 
     @Sendable func revokeAll(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, userID) = try await user(context)
-        try await services.sessions.revokeAllSessions(of: userID, tenant: tenant, reason: "revoked_by_admin", actor: "admin:\(try context.requireAdmin().keyID)")
+        try await services.sessions.revokeAllSessions(
+            of: userID,
+            tenant: tenant,
+            reason: "revoked_by_admin",
+            actor: "admin:\(try context.requireAdmin().keyID)"
+        )
         return Response(status: .noContent)
     }
 
     @Sendable func revokeOne(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
         guard let sessionID = UUID(uuidString: try context.parameters.require("session_id")) else { throw APIError.notFound("no such session") }
-        try await services.sessions.revokeSession(sessionID, tenant: tenant, reason: "revoked_by_admin", actor: "admin:\(try context.requireAdmin().keyID)")
+        try await services.sessions.revokeSession(
+            sessionID,
+            tenant: tenant,
+            reason: "revoked_by_admin",
+            actor: "admin:\(try context.requireAdmin().keyID)"
+        )
         return Response(status: .noContent)
     }
 

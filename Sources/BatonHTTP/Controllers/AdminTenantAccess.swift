@@ -11,7 +11,10 @@ enum AdminTenantAccess {
             let tenant = try await services.tenants.tenant(slug: slug)
             guard principal.mayManage(tenant.id) else {
                 await services.adminAuthenticator.recordRefusal(
-                    tenantSlug: slug, actor: "admin:\(principal.keyID)", reason: "other_tenant_key", sourceIP: context.remoteAddress?.ipAddress
+                    tenantSlug: slug,
+                    actor: "admin:\(principal.keyID)",
+                    reason: "other_tenant_key",
+                    sourceIP: context.remoteAddress?.ipAddress
                 )
                 throw APIError.forbidden("this admin key may not manage this tenant")
             }

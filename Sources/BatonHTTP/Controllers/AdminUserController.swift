@@ -37,7 +37,15 @@ struct AdminUserController<Store: BatonStore>: Sendable {
         let (tenant, userID) = try await Self.user(context, services: services)
         let user = try await services.users.require(tenant: tenant, id: userID)
         let body = try await JSONRequestBody.decode(UpdateUserRequest.self, from: request, context: context)
-        return UserResponse(try await services.users.update(tenant: tenant, user: user, password: body.password, disabled: body.disabled, actor: try Self.actor(context)))
+        return UserResponse(
+            try await services.users.update(
+                tenant: tenant,
+                user: user,
+                password: body.password,
+                disabled: body.disabled,
+                actor: try Self.actor(context)
+            )
+        )
     }
 
     @Sendable func delete(_ request: Request, context: BatonRequestContext) async throws -> Response {

@@ -24,7 +24,8 @@ struct OAuthController<Store: BatonStore>: Sendable {
         let result = try await services.sessions.introspect(parameters.require("token"), tenant: tenant, client: client)
         let body = try context.responseEncoder.encode(IntrospectionResponse(result))
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: body))
         )
     }

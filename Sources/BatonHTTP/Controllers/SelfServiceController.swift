@@ -17,7 +17,13 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
     @Sendable func me(_ request: Request, context: BatonRequestContext) async throws -> MeResponse {
         let (tenant, auth) = try await authenticate(request, context)
         guard let user = try await services.users.user(tenant: tenant, id: auth.session.userID) else { throw APIError.invalidBearerToken }
-        return MeResponse(id: user.id.uuidString.lowercased(), username: user.username, sessionID: auth.session.id.uuidString.lowercased(), clientID: auth.claims.clientID, scope: auth.claims.scope)
+        return MeResponse(
+            id: user.id.uuidString.lowercased(),
+            username: user.username,
+            sessionID: auth.session.id.uuidString.lowercased(),
+            clientID: auth.claims.clientID,
+            scope: auth.claims.scope
+        )
     }
 
     @Sendable func listSessions(_ request: Request, context: BatonRequestContext) async throws -> SessionListResponse {
@@ -43,11 +49,16 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
         return Response(status: .noContent)
     }
 
-
     private func authenticate(_ request: Request, _ context: BatonRequestContext) async throws -> (Tenant, AuthenticatedSession) {
         let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
         do {
-            return (tenant, try await services.sessions.authenticate(bearer: AdminAuthMiddleware<Store>.bearerToken(request.headers[.authorization]), tenant: tenant))
+            return (
+                tenant,
+                try await services.sessions.authenticate(
+                    bearer: AdminAuthMiddleware<Store>.bearerToken(request.headers[.authorization]),
+                    tenant: tenant
+                )
+            )
         } catch let error as BatonError where error.kind == .unauthorized {
             throw APIError.invalidBearerToken
         }

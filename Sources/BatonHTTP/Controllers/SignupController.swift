@@ -14,7 +14,10 @@ struct SignupController<Store: BatonStore>: Sendable {
         let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
         let body = try await JSONRequestBody.decode(CreateUserRequest.self, from: request, context: context)
         let user = try await services.signup.signup(
-            tenant: tenant, username: body.username, password: body.password, sourceIP: TokenController<Store>.sourceIP(context)
+            tenant: tenant,
+            username: body.username,
+            password: body.password,
+            sourceIP: TokenController<Store>.sourceIP(context)
         )
         return EditedResponse(status: .created, response: UserResponse(user))
     }

@@ -15,8 +15,14 @@ struct TokenController<Store: BatonStore>: Sendable {
         let parameters = try await OAuthParameters.read(request, context: context)
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
         let response = try await services.tokens.login(
-            tenant: tenant, credentials: credentials, username: parameters.require("username"), password: parameters.require("password"),
-            scope: parameters["scope"], audience: parameters["audience"], userAgent: request.headers[.userAgent], ipAddress: Self.sourceIP(context)
+            tenant: tenant,
+            credentials: credentials,
+            username: parameters.require("username"),
+            password: parameters.require("password"),
+            scope: parameters["scope"],
+            audience: parameters["audience"],
+            userAgent: request.headers[.userAgent],
+            ipAddress: Self.sourceIP(context)
         )
         return TokenResponseBody.response(response)
     }
@@ -30,11 +36,19 @@ struct TokenController<Store: BatonStore>: Sendable {
         switch grantType {
         case "refresh_token":
             response = try await services.tokens.refresh(
-                tenant: tenant, credentials: credentials, refreshToken: parameters.require("refresh_token"), scope: parameters["scope"],
+                tenant: tenant,
+                credentials: credentials,
+                refreshToken: parameters.require("refresh_token"),
+                scope: parameters["scope"],
                 ipAddress: Self.sourceIP(context)
             )
         case "client_credentials":
-            response = try await services.tokens.clientCredentials(tenant: tenant, credentials: credentials, scope: parameters["scope"], audience: parameters["audience"])
+            response = try await services.tokens.clientCredentials(
+                tenant: tenant,
+                credentials: credentials,
+                scope: parameters["scope"],
+                audience: parameters["audience"]
+            )
         default:
             throw OAuthError(.unsupportedGrantType, "grant_type must be refresh_token or client_credentials")
         }

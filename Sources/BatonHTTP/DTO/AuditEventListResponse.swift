@@ -36,8 +36,15 @@ struct AuditEventListResponse: ResponseEncodable {
     init(events: [AuditEvent], nextBefore: Int64?) {
         self.events = events.map {
             Item(
-                id: $0.id ?? 0, type: $0.kind.rawValue, occurredAt: $0.occurredAt, actor: $0.actor, sessionID: $0.sessionID?.uuidString.lowercased(),
-                userID: $0.userID?.uuidString.lowercased(), clientID: $0.clientID, sourceIP: $0.sourceIP, details: $0.details
+                id: $0.id ?? 0,
+                type: $0.kind.rawValue,
+                occurredAt: $0.occurredAt,
+                actor: $0.actor,
+                sessionID: $0.sessionID?.uuidString.lowercased(),
+                userID: $0.userID?.uuidString.lowercased(),
+                clientID: $0.clientID,
+                sourceIP: $0.sourceIP,
+                details: $0.details
             )
         }
         self.nextBefore = nextBefore

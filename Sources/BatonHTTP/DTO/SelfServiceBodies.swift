@@ -43,8 +43,13 @@ struct SessionListResponse: ResponseEncodable {
     init(_ sessions: [Session], current: UUID?) {
         self.sessions = sessions.map {
             Item(
-                id: $0.id.uuidString.lowercased(), clientID: $0.clientID, createdAt: $0.createdAt, lastUsedAt: $0.lastRotatedAt ?? $0.createdAt,
-                userAgent: $0.userAgent, ipAddress: $0.ipAddress, current: $0.id == current
+                id: $0.id.uuidString.lowercased(),
+                clientID: $0.clientID,
+                createdAt: $0.createdAt,
+                lastUsedAt: $0.lastRotatedAt ?? $0.createdAt,
+                userAgent: $0.userAgent,
+                ipAddress: $0.ipAddress,
+                current: $0.id == current
             )
         }
     }

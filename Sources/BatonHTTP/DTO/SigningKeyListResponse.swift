@@ -33,8 +33,16 @@ struct SigningKeyListResponse: ResponseEncodable {
     init(_ keys: [SigningKey]) {
         self.keys = keys.map {
             Key(
-                kid: $0.kid, alg: $0.algorithm.rawValue, state: $0.state.rawValue, publicJWK: $0.publicJWK, createdAt: $0.createdAt,
-                activatedAt: $0.activatedAt, retiringAt: $0.retiringAt, retireAfter: $0.retireAfter, retiredAt: $0.retiredAt, revokedAt: $0.revokedAt
+                kid: $0.kid,
+                alg: $0.algorithm.rawValue,
+                state: $0.state.rawValue,
+                publicJWK: $0.publicJWK,
+                createdAt: $0.createdAt,
+                activatedAt: $0.activatedAt,
+                retiringAt: $0.retiringAt,
+                retireAfter: $0.retireAfter,
+                retiredAt: $0.retiredAt,
+                revokedAt: $0.revokedAt
             )
         }
     }

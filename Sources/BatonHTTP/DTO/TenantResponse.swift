@@ -50,9 +50,15 @@ struct TenantResponse: ResponseEncodable {
         displayName = tenant.displayName
         issuer = tenant.issuer(publicURL: publicURL)
         settings = Settings(
-            accessTokenTTL: s.accessTokenTTL, refreshIdleTTL: s.refreshIdleTTL, refreshAbsoluteTTL: s.refreshAbsoluteTTL,
-            reuseGrace: s.reuseGrace, signingAlg: s.signingAlgorithm.rawValue, keyRotationInterval: s.keyRotationInterval,
-            jwksMaxAge: s.jwksMaxAge, allowSignup: s.allowSignup, audiences: s.audiences
+            accessTokenTTL: s.accessTokenTTL,
+            refreshIdleTTL: s.refreshIdleTTL,
+            refreshAbsoluteTTL: s.refreshAbsoluteTTL,
+            reuseGrace: s.reuseGrace,
+            signingAlg: s.signingAlgorithm.rawValue,
+            keyRotationInterval: s.keyRotationInterval,
+            jwksMaxAge: s.jwksMaxAge,
+            allowSignup: s.allowSignup,
+            audiences: s.audiences
         )
         createdAt = tenant.createdAt
         updatedAt = tenant.updatedAt

@@ -24,7 +24,9 @@ struct TenantSettingsBody: Decodable {
             refreshIdleTTL: try c.decodeIfPresentNonNull(Int.self, forKey: .refreshIdleTTL),
             refreshAbsoluteTTL: try c.decodeIfPresentNonNull(Int.self, forKey: .refreshAbsoluteTTL),
             reuseGrace: try c.decodeIfPresentNonNull(Int.self, forKey: .reuseGrace),
-            signingAlgorithm: try c.decodeIfPresentNonNull(String.self, forKey: .signingAlgorithm).map { raw throws(BatonError) in try SigningAlgorithm(parsing: raw) },
+            signingAlgorithm: try c.decodeIfPresentNonNull(String.self, forKey: .signingAlgorithm).map { raw throws(BatonError) in
+                try SigningAlgorithm(parsing: raw)
+            },
             keyRotationInterval: try c.decodeIfPresentNonNull(Int.self, forKey: .keyRotationInterval),
             jwksMaxAge: try c.decodeIfPresentNonNull(Int.self, forKey: .jwksMaxAge),
             allowSignup: try c.decodeIfPresentNonNull(Bool.self, forKey: .allowSignup),

@@ -16,7 +16,10 @@ struct AdminAuthMiddleware<Store: BatonStore>: RouterMiddleware {
         } catch let error as BatonError where error.kind == .unauthorized {
             context.logger.notice("admin authentication failed", metadata: ["path": "\(request.uri.path)"])
             await authenticator.recordRefusal(
-                tenantSlug: Self.tenantSlug(inPath: request.uri.path), actor: "anonymous", reason: "invalid_admin_key", sourceIP: context.remoteAddress?.ipAddress
+                tenantSlug: Self.tenantSlug(inPath: request.uri.path),
+                actor: "anonymous",
+                reason: "invalid_admin_key",
+                sourceIP: context.remoteAddress?.ipAddress
             )
             throw APIError.unauthorized("a valid admin key is required")
         }

@@ -53,7 +53,7 @@ struct ErrorMiddleware: RouterMiddleware {
             }
         default:
             context.logger.error("unhandled error", metadata: ["error_type": "\(type(of: error))"])
-            return .internalError
+            return .unexpected
         }
     }
 }

@@ -1,0 +1,4 @@
+import ArgumentParser
+import BatonServer
+
+await BatonCommand.main()

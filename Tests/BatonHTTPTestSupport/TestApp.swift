@@ -1,0 +1,101 @@
+import BatonCore
+import BatonHTTP
+import BatonPasswords
+import BatonTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import BatonServer
+
+/// Builds the real application (same wiring as `serve`) for tests, and small helpers to call it.
+enum TestApp {
+    static let operatorKey = "test-operator-key-0123456789abcdef"
+    static let publicURL = "https://auth.example.test"
+
+    static func configuration(storage: BatonConfiguration.Storage = .memory, masterKey: MasterKey = .generate()) -> BatonConfiguration {
+        BatonConfiguration(
+            storage: storage,
+            masterKey: masterKey,
+            masterKeyIsEphemeral: true,
+            adminKey: operatorKey,
+            publicURL: publicURL,
+            host: "127.0.0.1",
+            port: 0,
+            logLevel: .trace,
+            migrateOnStart: true,
+            demoPassword: demoPassword
+        )
+    }
+
+    static let demoPassword = "demo-password-for-tests"
+
+    /// The services of a memory-mode app, for tests that build a router by hand.
+    static func services(isReady: Bool) async throws -> BatonServices<MemoryStore> {
+        let configuration = configuration()
+        let hasher = Argon2PasswordHasher()
+        return BatonApplication.makeServices(
+            store: MemoryStore(),
+            sealer: SecretSealer(current: configuration.masterKey),
+            hasher: hasher,
+            dummyHash: try await hasher.hash("dummy-password"),
+            configuration: configuration,
+            logger: Logger(label: "test"),
+            clock: SystemClock()
+        ) { isReady }
+    }
+
+    /// Runs `body` against a memory-mode app (with the `demo` tenant) through Hummingbird's router test client.
+    static func run<Value: Sendable>(
+        records: RecordingLogHandler.Records = .init(),
+        configuration: BatonConfiguration = configuration(),
+        clock: any BatonClock = SystemClock(),
+        monotonicClock: AnyClock = .continuous,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        let app = try await BatonApplication.build(
+            configuration: configuration,
+            logger: RecordingLogHandler.logger(records),
+            clock: clock,
+            monotonicClock: monotonicClock
+        )
+        return try await app.test(.router, body)
+    }
+}
+
+extension TestClientProtocol {
+    /// Sends a request with optional admin key and JSON body; `contentType` nil sends none.
+    func send(
+        _ method: HTTPRequest.Method,
+        _ uri: String,
+        key: String? = nil,
+        json: String? = nil,
+        contentType: String? = "application/json",
+        headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if json != nil, let contentType { headers[.contentType] = contentType }
+        return try await executeRequest(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Creates a tenant with the operator key and returns its id.
+    @discardableResult
+    func createTenant(_ id: String = "t-\(UUID().uuidString.prefix(8).lowercased())", settings: String = "{}") async throws -> String {
+        let response = try await send(.post, "/admin/v1/tenants", key: TestApp.operatorKey, json: #"{"id": "\#(id)", "settings": \#(settings)}"#)
+        #expect(response.status == .created, "creating \(id): \(String(buffer: response.body))")
+        return id
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (empty if it is not one).
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
+
+    var errorCode: String? { json["error"] as? String }
+}
