@@ -79,7 +79,7 @@ enum BatonApplication {
             clientConfiguration.options.minimumConnections = 0
             // No keep-alive pings: an idle connection is closed after 60 s anyway, so the ping (at 30 s idle) buys
             // little, while its timer is set up on every release and torn down on every lease, the refresh path's
-            // too (about 5 % of refresh throughput in alternating benchmark runs). The probe watches the database.
+            // too (its cost is in docs/benchmarks.md). The probe watches the database.
             clientConfiguration.options.keepAliveBehavior = nil
             if configuration.databaseStatementTimeout > 0 {
                 // A startup parameter: every connection of the pool (and the probe's) has it from the first statement.
