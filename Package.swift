@@ -124,7 +124,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Baton",
-            dependencies: ["BatonServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["BatonServer"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

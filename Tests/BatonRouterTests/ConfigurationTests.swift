@@ -65,9 +65,9 @@ struct ConfigurationTests {
     func startupWait() throws {
         #expect(try resolve([:]).databaseStartupWait == 30)
         #expect(try resolve(["BATON_DATABASE_STARTUP_WAIT": "0"]).databaseStartupWait == 0)
-        #expect(try ConfigurationResolver.databaseStartupWait(["BATON_DATABASE_STARTUP_WAIT": "120"]) == 120)
+        #expect(try Setting.databaseStartupWait.wholeNumber(in: ["BATON_DATABASE_STARTUP_WAIT": "120"]) == 120)
         #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_STARTUP_WAIT": "-1"]) }
-        #expect(throws: ConfigurationError.self) { try ConfigurationResolver.databaseStartupWait(["BATON_DATABASE_STARTUP_WAIT": "soon"]) }
+        #expect(throws: ConfigurationError.self) { try Setting.databaseStartupWait.wholeNumber(in: ["BATON_DATABASE_STARTUP_WAIT": "soon"]) }
     }
 
     @Test("rotations go in batches, at most 2 at the database, unless BATON_ROTATION_BATCHES says otherwise (0 turns it off, at most 64)")
@@ -163,5 +163,17 @@ struct ConfigurationTests {
     @Test("--store postgres without a database URL is refused")
     func postgresWithoutURL() {
         #expect(throws: ConfigurationError.self) { try resolve(["BATON_MASTER_KEY": masterKey], ["--store", "postgres"]) }
+    }
+
+    @Test("the README's configuration table is the one Setting.all renders")
+    func readmeTable() throws {
+        let readme = try String(
+            contentsOf: RouteCoverageTests.openAPIFile.deletingLastPathComponent().appendingPathComponent("README.md"),
+            encoding: .utf8
+        )
+        #expect(
+            readme.contains(Setting.markdownTable),
+            "README.md's configuration table differs from Setting.all; it should read:\n\(Setting.markdownTable)"
+        )
     }
 }

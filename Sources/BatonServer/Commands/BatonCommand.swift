@@ -17,4 +17,19 @@ public struct BatonCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Parses the process's arguments and runs the chosen command, as `AsyncParsableCommand.main()` does; named
+    /// apart so that no caller can pick the synchronous `ParsableCommand.main()`, which never runs an async `run()`.
+    public static func runFromCommandLine() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

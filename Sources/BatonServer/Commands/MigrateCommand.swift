@@ -9,13 +9,13 @@ import PostgresNIO
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations.")
 
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (env BATON_DATABASE_URL)")
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(Setting.databaseURL.help))
     var databaseURL: String?
 
     func run() async throws {
         let logger = BatonLogging.logger(level: .info)
-        guard let url = databaseURL ?? ProcessInfo.processInfo.environment["BATON_DATABASE_URL"], !url.isEmpty else {
-            StartupFailure.exit("BATON_DATABASE_URL (or --database-url) is required for migrate")
+        let url = StartupFailure.exitOnError { () throws(ConfigurationError) in
+            try ConfigurationResolver.databaseURL(flag: databaseURL, ProcessInfo.processInfo.environment, for: "migrate")
         }
         let configuration: PostgresClient.Configuration
         do { configuration = try DatabaseURL.configuration(from: url) } catch { StartupFailure.exit(error.message) }

@@ -16,8 +16,11 @@ struct RewrapCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = BatonLogging.logger(level: .info)
-        guard let url = environment["BATON_DATABASE_URL"], !url.isEmpty else { StartupFailure.exit("BATON_DATABASE_URL is required for rewrap") }
-        guard let raw = environment["BATON_MASTER_KEY"], let current = try? MasterKey(base64: raw) else {
+        let url = StartupFailure.exitOnError { () throws(ConfigurationError) in
+            try ConfigurationResolver.databaseURL(environment, for: "rewrap")
+        }
+        let masterKey = StartupFailure.exitOnError { () throws(ConfigurationError) in try ConfigurationResolver.masterKey(environment) }
+        guard let current = masterKey else {
             StartupFailure.exit("BATON_MASTER_KEY (the new master key, base64 of 32 bytes) is required for rewrap")
         }
         let previous = StartupFailure.exitOnError { () throws(ConfigurationError) in try ConfigurationResolver.previousMasterKeys(environment) }

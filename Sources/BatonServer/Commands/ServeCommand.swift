@@ -9,7 +9,7 @@ import UnixSignals
 /// `baton serve`: runs the HTTP service until SIGTERM/SIGINT, then fails readiness, waits the shutdown delay,
 /// drains and exits 0.
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP service.")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP service.", discussion: Setting.helpText)
 
     @OptionGroup var options: ServeOptions
 

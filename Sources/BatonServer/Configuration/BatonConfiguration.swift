@@ -1,7 +1,8 @@
 import BatonCore
 import Logging
 
-/// Everything `serve` needs, resolved and validated: environment first, command-line flags over it.
+/// Everything `serve` needs, resolved and validated: environment first, command-line flags over it. Units, ranges
+/// and defaults are `Setting`'s.
 struct BatonConfiguration: Sendable {
     enum Storage: Sendable {
         case memory
@@ -28,59 +29,59 @@ struct BatonConfiguration: Sendable {
     /// Memory mode only: the demo user's password, generated per run and printed in the banner.
     var demoPassword: String? = nil
     /// Seconds between passes of the key scheduler (rotation and retirement).
-    var keySchedulerInterval: Int = 60
+    var keySchedulerInterval: Int = Setting.keySchedulerInterval.defaultNumber
     /// Most PostgreSQL connections this instance opens. Each refresh holds one for a commit (an fsync with
     /// `synchronous_commit=on`), so this bounds refreshes in flight; PostgreSQL's `max_connections` bounds the sum.
     var databasePoolSize: Int = Self.defaultDatabasePoolSize
-    static let defaultDatabasePoolSize = 32
+    static var defaultDatabasePoolSize: Int { Setting.databasePoolSize.defaultNumber }
     /// The change listener holds one connection for good and each scheduled job one for its lock while its
     /// queries need another: with fewer than these plus one for requests, an instance could wait on itself for ever.
     static let minimumDatabasePoolSize = 1 + ScheduledJob.allCases.count + 1
     /// Milliseconds a database statement may run before PostgreSQL cancels (and rolls back) it; 0 for no limit.
     /// A refresh cut short answers 503 and has spent nothing.
     var databaseStatementTimeout: Int = Self.defaultDatabaseStatementTimeout
-    static let defaultDatabaseStatementTimeout = 5_000
+    static var defaultDatabaseStatementTimeout: Int { Setting.databaseStatementTimeout.defaultNumber }
     /// Milliseconds a store operation (waiting for a connection, its statements, its commit) may take before its
     /// request is answered 503 whatever the driver does; 0 for no limit. The driver can lose a query on a connection
     /// the server has just closed, and without this its request would never be answered.
     var databaseOperationTimeout: Int = Self.defaultDatabaseOperationTimeout
-    static let defaultDatabaseOperationTimeout = 10_000
+    static var defaultDatabaseOperationTimeout: Int { Setting.databaseOperationTimeout.defaultNumber }
     /// Seconds start-up (`serve`, `migrate`, `rewrap`) waits for a database that cannot be reached yet (down,
     /// starting, full) before it gives up naming the cause; one that refuses for good (credentials, unknown
     /// database) stops it at once. Long enough for a database started alongside; short enough to fail visibly.
     var databaseStartupWait: Int = Self.defaultDatabaseStartupWait
-    static let defaultDatabaseStartupWait = 30
+    static var defaultDatabaseStartupWait: Int { Setting.databaseStartupWait.defaultNumber }
     /// 0: each refresh rotates its session in a statement of its own. More: rotations go to PostgreSQL in batches,
     /// at most this many at once, each one statement and one commit for the refreshes that arrived meanwhile.
-    /// Batches by default: 1.7–2.6 times the refreshes per second of single rotations, about half their p99.
+    /// Batches by default: see docs/benchmarks.md.
     var rotationBatches: Int = Self.defaultRotationBatches
-    static let defaultRotationBatches = 2
+    static var defaultRotationBatches: Int { Setting.rotationBatches.defaultNumber }
     /// Store operations allowed to wait for a connection beyond the pool's size; more get 503 at once.
     var databaseQueueLimit: Int = Self.defaultDatabaseQueueLimit
-    static let defaultDatabaseQueueLimit = 256
+    static var defaultDatabaseQueueLimit: Int { Setting.databaseQueueLimit.defaultNumber }
     /// Seconds a client connection may sit idle between requests before it is closed, so idle or abandoned
     /// connections cannot pile up. Longer than common load-balancer idle timeouts (60 s), which must close first.
     var httpIdleTimeout: Int = Self.defaultHTTPIdleTimeout
-    static let defaultHTTPIdleTimeout = 75
+    static var defaultHTTPIdleTimeout: Int { Setting.httpIdleTimeout.defaultNumber }
     /// Seconds a client has, from its request's first byte, to send the whole head; then the connection gets 408
     /// and is closed, so clients trickling headers (slowloris) cannot hold connections.
     var httpHeadTimeout: Int = Self.defaultHTTPHeadTimeout
-    static let defaultHTTPHeadTimeout = 10
+    static var defaultHTTPHeadTimeout: Int { Setting.httpHeadTimeout.defaultNumber }
     /// Seconds a client has, from the end of its request's head, to send the whole body (at most 64 KiB); then the
     /// connection is closed.
     var httpBodyTimeout: Int = Self.defaultHTTPBodyTimeout
-    static let defaultHTTPBodyTimeout = 30
+    static var defaultHTTPBodyTimeout: Int { Setting.httpBodyTimeout.defaultNumber }
 
     /// Seconds between purge passes (ended sessions, old audit events, stale login counters).
     var purgeInterval: Int = Self.defaultPurgeInterval
-    static let defaultPurgeInterval = 600
+    static var defaultPurgeInterval: Int { Setting.purgeInterval.defaultNumber }
     /// What the purge deletes, and when.
     var retention = RetentionPolicy()
 
     /// Seconds between the shutdown signal and the server closing its port, while `/readyz` already fails, for
     /// load balancers to stop sending traffic. 0 in memory mode (one process, no balancer) unless set.
     var shutdownDelay: Int = Self.defaultShutdownDelay
-    static let defaultShutdownDelay = 5
+    static var defaultShutdownDelay: Int { Setting.shutdownDelay.defaultNumber }
 
     var isMemory: Bool { storage.isMemory }
 }

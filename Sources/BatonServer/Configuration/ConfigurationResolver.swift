@@ -5,25 +5,12 @@ import Logging
 /// Resolves `BatonConfiguration` from the environment and flags; every failure names the setting in one line.
 enum ConfigurationResolver {
     static func resolve(options: ServeOptions, environment: [String: String]) throws(ConfigurationError) -> BatonConfiguration {
-        func value(_ flag: String?, _ name: String) -> String? {
-            let raw = flag ?? environment[name]
-            return raw?.isEmpty == true ? nil : raw
-        }
-
-        let databaseURL = value(options.databaseURL, "BATON_DATABASE_URL")
-        let storage: BatonConfiguration.Storage
-        switch options.store ?? (databaseURL == nil ? .memory : .postgres) {
-        case .memory:
-            storage = .memory
-        case .postgres:
-            guard let databaseURL else { throw ConfigurationError("BATON_DATABASE_URL (or --database-url) is required with --store postgres") }
-            storage = .postgres(url: databaseURL)
-        }
+        let storage = try storage(options: options, environment: environment)
 
         let masterKey: MasterKey
         let ephemeral: Bool
-        if let raw = environment["BATON_MASTER_KEY"], !raw.isEmpty {
-            do { masterKey = try MasterKey(base64: raw) } catch { throw ConfigurationError("BATON_MASTER_KEY must be base64 of exactly 32 bytes") }
+        if let key = try Self.masterKey(environment) {
+            masterKey = key
             ephemeral = false
         } else if case .memory = storage {
             masterKey = MasterKey.generate()
@@ -32,83 +19,23 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_MASTER_KEY is required with PostgreSQL (base64 of 32 random bytes, e.g. from 'openssl rand -base64 32')")
         }
 
-        let adminKey = environment["BATON_ADMIN_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        let adminKey = Setting.adminKey.text(in: environment)
         if let adminKey, adminKey.utf8.count < 24 || adminKey.utf8.count > 512 {
             throw ConfigurationError("BATON_ADMIN_KEY must be 24 to 512 characters long")
         }
 
-        let host = value(options.host, "BATON_HOST") ?? "127.0.0.1"
-        let portText = value(options.port, "BATON_PORT") ?? "8080"
+        let host = Setting.host.text(flag: options.host, in: environment) ?? "127.0.0.1"
+        let portText = Setting.port.text(flag: options.port, in: environment) ?? "8080"
         guard let port = Int(portText), (0...65_535).contains(port) else {
             throw ConfigurationError("BATON_PORT must be an integer between 0 and 65535")
         }
 
-        let publicURL = try resolvePublicURL(value(options.publicURL, "BATON_PUBLIC_URL"), host: host, port: port)
+        let publicURL = try resolvePublicURL(Setting.publicURL.text(flag: options.publicURL, in: environment), host: host, port: port)
 
-        let levelText = value(options.logLevel, "BATON_LOG_LEVEL") ?? "info"
+        let levelText = Setting.logLevel.text(flag: options.logLevel, in: environment) ?? "info"
         guard let logLevel = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
         }
-
-        func wholeNumber(_ name: String, of unit: String, in range: ClosedRange<Int>, fallback: Int) throws(ConfigurationError) -> Int {
-            try Self.wholeNumber(name, of: unit, in: range, fallback: fallback, environment: environment)
-        }
-        let schedulerInterval = try wholeNumber("BATON_KEY_SCHEDULER_INTERVAL", of: "seconds", in: 1...86_400, fallback: 60)
-        let poolSize = try wholeNumber(
-            "BATON_DATABASE_POOL_SIZE",
-            of: "connections",
-            in: BatonConfiguration.minimumDatabasePoolSize...1_000,
-            fallback: BatonConfiguration.defaultDatabasePoolSize
-        )
-        let statementTimeout = try wholeNumber(
-            "BATON_DATABASE_STATEMENT_TIMEOUT",
-            of: "milliseconds",
-            in: 0...600_000,
-            fallback: BatonConfiguration.defaultDatabaseStatementTimeout
-        )
-        let operationTimeout = try wholeNumber(
-            "BATON_DATABASE_OPERATION_TIMEOUT",
-            of: "milliseconds",
-            in: 0...600_000,
-            fallback: BatonConfiguration.defaultDatabaseOperationTimeout
-        )
-        if operationTimeout > 0, operationTimeout < statementTimeout {
-            // Shorter, requests whose statement PostgreSQL is still running (and may commit) would be answered 503.
-            throw ConfigurationError("BATON_DATABASE_OPERATION_TIMEOUT must be 0 or at least BATON_DATABASE_STATEMENT_TIMEOUT")
-        }
-        let startupWait = try databaseStartupWait(environment)
-        let rotationBatches = try wholeNumber(
-            "BATON_ROTATION_BATCHES",
-            of: "batches",
-            in: 0...64,
-            fallback: BatonConfiguration.defaultRotationBatches
-        )
-        let queueLimit = try wholeNumber(
-            "BATON_DATABASE_QUEUE_LIMIT",
-            of: "requests",
-            in: 0...100_000,
-            fallback: BatonConfiguration.defaultDatabaseQueueLimit
-        )
-        let idleTimeout = try wholeNumber(
-            "BATON_HTTP_IDLE_TIMEOUT",
-            of: "seconds",
-            in: 1...3_600,
-            fallback: BatonConfiguration.defaultHTTPIdleTimeout
-        )
-        let headTimeout = try wholeNumber("BATON_HTTP_HEAD_TIMEOUT", of: "seconds", in: 1...600, fallback: BatonConfiguration.defaultHTTPHeadTimeout)
-        let bodyTimeout = try wholeNumber("BATON_HTTP_BODY_TIMEOUT", of: "seconds", in: 1...600, fallback: BatonConfiguration.defaultHTTPBodyTimeout)
-        let purgeInterval = try wholeNumber("BATON_PURGE_INTERVAL", of: "seconds", in: 1...86_400, fallback: BatonConfiguration.defaultPurgeInterval)
-        let shutdownDelay = try wholeNumber(
-            "BATON_SHUTDOWN_DELAY",
-            of: "seconds",
-            in: 0...300,
-            fallback: storage.isMemory ? 0 : BatonConfiguration.defaultShutdownDelay
-        )
-        var retention = RetentionPolicy()
-        let day = RetentionPolicy.day
-        retention.endedSessions =
-            try wholeNumber("BATON_SESSION_RETENTION_DAYS", of: "days", in: 0...3_650, fallback: retention.endedSessions / day) * day
-        retention.auditEvents = try wholeNumber("BATON_AUDIT_RETENTION_DAYS", of: "days", in: 1...36_500, fallback: retention.auditEvents / day) * day
 
         var configuration = BatonConfiguration(
             storage: storage,
@@ -121,52 +48,58 @@ enum ConfigurationResolver {
             logLevel: logLevel,
             migrateOnStart: options.migrate
         )
-        configuration.keySchedulerInterval = schedulerInterval
-        configuration.databasePoolSize = poolSize
-        configuration.databaseStatementTimeout = statementTimeout
-        configuration.databaseOperationTimeout = operationTimeout
-        configuration.databaseQueueLimit = queueLimit
-        configuration.databaseStartupWait = startupWait
-        configuration.rotationBatches = rotationBatches
-        configuration.httpIdleTimeout = idleTimeout
-        configuration.httpHeadTimeout = headTimeout
-        configuration.httpBodyTimeout = bodyTimeout
-        configuration.purgeInterval = purgeInterval
-        configuration.shutdownDelay = shutdownDelay
-        configuration.retention = retention
+        configuration.keySchedulerInterval = try Setting.keySchedulerInterval.wholeNumber(in: environment)
+        configuration.databasePoolSize = try Setting.databasePoolSize.wholeNumber(in: environment)
+        configuration.databaseStatementTimeout = try Setting.databaseStatementTimeout.wholeNumber(in: environment)
+        configuration.databaseOperationTimeout = try Setting.databaseOperationTimeout.wholeNumber(in: environment)
+        if configuration.databaseOperationTimeout > 0, configuration.databaseOperationTimeout < configuration.databaseStatementTimeout {
+            // Shorter, requests whose statement PostgreSQL is still running (and may commit) would be answered 503.
+            throw ConfigurationError("BATON_DATABASE_OPERATION_TIMEOUT must be 0 or at least BATON_DATABASE_STATEMENT_TIMEOUT")
+        }
+        configuration.databaseQueueLimit = try Setting.databaseQueueLimit.wholeNumber(in: environment)
+        configuration.databaseStartupWait = try Setting.databaseStartupWait.wholeNumber(in: environment)
+        configuration.rotationBatches = try Setting.rotationBatches.wholeNumber(in: environment)
+        configuration.httpIdleTimeout = try Setting.httpIdleTimeout.wholeNumber(in: environment)
+        configuration.httpHeadTimeout = try Setting.httpHeadTimeout.wholeNumber(in: environment)
+        configuration.httpBodyTimeout = try Setting.httpBodyTimeout.wholeNumber(in: environment)
+        configuration.purgeInterval = try Setting.purgeInterval.wholeNumber(in: environment)
+        // One process, no balancer to drain from: no delay in memory mode unless set.
+        configuration.shutdownDelay = try Setting.shutdownDelay.wholeNumber(in: environment, fallback: storage.isMemory ? 0 : nil)
+        let day = RetentionPolicy.day
+        configuration.retention.endedSessions = try Setting.sessionRetentionDays.wholeNumber(in: environment) * day
+        configuration.retention.auditEvents = try Setting.auditRetentionDays.wholeNumber(in: environment) * day
         configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
     }
 
-    /// A whole number from the environment, `fallback` when unset, refused outside `range`.
-    static func wholeNumber(
-        _ name: String,
-        of unit: String,
-        in range: ClosedRange<Int>,
-        fallback: Int,
-        environment: [String: String]
-    ) throws(ConfigurationError) -> Int {
-        guard let raw = environment[name], !raw.isEmpty else { return fallback }
-        guard let number = Int(raw), range.contains(number) else {
-            throw ConfigurationError("\(name) must be a whole number of \(unit) between \(range.lowerBound) and \(range.upperBound)")
+    /// The store: memory unless a database URL is given or `--store` says otherwise.
+    static func storage(options: ServeOptions, environment: [String: String]) throws(ConfigurationError) -> BatonConfiguration.Storage {
+        let databaseURL = Setting.databaseURL.text(flag: options.databaseURL, in: environment)
+        switch options.store ?? (databaseURL == nil ? .memory : .postgres) {
+        case .memory:
+            return .memory
+        case .postgres:
+            return .postgres(url: try Self.databaseURL(flag: databaseURL, environment, for: "--store postgres"))
         }
-        return number
     }
 
-    /// `BATON_DATABASE_STARTUP_WAIT`: read by `serve`, `migrate` and `rewrap` alike.
-    static func databaseStartupWait(_ environment: [String: String]) throws(ConfigurationError) -> Int {
-        try wholeNumber(
-            "BATON_DATABASE_STARTUP_WAIT",
-            of: "seconds",
-            in: 0...3_600,
-            fallback: BatonConfiguration.defaultDatabaseStartupWait,
-            environment: environment
-        )
+    /// `BATON_DATABASE_URL` (or `--database-url`), required: `serve --store postgres`, `migrate` and `rewrap` read it here.
+    static func databaseURL(flag: String? = nil, _ environment: [String: String], for use: String) throws(ConfigurationError) -> String {
+        guard let url = Setting.databaseURL.text(flag: flag, in: environment) else {
+            throw ConfigurationError("BATON_DATABASE_URL (or --database-url) is required \(use == "--store postgres" ? "with" : "for") \(use)")
+        }
+        return url
+    }
+
+    /// `BATON_MASTER_KEY`, nil when unset.
+    static func masterKey(_ environment: [String: String]) throws(ConfigurationError) -> MasterKey? {
+        guard let raw = Setting.masterKey.text(in: environment) else { return nil }
+        do { return try MasterKey(base64: raw) } catch { throw ConfigurationError("BATON_MASTER_KEY must be base64 of exactly 32 bytes") }
     }
 
     /// `BATON_PREVIOUS_MASTER_KEYS`: comma-separated base64 keys, accepted for opening during a master-key change-over.
     static func previousMasterKeys(_ environment: [String: String]) throws(ConfigurationError) -> [MasterKey] {
-        guard let raw = environment["BATON_PREVIOUS_MASTER_KEYS"], !raw.isEmpty else { return [] }
+        guard let raw = Setting.previousMasterKeys.text(in: environment) else { return [] }
         var keys: [MasterKey] = []
         for part in raw.split(separator: ",") {
             do { keys.append(try MasterKey(base64: String(part))) } catch {

@@ -2,24 +2,24 @@ import ArgumentParser
 
 /// The command-line flags of `serve`; each overrides its environment variable. Secrets are read from the environment only.
 struct ServeOptions: ParsableArguments {
-    @Option(help: "memory or postgres (default: postgres when BATON_DATABASE_URL is set, else memory)")
+    @Option(help: ArgumentHelp(Setting.store.help))
     var store: StoreKind?
 
-    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (env BATON_DATABASE_URL)")
+    @Option(name: .customLong(Setting.databaseURL.flag!), help: ArgumentHelp(Setting.databaseURL.help))
     var databaseURL: String?
 
-    @Option(help: "Listen address (env BATON_HOST, default 127.0.0.1)")
+    @Option(help: ArgumentHelp(Setting.host.help))
     var host: String?
 
-    @Option(help: "Listen port (env BATON_PORT, default 8080)")
+    @Option(help: ArgumentHelp(Setting.port.help))
     var port: String?
 
-    @Option(name: .customLong("public-url"), help: "Issuer base URL (env BATON_PUBLIC_URL)")
+    @Option(name: .customLong(Setting.publicURL.flag!), help: ArgumentHelp(Setting.publicURL.help))
     var publicURL: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env BATON_LOG_LEVEL)")
+    @Option(name: .customLong(Setting.logLevel.flag!), help: ArgumentHelp(Setting.logLevel.help))
     var logLevel: String?
 
-    @Flag(help: "Apply pending database migrations before serving")
+    @Flag(help: ArgumentHelp(Setting.migrate.help))
     var migrate = false
 }

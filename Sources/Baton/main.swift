@@ -1,4 +1,0 @@
-import ArgumentParser
-import BatonServer
-
-await BatonCommand.main()
