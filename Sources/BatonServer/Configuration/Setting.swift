@@ -67,7 +67,8 @@ struct Setting: Sendable {
 
     /// The help line of a `serve` flag.
     var help: String {
-        "\(meaning) (env \(variable ?? "none"), default \(defaultText.replacingOccurrences(of: "`", with: "")))"
+        let origin = variable.map { "env \($0), " } ?? ""
+        return "\(meaning.replacingOccurrences(of: "`", with: "")) (\(origin)default \(defaultText.replacingOccurrences(of: "`", with: "")))"
     }
 }
 
