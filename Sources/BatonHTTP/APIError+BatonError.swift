@@ -21,7 +21,6 @@ extension APIError {
                 description: error.message,
                 headers: [.retryAfter: "\(error.retryAfter ?? 60)"]
             )
-        case .invalidGrant: self = .init(status: .badRequest, code: "invalid_grant", description: error.message)
         }
     }
 }

@@ -8,7 +8,9 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let clients: ClientService<Store>
     public let users: UserService<Store>
     public let signup: SignupService<Store>
-    public let tokens: TokenService<Store>
+    public let passwordLogin: PasswordLogin<Store>
+    public let refreshTokens: RefreshTokenGrant<Store>
+    public let clientCredentials: ClientCredentialsGrant<Store>
     public let sessions: SessionService<Store>
     public let audit: AuditLog<Store>
     public let metrics: BatonMetrics
@@ -26,7 +28,9 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         clients: ClientService<Store>,
         users: UserService<Store>,
         signup: SignupService<Store>,
-        tokens: TokenService<Store>,
+        passwordLogin: PasswordLogin<Store>,
+        refreshTokens: RefreshTokenGrant<Store>,
+        clientCredentials: ClientCredentialsGrant<Store>,
         sessions: SessionService<Store>,
         audit: AuditLog<Store>,
         metrics: BatonMetrics,
@@ -41,7 +45,9 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.clients = clients
         self.users = users
         self.signup = signup
-        self.tokens = tokens
+        self.passwordLogin = passwordLogin
+        self.refreshTokens = refreshTokens
+        self.clientCredentials = clientCredentials
         self.sessions = sessions
         self.audit = audit
         self.metrics = metrics

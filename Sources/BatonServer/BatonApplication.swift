@@ -232,18 +232,26 @@ enum BatonApplication {
         let users = UserService(store: store, hasher: hasher, dummyHash: dummyHash, audit: audit, clock: clock, logger: logger)
         let chains = ChainKeyRing(sealer: sealer)
         let signingKeys = SigningKeyRing(sealer: sealer)
-        let refreshTokens = RefreshTokenService(store: store, chains: chains, audit: audit, metrics: metrics, clock: clock, logger: logger)
-        let tokens = TokenService(
+        let issuer = AccessTokenIssuer(signingKeys: signingKeys, publicURL: configuration.publicURL, clock: clock)
+        let refreshTokens = RefreshTokenGrant(
+            store: store,
+            clients: clients,
+            issuer: issuer,
+            chains: chains,
+            audit: audit,
+            metrics: metrics,
+            clock: clock,
+            logger: logger
+        )
+        let passwordLogin = PasswordLogin(
             store: store,
             clients: clients,
             users: users,
             refreshTokens: refreshTokens,
-            signingKeys: signingKeys,
+            issuer: issuer,
             throttle: LoginThrottle(store: store, clock: clock),
             audit: audit,
             metrics: metrics,
-            publicURL: configuration.publicURL,
-            clock: clock,
             logger: logger
         )
         let sessions = SessionService(
@@ -275,7 +283,9 @@ enum BatonApplication {
             clients: clients,
             users: users,
             signup: SignupService(users: users, store: store, clock: clock, logger: logger),
-            tokens: tokens,
+            passwordLogin: passwordLogin,
+            refreshTokens: refreshTokens,
+            clientCredentials: ClientCredentialsGrant(store: store, clients: clients, issuer: issuer),
             sessions: sessions,
             audit: audit,
             metrics: metrics,

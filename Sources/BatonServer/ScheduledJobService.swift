@@ -17,7 +17,7 @@ struct ScheduledJobService: Service {
     let pass: @Sendable () async throws -> Void
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             do { try await started.wait() } catch { return }
             while !Task.isCancelled {
                 do {

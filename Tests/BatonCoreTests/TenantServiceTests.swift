@@ -86,7 +86,7 @@ struct TenantServiceTests {
         #expect(document.algorithms == ["ES256"])
         try await service.delete(tenant)
         await #expect(throws: BatonError.notFound("no such tenant")) { _ = try await service.tenant(slug: "acme") }
-        #expect(try await store.signingKeys(tenantID: tenant.id).isEmpty)
+        #expect(await store.signingKeys(tenantID: tenant.id).isEmpty)
     }
 
     @Test("list pages by slug", arguments: [1, 2, 5])

@@ -57,13 +57,7 @@ struct CommitConfirmationTests {
                             updatedAt: now
                         )
                         try await store.createUser(user)
-                        let refresh = RefreshTokenService(
-                            store: store,
-                            chains: ChainKeyRing(sealer: sealer),
-                            audit: AuditLog(store: store, clock: clock, logger: Self.logger),
-                            clock: clock,
-                            logger: Self.logger
-                        )
+                        let refresh = RefreshTokenGrant.forTests(store: store, sealer: sealer, clock: clock, logger: Self.logger)
                         let (session, token) = try await refresh.startSession(
                             tenant: tenant,
                             userID: user.id,
@@ -88,7 +82,7 @@ struct CommitConfirmationTests {
                             """
                         )
                         await #expect(throws: BatonError.self) {
-                            _ = try await refresh.refresh(tenant: tenant, presented: token.encoded, clientID: "app")
+                            _ = try await refresh.spend(tenant: tenant, presented: token.encoded, clientID: "app")
                         }
                         await #expect(throws: BatonError.self) {
                             _ = try await store.revokeSession(tenantID: tenant.id, id: session.id, reason: "logout", at: now)
@@ -100,7 +94,7 @@ struct CommitConfirmationTests {
                         #expect(after.generation == 0)
                         #expect(after.revokedAt == nil)
                         // And the token that was never spent still works.
-                        #expect(try await refresh.refresh(tenant: tenant, presented: token.encoded, clientID: "app").kind == .rotated)
+                        #expect(try await refresh.spend(tenant: tenant, presented: token.encoded, clientID: "app").kind == .rotated)
                     }
                 }
             }

@@ -30,7 +30,7 @@ public struct PrivatePostgres: Sendable {
 
     /// Stops the cluster and removes its files (no `defer`: stopping is awaited).
     private static func stop(_ directory: URL) async {
-        try? await shell("pg_stop \"$1\"", directory.path)
+        _ = try? await shell("pg_stop \"$1\"", directory.path)
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -67,22 +67,22 @@ struct ChainProofTests {
 
             // A forged token (real session id, made-up secret and proof) far behind: refused, nothing revoked.
             let forged = RefreshToken(sessionID: victim.id, generation: 3, secret: RandomSecret.bytes(32), proof: RandomSecret.bytes(16))
-            await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: forged.encoded, clientID: "app") }
+            await #expect(throws: OAuthError.self) { _ = try await f.service.spend(tenant: f.tenant, presented: forged.encoded, clientID: "app") }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: victim.id)?.revokedAt == nil)
             // The bystander's old token, presented now: reuse, and only its session ends.
-            await #expect(throws: BatonError.invalidGrant("the refresh token was already used; its session is revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: bystanderOld.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token was already used; its session is revoked")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: bystanderOld.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: bystander.id)?.revokeReason == "refresh_token_reuse")
             // The victim's current token still rotates; then its first token is reuse.
-            let next = try await f.service.refresh(
+            let next = try await f.service.spend(
                 tenant: f.tenant,
                 presented: chain.token(sessionID: victim.id, generation: 150_000, secret: secret).encoded,
                 clientID: "app"
             )
             #expect(next.session.generation == 150_001)
-            await #expect(throws: BatonError.invalidGrant("the refresh token was already used; its session is revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: victimFirst.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token was already used; its session is revoked")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: victimFirst.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: victim.id)?.revokeReason == "refresh_token_reuse")
         }
@@ -95,11 +95,11 @@ struct ChainProofTests {
             var proof = try #require(r0.proof)
             proof[proof.count - 1] ^= 0x80
             let tampered = RefreshToken(sessionID: session.id, generation: 0, secret: r0.secret, proof: proof)
-            await #expect(throws: BatonError.invalidGrant("the refresh token is invalid")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: tampered.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token is invalid")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: tampered.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id)?.generation == 0)
-            #expect(try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app").session.generation == 1)
+            #expect(try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app").session.generation == 1)
         }
     }
 
@@ -113,32 +113,32 @@ struct ChainProofTests {
             let (session, r0) = try await f.start()
             var issued = [r0]
             for _ in 0..<3 {
-                issued.append(try await f.service.refresh(tenant: f.tenant, presented: issued.last!.encoded, clientID: "app").refreshToken)
+                issued.append(try await f.service.spend(tenant: f.tenant, presented: issued.last!.encoded, clientID: "app").refreshToken)
             }
             let legacy = issued.map { RefreshToken(sessionID: $0.sessionID, generation: $0.generation, secret: $0.secret) }
             try await Self.recordLegacyHead(f, backend, session)
             f.clock.advance(by: 60)
 
             // The current legacy token rotates; its successor has a proof; a retry gets the very same successor.
-            let first = try await f.service.refresh(tenant: f.tenant, presented: legacy[3].encoded, clientID: "app")
+            let first = try await f.service.spend(tenant: f.tenant, presented: legacy[3].encoded, clientID: "app")
             #expect(first.refreshToken.proof != nil)
-            let retry = try await f.service.refresh(tenant: f.tenant, presented: legacy[3].encoded, clientID: "app")
+            let retry = try await f.service.spend(tenant: f.tenant, presented: legacy[3].encoded, clientID: "app")
             #expect(retry.kind == .graceRetry)
             #expect(retry.refreshToken.encoded == first.refreshToken.encoded)
             // The session moves on; legacy ancestors are still recognised against the head kept at the upgrade.
             var latest = first.refreshToken
             for _ in 0..<4 {
                 f.clock.advance(by: 60)
-                latest = try await f.service.refresh(tenant: f.tenant, presented: latest.encoded, clientID: "app").refreshToken
+                latest = try await f.service.spend(tenant: f.tenant, presented: latest.encoded, clientID: "app").refreshToken
             }
             // A forged legacy token (right session, made-up secret) revokes nothing.
             let forged = RefreshToken(sessionID: session.id, generation: 1, secret: RandomSecret.bytes(32))
-            await #expect(throws: BatonError.invalidGrant("the refresh token is invalid, expired or revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: forged.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: forged.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id)?.revokedAt == nil)
-            await #expect(throws: BatonError.invalidGrant("the refresh token was already used; its session is revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: legacy[1].encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token was already used; its session is revoked")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: legacy[1].encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id)?.revokeReason == "refresh_token_reuse")
         }
@@ -149,11 +149,11 @@ struct ChainProofTests {
         try await RefreshRotationTests.withFixture(backend, settings: .init(reuseGrace: 0)) { f in
             let (session, r0) = try await f.start()
             var latest = r0
-            for _ in 0..<3 { latest = try await f.service.refresh(tenant: f.tenant, presented: latest.encoded, clientID: "app").refreshToken }
+            for _ in 0..<3 { latest = try await f.service.spend(tenant: f.tenant, presented: latest.encoded, clientID: "app").refreshToken }
             // The real first secret, stripped of its proof: the version before proofs would have taken it as reuse.
             let stripped = RefreshToken(sessionID: session.id, generation: 0, secret: r0.secret)
-            await #expect(throws: BatonError.invalidGrant("the refresh token is invalid, expired or revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: stripped.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: stripped.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id)?.revokedAt == nil)
         }

@@ -54,20 +54,8 @@ struct CrossInstanceRefreshTests {
                     updatedAt: now
                 )
                 try await storeA.createUser(user)
-                let instanceA = RefreshTokenService(
-                    store: storeA,
-                    chains: ChainKeyRing(sealer: sealer),
-                    audit: AuditLog(store: storeA, clock: clock, logger: logger),
-                    clock: clock,
-                    logger: logger
-                )
-                let instanceB = RefreshTokenService(
-                    store: storeB,
-                    chains: ChainKeyRing(sealer: sealer),
-                    audit: AuditLog(store: storeB, clock: clock, logger: logger),
-                    clock: clock,
-                    logger: logger
-                )
+                let instanceA = RefreshTokenGrant.forTests(store: storeA, sealer: sealer, clock: clock, logger: logger)
+                let instanceB = RefreshTokenGrant.forTests(store: storeB, sealer: sealer, clock: clock, logger: logger)
                 let (session, token) = try await instanceA.startSession(
                     tenant: tenant,
                     userID: user.id,
@@ -83,7 +71,7 @@ struct CrossInstanceRefreshTests {
                         group.addTask {
                             do {
                                 let instance = index.isMultiple(of: 2) ? instanceA : instanceB
-                                return .success(try await instance.refresh(tenant: tenant, presented: token.encoded, clientID: "app"))
+                                return .success(try await instance.spend(tenant: tenant, presented: token.encoded, clientID: "app"))
                             } catch { return .failure(error) }
                         }
                     }
@@ -96,7 +84,7 @@ struct CrossInstanceRefreshTests {
                 if grace == 0 {
                     #expect(successes.count == 1)
                     for failure in outcomes where (try? failure.get()) == nil {
-                        #expect(throws: BatonError.self) { try failure.get() }
+                        #expect(throws: OAuthError.self) { try failure.get() }
                     }
                 } else {
                     #expect(successes.count == 32)

@@ -92,7 +92,7 @@ struct PurgeTests {
             #expect(try await f.store.session(tenantID: f.tenant.id, id: revokedLate.id) != nil)
             #expect(try await f.store.session(tenantID: other.tenant.id, id: othersEnded.id) != nil)
             // The live session still refreshes.
-            _ = try await f.service.refresh(tenant: f.tenant, presented: liveToken.encoded, clientID: "app")
+            _ = try await f.service.spend(tenant: f.tenant, presented: liveToken.encoded, clientID: "app")
             // Once the cutoff passes the late revocation, it goes too; a second walk finds nothing more.
             #expect(try await Self.purgeSessions(f, endedBefore: f.clock.now().addingTimeInterval(1), limit: 10).deleted == 1)
             #expect(try await Self.purgeSessions(f, endedBefore: f.clock.now().addingTimeInterval(1), limit: 10).deleted == 0)
@@ -164,7 +164,7 @@ struct PurgeTests {
             #expect(try await purger.runOnce() == Purger<AnyStore>.Report(sessions: 4, auditEvents: 0, loginFailures: 1))
             for id in ended { #expect(try await f.store.session(tenantID: f.tenant.id, id: id) == nil) }
             #expect(try await f.store.session(tenantID: other.tenant.id, id: ended[3]) == nil)
-            _ = try await f.service.refresh(tenant: f.tenant, presented: liveToken.encoded, clientID: "app")
+            _ = try await f.service.spend(tenant: f.tenant, presented: liveToken.encoded, clientID: "app")
             #expect(try await f.store.session(tenantID: f.tenant.id, id: live.id) != nil)
 
             f.clock.advance(by: 86_400)  // the first events are now two days old and more
@@ -195,7 +195,7 @@ struct PurgeTests {
                     group.addTask {
                         var current = token
                         for _ in 0..<20 {
-                            current = try await f.service.refresh(tenant: f.tenant, presented: current.encoded, clientID: "app").refreshToken
+                            current = try await f.service.spend(tenant: f.tenant, presented: current.encoded, clientID: "app").refreshToken
                         }
                         return 20
                     }

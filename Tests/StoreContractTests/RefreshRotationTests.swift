@@ -16,7 +16,7 @@ struct RefreshRotationTests {
         let tenant: Tenant
         let userID: UUID
         let clock: ManualClock
-        let service: RefreshTokenService<AnyStore>
+        let service: RefreshTokenGrant<AnyStore>
         /// The master key's sealer the service opens this tenant's chain key with.
         let sealer: SecretSealer
 
@@ -89,13 +89,7 @@ struct RefreshRotationTests {
                 updatedAt: now
             )
             try await store.createUser(user)
-            let service = RefreshTokenService(
-                store: anyStore,
-                chains: ChainKeyRing(sealer: sealer),
-                audit: AuditLog(store: anyStore, clock: clock, logger: Logger(label: "t")),
-                clock: clock,
-                logger: Logger(label: "t")
-            )
+            let service = RefreshTokenGrant.forTests(store: anyStore, sealer: sealer, clock: clock, logger: Logger(label: "t"))
             try await body(Fixture(store: store, tenant: tenant, userID: user.id, clock: clock, service: service, sealer: sealer))
         }
     }
@@ -104,20 +98,20 @@ struct RefreshRotationTests {
     func seedScenario(_ backend: Backend) async throws {
         try await Self.withFixture(backend) { f in
             let (session, r0) = try await f.start()
-            let r1 = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+            let r1 = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app")
             #expect(r1.kind == .rotated && r1.refreshToken.generation == 1)
             f.clock.advance(by: 30)
-            let r2 = try await f.service.refresh(tenant: f.tenant, presented: r1.refreshToken.encoded, clientID: "app")
+            let r2 = try await f.service.spend(tenant: f.tenant, presented: r1.refreshToken.encoded, clientID: "app")
             #expect(r2.refreshToken.generation == 2)
             f.clock.advance(by: 30)
-            await #expect(throws: BatonError.invalidGrant("the refresh token was already used; its session is revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token was already used; its session is revoked")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app")
             }
             let revoked = try #require(try await f.store.session(tenantID: f.tenant.id, id: session.id))
             #expect(revoked.revokedAt != nil)
             #expect(revoked.revokeReason == "refresh_token_reuse")
-            await #expect(throws: BatonError.self) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: r2.refreshToken.encoded, clientID: "app")
+            await #expect(throws: OAuthError.self) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: r2.refreshToken.encoded, clientID: "app")
             }
         }
     }
@@ -135,14 +129,14 @@ struct RefreshRotationTests {
     func graceRetry(_ backend: Backend) async throws {
         try await Self.withFixture(backend, settings: .init(reuseGrace: 10)) { f in
             let (_, r0) = try await f.start()
-            let first = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+            let first = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app")
             f.clock.advance(by: 9)
-            let retry = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+            let retry = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app")
             #expect(retry.kind == .graceRetry)
             #expect(retry.refreshToken == first.refreshToken)
             #expect(retry.session.generation == 1)
             // The successor still works, exactly once.
-            let next = try await f.service.refresh(tenant: f.tenant, presented: first.refreshToken.encoded, clientID: "app")
+            let next = try await f.service.spend(tenant: f.tenant, presented: first.refreshToken.encoded, clientID: "app")
             #expect(next.refreshToken.generation == 2)
         }
     }
@@ -151,9 +145,9 @@ struct RefreshRotationTests {
     func graceCloses(_ backend: Backend) async throws {
         try await Self.withFixture(backend, settings: .init(reuseGrace: 10)) { f in
             let (session, r0) = try await f.start()
-            _ = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+            _ = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app")
             f.clock.advance(by: 10)
-            await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
+            await #expect(throws: OAuthError.self) { _ = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id)?.revokedAt != nil)
         }
     }
@@ -162,9 +156,9 @@ struct RefreshRotationTests {
     func retryAfterSuccessorUsed(_ backend: Backend) async throws {
         try await Self.withFixture(backend, settings: .init(reuseGrace: 10)) { f in
             let (session, r0) = try await f.start()
-            let r1 = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
-            _ = try await f.service.refresh(tenant: f.tenant, presented: r1.refreshToken.encoded, clientID: "app")
-            await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
+            let r1 = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+            _ = try await f.service.spend(tenant: f.tenant, presented: r1.refreshToken.encoded, clientID: "app")
+            await #expect(throws: OAuthError.self) { _ = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id)?.revokedAt != nil)
         }
     }
@@ -176,12 +170,12 @@ struct RefreshRotationTests {
             let forgedCurrent = RefreshToken(sessionID: session.id, generation: 0, secret: RandomSecret.bytes(32))
             let forgedOld = RefreshToken(sessionID: session.id, generation: 0, secret: RandomSecret.bytes(32))
             let future = RefreshToken(sessionID: session.id, generation: 5, secret: r0.secret)
-            _ = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app")
+            _ = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app")
             for presented in [forgedCurrent.encoded, forgedOld.encoded, future.encoded, "garbage", "brt_x_0_y", "", r0.encoded + "x"] {
-                await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: presented, clientID: "app") }
+                await #expect(throws: OAuthError.self) { _ = try await f.service.spend(tenant: f.tenant, presented: presented, clientID: "app") }
             }
             // The real predecessor, but presented by another client: invalid, not reuse.
-            await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "other-app") }
+            await #expect(throws: OAuthError.self) { _ = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "other-app") }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id)?.revokedAt == nil)
         }
     }
@@ -192,19 +186,19 @@ struct RefreshRotationTests {
             // Idle: no refresh for an hour.
             let (_, idle) = try await f.start()
             f.clock.advance(by: 3_600)
-            await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: idle.encoded, clientID: "app") }
+            await #expect(throws: OAuthError.self) { _ = try await f.service.spend(tenant: f.tenant, presented: idle.encoded, clientID: "app") }
 
             // Absolute: refreshed every 50 minutes, still ends two hours after login, and idle expiry never passes it.
             let (_, start) = try await f.start()
             var token = start
             for _ in 0..<2 {
                 f.clock.advance(by: 3_000)
-                let result = try await f.service.refresh(tenant: f.tenant, presented: token.encoded, clientID: "app")
+                let result = try await f.service.spend(tenant: f.tenant, presented: token.encoded, clientID: "app")
                 #expect(result.session.idleExpiresAt <= result.session.absoluteExpiresAt)
                 token = result.refreshToken
             }
             f.clock.advance(by: 1_200)
-            await #expect(throws: BatonError.self) { _ = try await f.service.refresh(tenant: f.tenant, presented: token.encoded, clientID: "app") }
+            await #expect(throws: OAuthError.self) { _ = try await f.service.spend(tenant: f.tenant, presented: token.encoded, clientID: "app") }
         }
     }
 
@@ -232,13 +226,16 @@ struct RefreshRotationTests {
             let (_, token) = try await a.start()
             let otherTenant = try await TenantService(
                 store: AnyStore(a.store),
-                keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+                // Sealed as this instance seals, so the refusal is the token's, not an unreadable chain key's.
+                keyFactory: SigningKeyFactory(sealer: a.sealer),
                 jwksCache: JWKSCache(),
                 clock: a.clock,
                 logger: Logger(label: "t")
             ).create(slug: "o-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: .init())
-            await #expect(throws: BatonError.self) { _ = try await a.service.refresh(tenant: otherTenant, presented: token.encoded, clientID: "app") }
-            _ = try await a.service.refresh(tenant: a.tenant, presented: token.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token is invalid")) {
+                _ = try await a.service.spend(tenant: otherTenant, presented: token.encoded, clientID: "app")
+            }
+            _ = try await a.service.spend(tenant: a.tenant, presented: token.encoded, clientID: "app")
         }
     }
 
@@ -246,11 +243,11 @@ struct RefreshRotationTests {
     func concurrentNoGrace(_ backend: Backend) async throws {
         try await Self.withFixture(backend, settings: .init(reuseGrace: 0)) { f in
             let (session, r0) = try await f.start()
-            let outcomes = await Self.race(32) { try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
+            let outcomes = await Self.race(32) { try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
             let successes = outcomes.compactMap { try? $0.get() }
             #expect(successes.count == 1)
             for failure in outcomes.filter({ (try? $0.get()) == nil }) {
-                #expect(throws: BatonError.self) { try failure.get() }
+                #expect(throws: OAuthError.self) { try failure.get() }
             }
             let stored = try #require(try await f.store.session(tenantID: f.tenant.id, id: session.id))
             // The losers presented a spent token: reuse, so the session is revoked; it advanced exactly one generation.
@@ -263,7 +260,7 @@ struct RefreshRotationTests {
     func concurrentGrace(_ backend: Backend) async throws {
         try await Self.withFixture(backend, settings: .init(reuseGrace: 10)) { f in
             let (session, r0) = try await f.start()
-            let outcomes = await Self.race(32) { try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
+            let outcomes = await Self.race(32) { try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app") }
             let tokens = try outcomes.map { try $0.get().refreshToken }
             #expect(Set(tokens.map(\.encoded)).count == 1)
             #expect(outcomes.filter { (try? $0.get().kind) == .rotated }.count == 1)

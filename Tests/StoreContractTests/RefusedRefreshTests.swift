@@ -40,8 +40,8 @@ struct RefusedRefreshTests {
     func refusalChangesNothing(_ backend: Backend, _ refusal: Refusal) async throws {
         try await RefreshRotationTests.withFixture(backend, settings: .init(reuseGrace: 10)) { f in
             let (session, r0) = try await f.start()
-            let r1 = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app").refreshToken
-            let r2 = try await f.service.refresh(tenant: f.tenant, presented: r1.encoded, clientID: "app").refreshToken
+            let r1 = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app").refreshToken
+            let r2 = try await f.service.spend(tenant: f.tenant, presented: r1.encoded, clientID: "app").refreshToken
             let tokens = [r0, r1, r2]
             let presented =
                 refusal.forged
@@ -51,17 +51,15 @@ struct RefusedRefreshTests {
             f.clock.advance(by: refusal.advance)
 
             do {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: presented.encoded, clientID: refusal.clientID, scope: refusal.scope)
+                _ = try await f.service.spend(tenant: f.tenant, presented: presented.encoded, clientID: refusal.clientID, scope: refusal.scope)
                 Issue.record("the refresh was not refused")
             } catch let error as OAuthError {
                 #expect(error.code.rawValue == refusal.expected, "\(error)")
-            } catch let error as BatonError {
-                #expect(error.kind == .invalidGrant && refusal.expected == "invalid_grant", "\(error)")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id) == before)
             #expect(try await f.store.auditEvents(tenantID: f.tenant.id, kind: nil, before: nil, limit: 100) == auditBefore)
             // The current token was not spent: it rotates now, for the session's own client and scope.
-            let next = try await f.service.refresh(tenant: f.tenant, presented: r2.encoded, clientID: "app")
+            let next = try await f.service.spend(tenant: f.tenant, presented: r2.encoded, clientID: "app")
             #expect(next.session.generation == 3)
         }
     }
@@ -74,13 +72,13 @@ struct RefusedRefreshTests {
             // this itself, it committed and the refresh was then refused, so the token was spent for nothing.
             f.clock.advance(by: 0.5)
             let (session, r0) = try await f.start()
-            let r1 = try await f.service.refresh(tenant: f.tenant, presented: r0.encoded, clientID: "app").refreshToken
+            let r1 = try await f.service.spend(tenant: f.tenant, presented: r0.encoded, clientID: "app").refreshToken
             f.clock.advance(by: 60)
-            let r2 = try await f.service.refresh(tenant: f.tenant, presented: r1.encoded, clientID: "app").refreshToken
+            let r2 = try await f.service.spend(tenant: f.tenant, presented: r1.encoded, clientID: "app").refreshToken
             f.clock.advance(by: 59.7)
             let before = try #require(try await f.store.session(tenantID: f.tenant.id, id: session.id))
-            await #expect(throws: BatonError.invalidGrant("the refresh token is invalid, expired or revoked")) {
-                _ = try await f.service.refresh(tenant: f.tenant, presented: r2.encoded, clientID: "app")
+            await #expect(throws: OAuthError(.invalidGrant, "the refresh token is invalid, expired or revoked")) {
+                _ = try await f.service.spend(tenant: f.tenant, presented: r2.encoded, clientID: "app")
             }
             #expect(try await f.store.session(tenantID: f.tenant.id, id: session.id) == before)
         }

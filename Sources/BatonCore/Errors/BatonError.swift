@@ -10,7 +10,6 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
         case unavailable
         case storeFailure
         /// OAuth `invalid_grant`: the refresh token (or other grant) is invalid, spent, expired or revoked.
-        case invalidGrant
         /// Too many attempts; `retryAfter` says when to try again.
         case rateLimited
     }
@@ -32,7 +31,6 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func unauthorized(_ message: String) -> Self { .init(.unauthorized, message) }
     public static func forbidden(_ message: String) -> Self { .init(.forbidden, message) }
     public static func unavailable(_ message: String) -> Self { .init(.unavailable, message) }
-    public static func invalidGrant(_ message: String) -> Self { .init(.invalidGrant, message) }
     public static func rateLimited(_ message: String, retryAfter: Int) -> Self { .init(.rateLimited, message, retryAfter: retryAfter) }
     /// A storage fault; the message is generic on purpose, the cause is logged where it happened.
     public static let storeFailure = Self(.storeFailure, "the data store failed")

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Writes audit events. A failed write is logged, not thrown: the action it describes has already happened.
-public struct AuditLog<Store: BatonStore>: Sendable {
+public struct AuditLog<Store: AuditStore>: Sendable {
     public static var maxPageSize: Int { 200 }
 
     let store: Store

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Registers clients and authenticates them (secrets compared by SHA-256 digest, in constant time).
-public struct ClientService<Store: BatonStore>: Sendable {
+public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
     public static var secretPrefix: String { "baton_cs" }
     public static var supportedGrantTypes: Set<String> { ["refresh_token", "client_credentials"] }
 
@@ -16,7 +16,7 @@ public struct ClientService<Store: BatonStore>: Sendable {
     public init(store: Store, audit: AuditLog<Store>, clock: any BatonClock, logger: Logger) {
         self.store = store
         self.audit = audit
-        self.clientCache = ExpiringCache(lifetime: TenantService<Store>.cacheLifetime, clock: clock)
+        self.clientCache = ExpiringCache(lifetime: ExpiringCache<ClientCacheKey, Client>.lookupLifetime, clock: clock)
         self.clock = clock
         self.logger = logger
     }

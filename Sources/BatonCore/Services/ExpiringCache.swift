@@ -5,6 +5,9 @@ import Synchronization
 /// skip the database. Writes on this instance invalidate at once; other instances see a change within `lifetime`.
 /// A lock, not an actor: lookups are short and must not funnel every request through one executor.
 public final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// How long another instance may serve a tenant's or client's old copy after a change (see README).
+    public static var lookupLifetime: TimeInterval { 2 }
+
     private let entries = Mutex<[Key: (value: Value, expires: Date)]>([:])
     private let lifetime: TimeInterval
     private let maxEntries: Int

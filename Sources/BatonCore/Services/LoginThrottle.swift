@@ -4,7 +4,7 @@ import Foundation
 /// the account from this source (the tight limit), the source over all accounts, and the account over all
 /// sources (against distributed guessing). A key at its limit refuses attempts until its window ends, so nobody
 /// can lock an account for longer than one window, and a refused attempt is not counted.
-public struct LoginThrottle<Store: BatonStore>: Sendable {
+public struct LoginThrottle<Store: LoginThrottleStore>: Sendable {
     public struct Policy: Sendable {
         public var window = 900
         public var perAccountAndSource = 5

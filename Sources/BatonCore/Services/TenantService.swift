@@ -4,8 +4,6 @@ import Logging
 /// Creates, reads, changes and deletes tenants; a new tenant starts with an active and a pending key and a chain key.
 public struct TenantService<Store: BatonStore>: Sendable {
     public static var maxPageSize: Int { 200 }
-    /// How long another instance may serve a tenant's old settings after a change (see README).
-    public static var cacheLifetime: TimeInterval { 2 }
 
     let store: Store
     let keyFactory: SigningKeyFactory
@@ -19,7 +17,7 @@ public struct TenantService<Store: BatonStore>: Sendable {
         self.store = store
         self.keyFactory = keyFactory
         self.jwksCache = jwksCache
-        self.tenantCache = ExpiringCache(lifetime: Self.cacheLifetime, clock: clock)
+        self.tenantCache = ExpiringCache(lifetime: ExpiringCache<TenantSlug, Tenant>.lookupLifetime, clock: clock)
         self.clock = clock
         self.logger = logger
     }

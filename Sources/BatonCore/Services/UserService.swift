@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Creates users and checks their passwords; unknown users cost the same Argon2 work as wrong passwords.
-public struct UserService<Store: BatonStore>: Sendable {
+public struct UserService<Store: UserStore & SessionStore & AuditStore>: Sendable {
     let store: Store
     let hasher: any PasswordHasher
     let audit: AuditLog<Store>

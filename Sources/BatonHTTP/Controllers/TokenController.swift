@@ -14,7 +14,7 @@ struct TokenController<Store: BatonStore>: Sendable {
         let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
-        let response = try await services.tokens.login(
+        let response = try await services.passwordLogin.grant(
             tenant: tenant,
             credentials: credentials,
             username: parameters.require("username"),
@@ -35,7 +35,7 @@ struct TokenController<Store: BatonStore>: Sendable {
         let response: TokenResponse
         switch grantType {
         case "refresh_token":
-            response = try await services.tokens.refresh(
+            response = try await services.refreshTokens.grant(
                 tenant: tenant,
                 credentials: credentials,
                 refreshToken: parameters.require("refresh_token"),
@@ -43,7 +43,7 @@ struct TokenController<Store: BatonStore>: Sendable {
                 ipAddress: Self.sourceIP(context)
             )
         case "client_credentials":
-            response = try await services.tokens.clientCredentials(
+            response = try await services.clientCredentials.grant(
                 tenant: tenant,
                 credentials: credentials,
                 scope: parameters["scope"],

@@ -32,56 +32,45 @@ struct BatonConfiguration: Sendable {
     var keySchedulerInterval: Int = Setting.keySchedulerInterval.defaultNumber
     /// Most PostgreSQL connections this instance opens. Each refresh holds one for a commit (an fsync with
     /// `synchronous_commit=on`), so this bounds refreshes in flight; PostgreSQL's `max_connections` bounds the sum.
-    var databasePoolSize: Int = Self.defaultDatabasePoolSize
-    static var defaultDatabasePoolSize: Int { Setting.databasePoolSize.defaultNumber }
+    var databasePoolSize: Int = Setting.databasePoolSize.defaultNumber
     /// The change listener holds one connection for good and each scheduled job one for its lock while its
     /// queries need another: with fewer than these plus one for requests, an instance could wait on itself for ever.
     static let minimumDatabasePoolSize = 1 + ScheduledJob.allCases.count + 1
     /// Milliseconds a database statement may run before PostgreSQL cancels (and rolls back) it; 0 for no limit.
     /// A refresh cut short answers 503 and has spent nothing.
-    var databaseStatementTimeout: Int = Self.defaultDatabaseStatementTimeout
-    static var defaultDatabaseStatementTimeout: Int { Setting.databaseStatementTimeout.defaultNumber }
+    var databaseStatementTimeout: Int = Setting.databaseStatementTimeout.defaultNumber
     /// Milliseconds a store operation (waiting for a connection, its statements, its commit) may take before its
     /// request is answered 503 whatever the driver does; 0 for no limit. The driver can lose a query on a connection
     /// the server has just closed, and without this its request would never be answered.
-    var databaseOperationTimeout: Int = Self.defaultDatabaseOperationTimeout
-    static var defaultDatabaseOperationTimeout: Int { Setting.databaseOperationTimeout.defaultNumber }
+    var databaseOperationTimeout: Int = Setting.databaseOperationTimeout.defaultNumber
     /// Seconds start-up (`serve`, `migrate`, `rewrap`) waits for a database that cannot be reached yet (down,
     /// starting, full) before it gives up naming the cause; one that refuses for good (credentials, unknown
     /// database) stops it at once. Long enough for a database started alongside; short enough to fail visibly.
-    var databaseStartupWait: Int = Self.defaultDatabaseStartupWait
-    static var defaultDatabaseStartupWait: Int { Setting.databaseStartupWait.defaultNumber }
+    var databaseStartupWait: Int = Setting.databaseStartupWait.defaultNumber
     /// 0: each refresh rotates its session in a statement of its own. More: rotations go to PostgreSQL in batches,
     /// at most this many at once, each one statement and one commit for the refreshes that arrived meanwhile.
     /// Batches by default: see docs/benchmarks.md.
-    var rotationBatches: Int = Self.defaultRotationBatches
-    static var defaultRotationBatches: Int { Setting.rotationBatches.defaultNumber }
+    var rotationBatches: Int = Setting.rotationBatches.defaultNumber
     /// Store operations allowed to wait for a connection beyond the pool's size; more get 503 at once.
-    var databaseQueueLimit: Int = Self.defaultDatabaseQueueLimit
-    static var defaultDatabaseQueueLimit: Int { Setting.databaseQueueLimit.defaultNumber }
+    var databaseQueueLimit: Int = Setting.databaseQueueLimit.defaultNumber
     /// Seconds a client connection may sit idle between requests before it is closed, so idle or abandoned
     /// connections cannot pile up. Longer than common load-balancer idle timeouts (60 s), which must close first.
-    var httpIdleTimeout: Int = Self.defaultHTTPIdleTimeout
-    static var defaultHTTPIdleTimeout: Int { Setting.httpIdleTimeout.defaultNumber }
+    var httpIdleTimeout: Int = Setting.httpIdleTimeout.defaultNumber
     /// Seconds a client has, from its request's first byte, to send the whole head; then the connection gets 408
     /// and is closed, so clients trickling headers (slowloris) cannot hold connections.
-    var httpHeadTimeout: Int = Self.defaultHTTPHeadTimeout
-    static var defaultHTTPHeadTimeout: Int { Setting.httpHeadTimeout.defaultNumber }
+    var httpHeadTimeout: Int = Setting.httpHeadTimeout.defaultNumber
     /// Seconds a client has, from the end of its request's head, to send the whole body (at most 64 KiB); then the
     /// connection is closed.
-    var httpBodyTimeout: Int = Self.defaultHTTPBodyTimeout
-    static var defaultHTTPBodyTimeout: Int { Setting.httpBodyTimeout.defaultNumber }
+    var httpBodyTimeout: Int = Setting.httpBodyTimeout.defaultNumber
 
     /// Seconds between purge passes (ended sessions, old audit events, stale login counters).
-    var purgeInterval: Int = Self.defaultPurgeInterval
-    static var defaultPurgeInterval: Int { Setting.purgeInterval.defaultNumber }
+    var purgeInterval: Int = Setting.purgeInterval.defaultNumber
     /// What the purge deletes, and when.
     var retention = RetentionPolicy()
 
     /// Seconds between the shutdown signal and the server closing its port, while `/readyz` already fails, for
     /// load balancers to stop sending traffic. 0 in memory mode (one process, no balancer) unless set.
-    var shutdownDelay: Int = Self.defaultShutdownDelay
-    static var defaultShutdownDelay: Int { Setting.shutdownDelay.defaultNumber }
+    var shutdownDelay: Int = Setting.shutdownDelay.defaultNumber
 
     var isMemory: Bool { storage.isMemory }
 }

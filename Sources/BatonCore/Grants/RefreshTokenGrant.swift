@@ -1,9 +1,12 @@
 import Foundation
 import Logging
 
-/// Starts sessions and spends refresh tokens: rotation, idempotent grace retry, and reuse detection.
-public struct RefreshTokenService<Store: BatonStore>: Sendable {
+/// `grant_type=refresh_token`, and the chain it spends: starts a session's chain at login, then rotates, grace-retries
+/// or detects reuse. Owns the grant's validation, refusals, metrics and audit.
+public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKeyStore & ClientStore & AuditStore>: Sendable {
     let store: Store
+    let clients: ClientService<Store>
+    let issuer: AccessTokenIssuer
     let chains: ChainKeyRing
     let audit: AuditLog<Store>
     let metrics: any TokenMetrics
@@ -12,6 +15,8 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
 
     public init(
         store: Store,
+        clients: ClientService<Store>,
+        issuer: AccessTokenIssuer,
         chains: ChainKeyRing,
         audit: AuditLog<Store>,
         metrics: any TokenMetrics = NoTokenMetrics(),
@@ -19,6 +24,8 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         logger: Logger
     ) {
         self.store = store
+        self.clients = clients
+        self.issuer = issuer
         self.chains = chains
         self.audit = audit
         self.metrics = metrics
@@ -60,11 +67,42 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
         return (session, chain.token(sessionID: session.id, generation: 0, secret: secret))
     }
 
+    /// The grant: authenticates the client, spends the token, and answers with a fresh access token.
+    public func grant(
+        tenant: Tenant,
+        credentials: ClientCredentials,
+        refreshToken raw: String,
+        scope rawScope: String?,
+        ipAddress: String?
+    ) async throws -> TokenResponse {
+        let client = try await clients.authenticate(credentials, tenant: tenant)
+        guard client.grantTypes.contains("refresh_token") else { throw OAuthError(.unauthorizedClient, "this client may not use refresh_token") }
+        let requested = try ScopeList.parse(rawScope)
+        // Loaded before the rotation: once the token is spent, nothing that could fail stands between the
+        // rotation and the answer.
+        let signer = try await issuer.signer(for: tenant, store: store)
+        // Never wider than the session (RFC 6749 §6), checked inside the rotation; narrower applies to this
+        // access token only.
+        let result = try await spend(tenant: tenant, presented: raw, clientID: client.clientID, scope: requested, ipAddress: ipAddress)
+        let session = result.session
+        return try issuer.response(
+            tenant: tenant,
+            subject: session.userID.uuidString.lowercased(),
+            audience: session.audience,
+            client: client,
+            scope: requested ?? session.scope,
+            session: session,
+            refreshToken: result.refreshToken,
+            signer: signer,
+            at: result.decidedAt
+        )
+    }
+
     /// Spends `presented` for `clientID`, for at most `scope` (nil: the session's whole scope). Every check that can
-    /// refuse is made before or inside the rotation, so a refusal changes nothing: `invalidGrant`, or `invalidScope`
+    /// refuse is made before or inside the rotation, so a refusal changes nothing: `invalid_grant`, or `invalid_scope`
     /// for a token of the chain asking for more than its session holds. Only detected reuse changes state, and that
     /// revocation is committed before this throws. Each outcome is counted where it is decided.
-    public func refresh(
+    public func spend(
         tenant: Tenant,
         presented raw: String,
         clientID: String,
@@ -159,12 +197,12 @@ public struct RefreshTokenService<Store: BatonStore>: Sendable {
             )
         }
         metrics.refresh(.reuse)
-        throw BatonError.invalidGrant("the refresh token was already used; its session is revoked")
+        throw OAuthError(.invalidGrant, "the refresh token was already used; its session is revoked")
     }
 
     /// A refused token that changes nothing, counted as such.
-    private func invalid(_ message: String) -> BatonError {
+    private func invalid(_ message: String) -> OAuthError {
         metrics.refresh(.invalid)
-        return .invalidGrant(message)
+        return OAuthError(.invalidGrant, message)
     }
 }
