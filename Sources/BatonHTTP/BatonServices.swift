@@ -5,6 +5,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
     public let tenants: TenantService<Store>
     public let keys: KeyService<Store>
     public let adminAuthenticator: AdminAuthenticator<Store>
+    public let adminAccess: AdminAccess<Store>
     public let clients: ClientService<Store>
     public let users: UserService<Store>
     public let signup: SignupService<Store>
@@ -42,6 +43,7 @@ public struct BatonServices<Store: BatonStore>: Sendable {
         self.tenants = tenants
         self.keys = keys
         self.adminAuthenticator = adminAuthenticator
+        self.adminAccess = AdminAccess(tenants: tenants, authenticator: adminAuthenticator)
         self.clients = clients
         self.users = users
         self.signup = signup

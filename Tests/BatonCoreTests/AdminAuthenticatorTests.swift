@@ -52,4 +52,33 @@ struct AdminAuthenticatorTests {
         #expect(!principal.mayManage(TenantID()))
         #expect(!principal.isOperator)
     }
+
+    @Test("admin access: a tenant key manages its own tenant; another one, existing or not, is forbidden and the refusal audited there")
+    func tenantScope() async throws {
+        let tenants = TenantService(
+            store: store,
+            keyFactory: SigningKeyFactory(sealer: SecretSealer(current: .generate())),
+            jwksCache: JWKSCache(),
+            clock: ManualClock(),
+            logger: Logger(label: "test")
+        )
+        let access = AdminAccess(tenants: tenants, authenticator: authenticator)
+        let acme = try await tenants.create(slug: "acme", displayName: nil, settings: .init())
+        let other = try await tenants.create(slug: "other", displayName: nil, settings: .init())
+        let key = AdminPrincipal.tenant(acme.id, keyID: "k1")
+        let forbidden = BatonError.forbidden("this admin key may not manage this tenant")
+
+        #expect(try await access.tenant(slug: "acme", for: key, sourceIP: nil) == acme)
+        await #expect(throws: forbidden) { _ = try await access.tenant(slug: "other", for: key, sourceIP: "10.0.0.9") }
+        await #expect(throws: forbidden) { _ = try await access.tenant(slug: "nowhere", for: key, sourceIP: nil) }
+        let refusals = await store.auditEvents(tenantID: other.id, kind: .adminAuthenticationFailed, before: nil, limit: 10)
+        #expect(refusals.map(\.actor) == ["admin:k1"])
+        #expect(refusals.first?.details["reason"] == "other_tenant_key")
+
+        let operatorKey = AdminPrincipal.operator(keyID: "op")
+        #expect(try await access.tenant(slug: "other", for: operatorKey, sourceIP: nil) == other)
+        await #expect(throws: BatonError.notFound("no such tenant")) { _ = try await access.tenant(slug: "nowhere", for: operatorKey, sourceIP: nil) }
+        #expect(throws: BatonError.forbidden("only an operator key may list tenants")) { try access.requireOperator(key, to: "list tenants") }
+        try access.requireOperator(operatorKey, to: "list tenants")
+    }
 }

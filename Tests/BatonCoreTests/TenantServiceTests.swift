@@ -89,18 +89,21 @@ struct TenantServiceTests {
         #expect(await store.signingKeys(tenantID: tenant.id).isEmpty)
     }
 
-    @Test("list pages by slug", arguments: [1, 2, 5])
+    @Test("list pages by slug; the next cursor is the last slug of a full page, none after a short one", arguments: [1, 2, 5])
     func list(pageSize: Int) async throws {
         for slug in ["c1", "a1", "b1", "d1"] { _ = try await service.create(slug: slug, displayName: nil, settings: .init()) }
         var seen: [String] = []
         var after: String?
         while true {
             let page = try await service.list(after: after, limit: pageSize)
-            seen += page.map(\.slug.value)
-            guard page.count == pageSize, let last = page.last else { break }
-            after = last.slug.value
+            seen += page.items.map(\.slug.value)
+            #expect(page.items.count <= pageSize)
+            guard let next = page.next else { break }
+            #expect(next == page.items.last?.slug.value)
+            after = next
         }
         #expect(seen == ["a1", "b1", "c1", "d1"])
+        #expect(try await service.list(after: nil, limit: nil).items.count == 4, "the default page holds them all")
         await #expect(throws: BatonError.self) { _ = try await service.list(after: nil, limit: 0) }
         await #expect(throws: BatonError.self) { _ = try await service.list(after: nil, limit: 201) }
     }

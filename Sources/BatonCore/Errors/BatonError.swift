@@ -9,7 +9,6 @@ public struct BatonError: Error, Equatable, Sendable, CustomStringConvertible {
         case forbidden
         case unavailable
         case storeFailure
-        /// OAuth `invalid_grant`: the refresh token (or other grant) is invalid, spent, expired or revoked.
         /// Too many attempts; `retryAfter` says when to try again.
         case rateLimited
     }

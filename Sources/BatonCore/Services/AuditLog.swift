@@ -3,7 +3,6 @@ import Logging
 
 /// Writes audit events. A failed write is logged, not thrown: the action it describes has already happened.
 public struct AuditLog<Store: AuditStore>: Sendable {
-    public static var maxPageSize: Int { 200 }
 
     let store: Store
     let clock: any BatonClock
@@ -44,15 +43,14 @@ public struct AuditLog<Store: AuditStore>: Sendable {
     }
 
     /// A page of events, newest first; `before` is the previous page's last id.
-    public func events(tenant: Tenant, kind rawKind: String?, before: Int64?, limit: Int?) async throws -> [AuditEvent] {
-        let limit = limit ?? 50
-        guard (1...Self.maxPageSize).contains(limit) else { throw BatonError.invalidInput("limit must be between 1 and \(Self.maxPageSize)") }
+    public func events(tenant: Tenant, kind rawKind: String?, before: Int64?, limit: Int?) async throws -> Page<AuditEvent, Int64> {
+        let size = try PageSize(limit)
         let kind = try rawKind.map { raw throws(BatonError) in
             guard let kind = AuditEvent.Kind(rawValue: raw) else {
                 throw BatonError.invalidInput("type must be one of \(AuditEvent.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return kind
         }
-        return try await store.auditEvents(tenantID: tenant.id, kind: kind, before: before, limit: limit)
+        return Page(try await store.auditEvents(tenantID: tenant.id, kind: kind, before: before, limit: size.value), size: size, cursor: \.id)
     }
 }

@@ -89,12 +89,9 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         return client
     }
 
-    public static var maxPageSize: Int { 200 }
-
-    public func list(tenant: Tenant, after: String?, limit: Int?) async throws -> [Client] {
-        let limit = limit ?? 50
-        guard (1...Self.maxPageSize).contains(limit) else { throw BatonError.invalidInput("limit must be between 1 and \(Self.maxPageSize)") }
-        return try await store.clients(tenantID: tenant.id, after: after, limit: limit)
+    public func list(tenant: Tenant, after: String?, limit: Int?) async throws -> Page<Client, String> {
+        let size = try PageSize(limit)
+        return Page(try await store.clients(tenantID: tenant.id, after: after, limit: size.value), size: size, cursor: \.clientID)
     }
 
     public func update(

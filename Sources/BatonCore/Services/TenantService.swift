@@ -3,7 +3,6 @@ import Logging
 
 /// Creates, reads, changes and deletes tenants; a new tenant starts with an active and a pending key and a chain key.
 public struct TenantService<Store: BatonStore>: Sendable {
-    public static var maxPageSize: Int { 200 }
 
     let store: Store
     let keyFactory: SigningKeyFactory
@@ -47,11 +46,10 @@ public struct TenantService<Store: BatonStore>: Sendable {
         return tenant
     }
 
-    public func list(after rawAfter: String?, limit: Int?) async throws -> [Tenant] {
-        let limit = limit ?? 50
-        guard (1...Self.maxPageSize).contains(limit) else { throw BatonError.invalidInput("limit must be between 1 and \(Self.maxPageSize)") }
+    public func list(after rawAfter: String?, limit: Int?) async throws -> Page<Tenant, String> {
+        let size = try PageSize(limit)
         let after = try rawAfter.map { raw throws(BatonError) in try TenantSlug(raw) }
-        return try await store.tenants(after: after, limit: limit)
+        return Page(try await store.tenants(after: after, limit: size.value), size: size, cursor: \.slug.value)
     }
 
     public func update(_ tenant: Tenant, displayName: String?, settings patch: TenantSettingsPatch) async throws -> Tenant {

@@ -63,12 +63,9 @@ public struct UserService<Store: UserStore & SessionStore & AuditStore>: Sendabl
         try await store.user(tenantID: tenant.id, id: id)
     }
 
-    public static var maxPageSize: Int { 200 }
-
-    public func list(tenant: Tenant, after: String?, limit: Int?) async throws -> [User] {
-        let limit = limit ?? 50
-        guard (1...Self.maxPageSize).contains(limit) else { throw BatonError.invalidInput("limit must be between 1 and \(Self.maxPageSize)") }
-        return try await store.users(tenantID: tenant.id, after: after, limit: limit)
+    public func list(tenant: Tenant, after: String?, limit: Int?) async throws -> Page<User, String> {
+        let size = try PageSize(limit)
+        return Page(try await store.users(tenantID: tenant.id, after: after, limit: size.value), size: size, cursor: \.username)
     }
 
     public func require(tenant: Tenant, id: UUID) async throws -> User {

@@ -18,8 +18,7 @@ struct AdminAuditController<Store: BatonStore>: Sendable {
             return value
         }
         let limit = try PageQuery.read(request).limit
-        let events = try await services.audit.events(tenant: tenant, kind: query["type"].map(String.init), before: before, limit: limit)
-        let pageSize = limit ?? 50
-        return AuditEventListResponse(events: events, nextBefore: events.count == pageSize ? events.last?.id : nil)
+        let page = try await services.audit.events(tenant: tenant, kind: query["type"].map(String.init), before: before, limit: limit)
+        return AuditEventListResponse(events: page.items, nextBefore: page.next)
     }
 }

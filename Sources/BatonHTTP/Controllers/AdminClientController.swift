@@ -35,11 +35,8 @@ struct AdminClientController<Store: BatonStore>: Sendable {
     @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> ClientListResponse {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
         let (after, limit) = try PageQuery.read(request)
-        let clients = try await services.clients.list(tenant: tenant, after: after, limit: limit)
-        return ClientListResponse(
-            clients: clients.map { ClientResponse($0, secret: nil) },
-            nextAfter: clients.count == (limit ?? 50) ? clients.last?.clientID : nil
-        )
+        let page = try await services.clients.list(tenant: tenant, after: after, limit: limit)
+        return ClientListResponse(clients: page.items.map { ClientResponse($0, secret: nil) }, nextAfter: page.next)
     }
 
     @Sendable func read(_ request: Request, context: BatonRequestContext) async throws -> ClientResponse {

@@ -15,19 +15,17 @@ struct AdminTenantController<Store: BatonStore>: Sendable {
     }
 
     @Sendable func create(_ request: Request, context: BatonRequestContext) async throws -> EditedResponse<TenantResponse> {
-        guard try context.requireAdmin().isOperator else { throw APIError.forbidden("only an operator key may create tenants") }
+        try services.adminAccess.requireOperator(context.requireAdmin(), to: "create tenants")
         let body = try await JSONRequestBody.decode(CreateTenantRequest.self, from: request, context: context)
         let tenant = try await services.tenants.create(slug: body.id, displayName: body.displayName, settings: body.settings?.patch ?? .init())
         return EditedResponse(status: .created, response: TenantResponse(tenant, publicURL: services.publicURL))
     }
 
     @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> TenantListResponse {
-        guard try context.requireAdmin().isOperator else { throw APIError.forbidden("only an operator key may list tenants") }
+        try services.adminAccess.requireOperator(context.requireAdmin(), to: "list tenants")
         let (after, limit) = try PageQuery.read(request)
-        let pageSize = limit ?? 50
-        let tenants = try await services.tenants.list(after: after, limit: pageSize)
-        let nextAfter = tenants.count == pageSize ? tenants.last?.slug.value : nil
-        return TenantListResponse(tenants: tenants.map { TenantResponse($0, publicURL: services.publicURL) }, nextAfter: nextAfter)
+        let page = try await services.tenants.list(after: after, limit: limit)
+        return TenantListResponse(tenants: page.items.map { TenantResponse($0, publicURL: services.publicURL) }, nextAfter: page.next)
     }
 
     @Sendable func read(_ request: Request, context: BatonRequestContext) async throws -> TenantResponse {
@@ -43,7 +41,7 @@ struct AdminTenantController<Store: BatonStore>: Sendable {
     }
 
     @Sendable func delete(_ request: Request, context: BatonRequestContext) async throws -> Response {
-        guard try context.requireAdmin().isOperator else { throw APIError.forbidden("only an operator key may delete tenants") }
+        try services.adminAccess.requireOperator(context.requireAdmin(), to: "delete tenants")
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
         try await services.tenants.delete(tenant)
         return Response(status: .noContent)

@@ -24,8 +24,8 @@ struct AdminUserController<Store: BatonStore>: Sendable {
     @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> UserListResponse {
         let tenant = try await AdminTenantAccess.tenant(context, services: services)
         let (after, limit) = try PageQuery.read(request)
-        let users = try await services.users.list(tenant: tenant, after: after, limit: limit)
-        return UserListResponse(users: users.map(UserResponse.init), nextAfter: users.count == (limit ?? 50) ? users.last?.username : nil)
+        let page = try await services.users.list(tenant: tenant, after: after, limit: limit)
+        return UserListResponse(users: page.items.map(UserResponse.init), nextAfter: page.next)
     }
 
     @Sendable func read(_ request: Request, context: BatonRequestContext) async throws -> UserResponse {
