@@ -33,18 +33,28 @@ public enum BatonRouter {
         services: BatonServices<Store>,
         openAPIDocument: ByteBuffer
     ) {
-        OperationsController(services: services, openAPIDocument: openAPIDocument).register(on: router)
-        WellKnownController(services: services).register(on: router)
-        TokenController(services: services).register(on: router)
-        OAuthController(services: services).register(on: router)
-        SignupController(services: services).register(on: router)
-        SelfServiceController(services: services).register(on: router)
+        OperationsController(isReady: services.isReady, metrics: services.metrics, openAPIDocument: openAPIDocument).register(on: router)
+        WellKnownController(tenants: services.tenants, keys: services.keys, publicURL: services.publicURL).register(on: router)
+        TokenController(
+            tenants: services.tenants,
+            passwordLogin: services.passwordLogin,
+            refreshTokens: services.refreshTokens,
+            clientCredentials: services.clientCredentials
+        ).register(on: router)
+        OAuthController(tenants: services.tenants, clients: services.clients, sessions: services.sessions).register(on: router)
+        SignupController(tenants: services.tenants, signup: services.signup).register(on: router)
+        SelfServiceController(tenants: services.tenants, sessions: services.sessions, users: services.users).register(on: router)
         let admin = router.group("/admin/v1").add(middleware: AdminAuthMiddleware(authenticator: services.adminAuthenticator))
-        AdminTenantController(services: services).register(on: admin)
-        AdminKeyController(services: services).register(on: admin)
-        AdminClientController(services: services).register(on: admin)
-        AdminUserController(services: services).register(on: admin)
-        AdminSessionController(services: services).register(on: admin)
-        AdminAuditController(services: services).register(on: admin)
+        AdminTenantController(adminAccess: services.adminAccess, tenants: services.tenants, publicURL: services.publicURL).register(on: admin)
+        AdminKeyController(
+            adminAccess: services.adminAccess,
+            adminAuthenticator: services.adminAuthenticator,
+            keyRotation: services.keyRotation,
+            keys: services.keys
+        ).register(on: admin)
+        AdminClientController(adminAccess: services.adminAccess, clients: services.clients).register(on: admin)
+        AdminUserController(adminAccess: services.adminAccess, users: services.users).register(on: admin)
+        AdminSessionController(adminAccess: services.adminAccess, sessions: services.sessions, users: services.users).register(on: admin)
+        AdminAuditController(adminAccess: services.adminAccess, audit: services.audit).register(on: admin)
     }
 }

@@ -4,7 +4,9 @@ import Hummingbird
 
 /// Operators' view of users' sessions: list, sign a user out everywhere, revoke one session.
 struct AdminSessionController<Store: BatonStore>: Sendable {
-    let services: BatonServices<Store>
+    let adminAccess: AdminAccess<Store>
+    let sessions: SessionService<Store>
+    let users: UserService<Store>
 
     func register(on group: RouterGroup<BatonRequestContext>) {
         group.get("/tenants/{tenant}/users/{user_id}/sessions", use: list)
@@ -14,12 +16,12 @@ struct AdminSessionController<Store: BatonStore>: Sendable {
 
     @Sendable func list(_ request: Request, context: BatonRequestContext) async throws -> SessionListResponse {
         let (tenant, userID) = try await user(context)
-        return SessionListResponse(try await services.sessions.sessions(of: userID, tenant: tenant), current: nil)
+        return SessionListResponse(try await sessions.sessions(of: userID, tenant: tenant), current: nil)
     }
 
     @Sendable func revokeAll(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, userID) = try await user(context)
-        try await services.sessions.revokeAllSessions(
+        try await sessions.revokeAllSessions(
             of: userID,
             tenant: tenant,
             reason: "revoked_by_admin",
@@ -29,9 +31,9 @@ struct AdminSessionController<Store: BatonStore>: Sendable {
     }
 
     @Sendable func revokeOne(_ request: Request, context: BatonRequestContext) async throws -> Response {
-        let tenant = try await AdminTenantAccess.tenant(context, services: services)
+        let tenant = try await AdminTenantAccess.tenant(context, access: adminAccess)
         guard let sessionID = UUID(uuidString: try context.parameters.require("session_id")) else { throw APIError.notFound("no such session") }
-        try await services.sessions.revokeSession(
+        try await sessions.revokeSession(
             sessionID,
             tenant: tenant,
             reason: "revoked_by_admin",
@@ -42,8 +44,8 @@ struct AdminSessionController<Store: BatonStore>: Sendable {
 
     /// `{user_id}` of an existing user; unknown and malformed ids are the same 404.
     private func user(_ context: BatonRequestContext) async throws -> (Tenant, UUID) {
-        let (tenant, userID) = try await AdminUserController<Store>.user(context, services: services)
-        _ = try await services.users.require(tenant: tenant, id: userID)
+        let (tenant, userID) = try await AdminUserController<Store>.user(context, access: adminAccess)
+        _ = try await users.require(tenant: tenant, id: userID)
         return (tenant, userID)
     }
 }

@@ -5,7 +5,9 @@ import Hummingbird
 
 /// RFC 7009 revocation and RFC 7662 introspection.
 struct OAuthController<Store: BatonStore>: Sendable {
-    let services: BatonServices<Store>
+    let tenants: TenantService<Store>
+    let clients: ClientService<Store>
+    let sessions: SessionService<Store>
 
     func register(on router: Router<BatonRequestContext>) {
         router.post("/t/{tenant}/oauth/revoke", use: revoke)
@@ -14,14 +16,14 @@ struct OAuthController<Store: BatonStore>: Sendable {
 
     @Sendable func revoke(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, parameters, client) = try await authenticatedClient(request, context)
-        try await services.sessions.revoke(parameters.require("token"), tenant: tenant, client: client)
+        try await sessions.revoke(parameters.require("token"), tenant: tenant, client: client)
         // Unknown, foreign and already revoked tokens get the same 200 (RFC 7009 §2.2).
         return Response(status: .ok, headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func introspect(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, parameters, client) = try await authenticatedClient(request, context)
-        let result = try await services.sessions.introspect(parameters.require("token"), tenant: tenant, client: client)
+        let result = try await sessions.introspect(parameters.require("token"), tenant: tenant, client: client)
         let body = try context.responseEncoder.encode(IntrospectionResponse(result))
         return Response(
             status: .ok,
@@ -32,9 +34,9 @@ struct OAuthController<Store: BatonStore>: Sendable {
 
     /// The tenant, the parameters and the calling client (authenticated as RFC 6749 §2.3 says) of either endpoint.
     private func authenticatedClient(_ request: Request, _ context: BatonRequestContext) async throws -> (Tenant, OAuthParameters, Client) {
-        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
-        let client = try await services.clients.authenticate(ClientCredentialsReader.read(request, parameters: parameters), tenant: tenant)
+        let client = try await clients.authenticate(ClientCredentialsReader.read(request, parameters: parameters), tenant: tenant)
         return (tenant, parameters, client)
     }
 }

@@ -3,21 +3,22 @@ import Foundation
 import Hummingbird
 
 /// `/healthz`, `/readyz` and `/openapi.yaml`.
-struct OperationsController<Store: BatonStore>: Sendable {
-    let services: BatonServices<Store>
+struct OperationsController: Sendable {
+    let isReady: @Sendable () async -> Bool
+    let metrics: BatonMetrics
     let openAPIDocument: ByteBuffer
 
     func register(on router: Router<BatonRequestContext>) {
         router.get("/healthz") { _, _ in Self.status("ok") }
         router.get("/readyz") { _, _ in
-            guard await services.isReady() else { throw APIError.unavailable("not ready") }
+            guard await isReady() else { throw APIError.unavailable("not ready") }
             return Self.status("ready")
         }
         router.get("/metrics") { _, _ in
             Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(bytes: services.metrics.exposition()))
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition()))
             )
         }
         router.get("/openapi.yaml") { _, _ in

@@ -5,7 +5,9 @@ import Hummingbird
 
 /// The signed-in user's own endpoints, authorised by a bearer access token whose session is live.
 struct SelfServiceController<Store: BatonStore>: Sendable {
-    let services: BatonServices<Store>
+    let tenants: TenantService<Store>
+    let sessions: SessionService<Store>
+    let users: UserService<Store>
 
     func register(on router: Router<BatonRequestContext>) {
         router.get("/t/{tenant}/me", use: me)
@@ -16,7 +18,7 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
 
     @Sendable func me(_ request: Request, context: BatonRequestContext) async throws -> MeResponse {
         let (tenant, auth) = try await authenticate(request, context)
-        guard let user = try await services.users.user(tenant: tenant, id: auth.session.userID) else { throw APIError.invalidBearerToken }
+        guard let user = try await users.user(tenant: tenant, id: auth.session.userID) else { throw APIError.invalidBearerToken }
         return MeResponse(
             id: user.id.uuidString.lowercased(),
             username: user.username,
@@ -28,33 +30,33 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
 
     @Sendable func listSessions(_ request: Request, context: BatonRequestContext) async throws -> SessionListResponse {
         let (tenant, auth) = try await authenticate(request, context)
-        let sessions = try await services.sessions.sessions(of: auth.session.userID, tenant: tenant)
+        let sessions = try await sessions.sessions(of: auth.session.userID, tenant: tenant)
         return SessionListResponse(sessions, current: auth.session.id)
     }
 
     @Sendable func deleteSession(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, auth) = try await authenticate(request, context)
         guard let sessionID = UUID(uuidString: try context.parameters.require("session_id")) else { throw APIError.notFound("no such session") }
-        try await services.sessions.revokeSession(sessionID, of: auth.session.userID, tenant: tenant, reason: "revoked_by_user")
+        try await sessions.revokeSession(sessionID, of: auth.session.userID, tenant: tenant, reason: "revoked_by_user")
         return Response(status: .noContent)
     }
 
     @Sendable func logout(_ request: Request, context: BatonRequestContext) async throws -> Response {
         let (tenant, auth) = try await authenticate(request, context)
         if try await JSONRequestBody.decodeIfPresent(LogoutRequest.self, from: request, context: context)?.all == true {
-            try await services.sessions.revokeAllSessions(of: auth.session.userID, tenant: tenant, reason: "logout_all")
+            try await sessions.revokeAllSessions(of: auth.session.userID, tenant: tenant, reason: "logout_all")
         } else {
-            try await services.sessions.revokeSession(auth.session.id, of: auth.session.userID, tenant: tenant, reason: "logout")
+            try await sessions.revokeSession(auth.session.id, of: auth.session.userID, tenant: tenant, reason: "logout")
         }
         return Response(status: .noContent)
     }
 
     private func authenticate(_ request: Request, _ context: BatonRequestContext) async throws -> (Tenant, AuthenticatedSession) {
-        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         do {
             return (
                 tenant,
-                try await services.sessions.authenticate(
+                try await sessions.authenticate(
                     bearer: AdminAuthMiddleware<Store>.bearerToken(request.headers[.authorization]),
                     tenant: tenant
                 )

@@ -3,7 +3,10 @@ import Hummingbird
 
 /// `POST /t/{tenant}/login` (first-party login) and `POST /t/{tenant}/oauth/token` (refresh_token, client_credentials).
 struct TokenController<Store: BatonStore>: Sendable {
-    let services: BatonServices<Store>
+    let tenants: TenantService<Store>
+    let passwordLogin: PasswordLogin<Store>
+    let refreshTokens: RefreshTokenGrant<Store>
+    let clientCredentials: ClientCredentialsGrant<Store>
 
     func register(on router: Router<BatonRequestContext>) {
         router.post("/t/{tenant}/login", use: login)
@@ -11,10 +14,10 @@ struct TokenController<Store: BatonStore>: Sendable {
     }
 
     @Sendable func login(_ request: Request, context: BatonRequestContext) async throws -> Response {
-        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
-        let response = try await services.passwordLogin.grant(
+        let response = try await passwordLogin.grant(
             tenant: tenant,
             credentials: credentials,
             username: parameters.require("username"),
@@ -28,14 +31,14 @@ struct TokenController<Store: BatonStore>: Sendable {
     }
 
     @Sendable func token(_ request: Request, context: BatonRequestContext) async throws -> Response {
-        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
+        let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
         let grantType = try parameters.require("grant_type")
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
         let response: TokenResponse
         switch grantType {
         case "refresh_token":
-            response = try await services.refreshTokens.grant(
+            response = try await refreshTokens.grant(
                 tenant: tenant,
                 credentials: credentials,
                 refreshToken: parameters.require("refresh_token"),
@@ -43,7 +46,7 @@ struct TokenController<Store: BatonStore>: Sendable {
                 ipAddress: Self.sourceIP(context)
             )
         case "client_credentials":
-            response = try await services.clientCredentials.grant(
+            response = try await clientCredentials.grant(
                 tenant: tenant,
                 credentials: credentials,
                 scope: parameters["scope"],

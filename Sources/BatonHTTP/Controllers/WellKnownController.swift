@@ -5,7 +5,9 @@ import Hummingbird
 
 /// Per-tenant discovery: JWKS and RFC 8414 metadata (under both path forms, and as `openid-configuration`).
 struct WellKnownController<Store: BatonStore>: Sendable {
-    let services: BatonServices<Store>
+    let tenants: TenantService<Store>
+    let keys: KeyService<Store>
+    let publicURL: String
 
     func register(on router: Router<BatonRequestContext>) {
         router.get("/t/{tenant}/.well-known/jwks.json", use: jwks)
@@ -15,8 +17,8 @@ struct WellKnownController<Store: BatonStore>: Sendable {
     }
 
     @Sendable func jwks(_ request: Request, context: BatonRequestContext) async throws -> Response {
-        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
-        let document = try await services.keys.jwks(of: tenant)
+        let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
+        let document = try await keys.jwks(of: tenant)
         var headers: HTTPFields = [
             .cacheControl: "public, max-age=\(tenant.settings.jwksMaxAge)",
             .eTag: document.etag,
@@ -29,9 +31,9 @@ struct WellKnownController<Store: BatonStore>: Sendable {
     }
 
     @Sendable func metadata(_ request: Request, context: BatonRequestContext) async throws -> ServerMetadata {
-        let tenant = try await services.tenants.tenant(slug: context.parameters.require("tenant"))
-        let document = try await services.keys.jwks(of: tenant)
-        return ServerMetadata(issuer: tenant.issuer(publicURL: services.publicURL), signingAlgorithms: document.algorithms)
+        let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
+        let document = try await keys.jwks(of: tenant)
+        return ServerMetadata(issuer: tenant.issuer(publicURL: publicURL), signingAlgorithms: document.algorithms)
     }
 
     /// `If-None-Match` holds `*` or a comma-separated list of (possibly weak) entity tags.
