@@ -4,7 +4,7 @@ import NIOCore
 import PostgresNIO
 
 /// Many rotations in one UPDATE: each session row found by primary key and rotated only as
-/// `RotationRequest.applies(to:)` says, exactly as `rotate_session_if_allowed` does for one. A session presented twice in one batch rotates
+/// `session_rotation_applies` (migration 0010) says, the rule `rotate_session_if_allowed` applies to one. A session presented twice in one batch rotates
 /// once (PostgreSQL updates a row at most once per statement). Returns each rotated row with its request's
 /// 1-based position. The rows are locked first, in the batch's order (`locked`: a sorted `FOR UPDATE`), whatever
 /// join order the planner picks for the UPDATE, so batches sorted alike never wait on each other in a cycle.
@@ -24,11 +24,10 @@ struct BatchRotationStatement: PostgresPreparedStatement {
         )
         UPDATE sessions AS s
         SET generation = s.generation + 1, current_hash = r.successor_hash, last_rotated_at = r.rotated_at,
-            idle_expires_at = LEAST(r.idle_until, s.absolute_expires_at)
+            idle_expires_at = rotated_idle_expiry(r.idle_until, s.absolute_expires_at)
         FROM r JOIN locked USING (ordinal)
-        WHERE s.tenant_id = r.tenant_id AND s.session_id = r.session_id AND s.client_id = r.client_id AND s.generation = r.generation
-            AND s.current_hash = r.presented_hash AND s.revoked_at IS NULL AND s.idle_expires_at >= r.live_until
-            AND s.absolute_expires_at >= r.live_until AND s.scope @> string_to_array(r.required_scope, ' ')
+        WHERE s.tenant_id = r.tenant_id AND s.session_id = r.session_id
+            AND session_rotation_applies(s, r.client_id, r.generation, r.presented_hash, string_to_array(r.required_scope, ' '), r.live_until)
         RETURNING r.ordinal::integer, s.session_id::uuid, s.user_id::uuid, s.client_id::text, s.scope::text[], s.audience::text[],
             s.created_at::timestamptz, s.absolute_expires_at::timestamptz, s.idle_expires_at::timestamptz, s.generation::integer,
             s.current_hash::bytea, s.last_rotated_at::timestamptz, s.revoked_at::timestamptz, s.revoke_reason::text, s.user_agent::text,

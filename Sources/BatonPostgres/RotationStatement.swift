@@ -2,7 +2,7 @@ import BatonCore
 import Foundation
 import PostgresNIO
 
-/// The refresh rotation: a call of `rotate_session_if_allowed` (migration 0007), whose one UPDATE on one row found by
+/// The refresh rotation: a call of `rotate_session_if_allowed` (migration 0007, its rule in 0010), whose one UPDATE on one row found by
 /// primary key succeeds only as `RotationRequest.applies(to:)` says, and which commits before it answers. Prepared once per
 /// connection, so PostgreSQL neither parses nor plans it again on every refresh.
 struct RotationStatement: PostgresPreparedStatement {

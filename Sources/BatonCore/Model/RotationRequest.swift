@@ -44,8 +44,9 @@ public struct RotationRequest: Sendable, Equatable {
         self.liveUntil = Session.refreshableUntil(at: now)
     }
 
-    /// Whether `session` may rotate for this request: the rule `rotate_session_if_allowed` (migration 0007) and the
-    /// batch statement state in SQL, and the memory store applies; the store contract tests hold them to agree.
+    /// Whether `session` may rotate for this request: the memory store's rule. PostgreSQL states it once, in
+    /// `session_rotation_applies` (migration 0010), which both rotation statements call; the store contract tests
+    /// hold the two to agree.
     public func applies(to session: Session) -> Bool {
         session.revokedAt == nil && session.expiresAt >= liveUntil && session.clientID == clientID && session.generation == presentedGeneration
             && session.currentHash == presentedHash && Set(requiredScope).isSubset(of: session.scope)
