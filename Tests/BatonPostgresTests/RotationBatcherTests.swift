@@ -29,17 +29,12 @@ struct RotationBatcherTests {
             return requests.map { _ in nil }
         }
 
-        /// Throws once the test is cancelled (its time limit), rather than poll for ever.
+        /// Opens the gate once the first batch waits at it.
         func openGate() async throws {
-            while true {
-                if let continuation = gate.withLock({ gate in
-                    defer { gate = nil }
-                    return gate
-                }) {
-                    continuation.resume()
-                    return
-                }
-                try await Task.sleep(for: .milliseconds(5))
+            try await waitUntil("the first batch waits at the gate") { gate.withLock { $0 != nil } }
+            gate.withLock { gate in
+                gate?.resume()
+                gate = nil
             }
         }
     }
@@ -57,14 +52,14 @@ struct RotationBatcherTests {
         )
     }
 
-    /// Waits until `count` callers are queued in the batcher (throws once the test is cancelled).
+    /// Waits until `count` callers are queued in the batcher.
     func waitForWaiting(_ batcher: RotationBatcher, _ count: Int) async throws {
-        while batcher.waitingCount < count { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("\(count) callers wait for a batch") { batcher.waitingCount >= count }
     }
 
-    /// Waits until the fake database has seen `count` batches (throws once the test is cancelled).
+    /// Waits until the fake database has seen `count` batches.
     func waitForBatches(_ database: Database, _ count: Int) async throws {
-        while database.batches.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(5)) }
+        try await waitUntil("\(count) batches reach the database") { database.batches.withLock { $0.count } >= count }
     }
 
     @Test("a lone rotation goes at once; the ones arriving while its batch runs go together in the next")
