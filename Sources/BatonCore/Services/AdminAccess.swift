@@ -1,7 +1,7 @@
 /// Who may do what through the admin API: an operator key anything, a tenant key its own tenant only. A tenant
 /// key naming another tenant is refused as forbidden whether that tenant exists or not (it cannot probe which do),
 /// and the refusal is audited on the tenant it named.
-public struct AdminAccess<Store: BatonStore>: Sendable {
+public struct AdminAccess<Store: TenantStore & AdminKeyStore & AuditStore>: Sendable {
     let tenants: TenantService<Store>
     let authenticator: AdminAuthenticator<Store>
 

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Turns an admin bearer key into a principal: the bootstrap operator key (held as a digest) or a stored key.
-public struct AdminAuthenticator<Store: BatonStore>: Sendable {
+public struct AdminAuthenticator<Store: AdminKeyStore & TenantStore & AuditStore>: Sendable {
     public static var keyPrefix: String { "baton_adm" }
 
     let store: Store

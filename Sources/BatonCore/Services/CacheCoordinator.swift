@@ -1,6 +1,6 @@
 /// Drops this instance's cached tenants, clients and keys when another instance announces a change,
 /// and everything on the periodic reload that covers a missed announcement.
-public struct CacheCoordinator<Store: BatonStore>: Sendable {
+public struct CacheCoordinator<Store: TenantStore & ClientStore & AuditStore>: Sendable {
     let tenants: TenantService<Store>
     let clients: ClientService<Store>
     let jwksCache: JWKSCache

@@ -4,7 +4,7 @@ import Logging
 /// The signing-key lifecycle of a tenant: rotate (pending → active → retiring, new pending), emergency revoke,
 /// and retirement of keys whose last token has expired. Every change is one store transaction that refuses
 /// to apply if the keys changed meanwhile, so concurrent calls never leave two active keys.
-public struct KeyRotationService<Store: BatonStore>: Sendable {
+public struct KeyRotationService<Store: SigningKeyStore & TenantStore & AuditStore>: Sendable {
     /// Clock skew allowed between Baton and resource servers when deciding a retiring key's last use.
     public static var clockLeeway: TimeInterval { 60 }
 

@@ -1,5 +1,5 @@
 /// Reads a tenant's signing keys and publishes its JWKS.
-public struct KeyService<Store: BatonStore>: Sendable {
+public struct KeyService<Store: SigningKeyStore>: Sendable {
     let store: Store
     let jwksCache: JWKSCache
 

@@ -3,7 +3,7 @@ import Logging
 
 /// Re-seals every tenant's private keys and chain keys under the current master key, one transaction per tenant.
 /// The sealer must list the old master keys as previous ones; afterwards the service needs only the new key.
-public struct MasterKeyRewrap<Store: BatonStore>: Sendable {
+public struct MasterKeyRewrap<Store: TenantStore & SecretResealStore & AuditStore>: Sendable {
     let store: Store
     let sealer: SecretSealer
     let audit: AuditLog<Store>

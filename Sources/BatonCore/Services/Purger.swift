@@ -2,7 +2,7 @@ import Foundation
 
 /// Deletes, tenant by tenant and in bounded batches, what `RetentionPolicy` says is over: ended sessions,
 /// old audit events, stale login-failure counters. One instance at a time.
-public struct Purger<Store: BatonStore>: Sendable {
+public struct Purger<Store: TenantStore & PurgeStore & SchedulerLockStore>: Sendable {
     /// Rows deleted by one pass.
     public struct Report: Sendable, Equatable {
         public var sessions = 0

@@ -10,7 +10,7 @@ public struct AuthenticatedSession: Sendable {
 
 /// Introspection, revocation, and a user's view of their own sessions. Revocation is seen at once by
 /// introspection and by every endpoint that takes a bearer token, because they all check the session row.
-public struct SessionService<Store: BatonStore>: Sendable {
+public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeyStore & AuditStore>: Sendable {
     let store: Store
     let signingKeys: SigningKeyRing
     let chains: ChainKeyRing

@@ -4,7 +4,7 @@ import Logging
 /// Self-registration, when the tenant allows it. Every attempt costs a password hash and its `409` says that a
 /// username exists, so attempts are limited per source and per tenant (in the store, shared by every instance):
 /// signup can neither burn the hashing pool nor enumerate usernames faster than those limits.
-public struct SignupService<Store: BatonStore>: Sendable {
+public struct SignupService<Store: UserStore & SessionStore & AuditStore & LoginThrottleStore>: Sendable {
     /// Attempts allowed in one window, successful or not.
     public struct Policy: Sendable {
         public var window = 900

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Creates, reads, changes and deletes tenants; a new tenant starts with an active and a pending key and a chain key.
-public struct TenantService<Store: BatonStore>: Sendable {
+public struct TenantService<Store: TenantStore>: Sendable {
 
     let store: Store
     let keyFactory: SigningKeyFactory
