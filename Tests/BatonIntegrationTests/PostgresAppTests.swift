@@ -52,13 +52,24 @@ struct PostgresAppTests {
             configuration.databasePoolSize = BatonConfiguration.minimumDatabasePoolSize
             configuration.keySchedulerInterval = 1
             configuration.purgeInterval = 1
-            let application = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
+            // Time moves when the test says: each round wakes the scheduled jobs (and the probe and the deadline's sweep)
+            // right before its requests, so their passes hold their connections while the requests need one.
+            let clock = TestClock()
+            let application = try await BatonApplication.build(
+                configuration: configuration,
+                logger: RecordingLogHandler.logger(.init()),
+                monotonicClock: clock.erased
+            )
+            // Asleep between passes: the probe, the deadline's sweep, the change listener's reload and the two jobs.
+            let settled = 5
             try await application.test(.live) { client in
                 for round in 0..<3 {
+                    try await waitUntil("every periodic task waits for its next turn") { clock.sleeperCount == settled }
+                    clock.advance(by: .seconds(1))
                     #expect(try await client.send(.get, "/readyz").status == .ok)
                     try await client.createTenant("small-pool-\(round)")
-                    try await Task.sleep(for: .milliseconds(700))  // scheduled passes run meanwhile
                 }
+                try await waitUntil("the last passes are done") { clock.sleeperCount == settled }
             }
         }
     }
