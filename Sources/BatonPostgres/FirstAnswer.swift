@@ -37,6 +37,7 @@ extension FirstAnswer {
         let tasks = RacingTasks()
         let giveUp: @Sendable () -> Void = {
             tasks.work.withLock { $0 }?.cancel()  // a lease still waiting for a connection gives up
+            tasks.timer.withLock { $0 }?.cancel()  // given up on: the timer sleeps no longer either
             answer.settle(.success(otherwise))
         }
         do {

@@ -48,12 +48,17 @@ struct MigratorTests {
             }
             try await locked.wait()
             async let migrated = migrator.migrate()
-            try await waitUntil("the migrator waits for the lock") {
-                let rows = try await client.query("SELECT count(*)::integer FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            // The statement timeout runs on the server's clock, so the server says when the migrator's wait for the lock
+            // has outlasted it (by three times, for a clear margin).
+            try await waitUntil("the migrator has waited for the lock past the statement timeout") {
+                let rows = try await client.query(
+                    """
+                    SELECT count(*)::integer FROM pg_stat_activity
+                    WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND now() - query_start > interval '300 milliseconds'
+                    """
+                )
                 return try await rows.collect().first?.decode(Int.self) ?? 0 > 0
             }
-            // The statement timeout runs on the server's clock: this wait lets it pass while the migrator waits.
-            try await Task.sleep(for: .milliseconds(300))
             release.set()
             #expect(try await migrated.count == Migration.bundled().count)
             try await holder

@@ -44,14 +44,13 @@ struct ProcessTests {
     func serve(_ settings: [String: String], _ arguments: [String] = []) async throws -> (baton: ChildProcess, port: Int) {
         let port = Int.random(in: 20_000..<32_000)
         let baton = try launch(["serve", "--port", "\(port)"] + arguments, environment: settings.merging(["BATON_LOG_LEVEL": "warning"]) { $1 })
-        #expect(try await Self.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready"))
+        try await Self.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready")
         return (baton, port)
     }
 
-    /// Waits (bounded, generously) until `url`'s body contains `text`; whether it did.
-    static func waitUntil(_ url: String, answers text: String) async throws -> Bool {
+    /// Waits (bounded, generously) until `url`'s body contains `text`; fails the test if it never does.
+    static func waitUntil(_ url: String, answers text: String) async throws {
         try await BatonTestSupport.waitUntil("\(url) answers \(text)", every: .milliseconds(50)) { try await get(url).contains(text) }
-        return true
     }
 
     @Test("a wrong setting stops start-up with one line naming it, no stack trace")

@@ -1,6 +1,5 @@
 import BatonCore
 import Foundation
-import Logging
 
 /// Erases a store's type so one test can drive the generic services over either backend.
 public struct AnyStore: BatonStore {
@@ -116,21 +115,5 @@ extension AnyStore {
     }
     public func purgeLoginFailures(tenantID: TenantID, windowStartedBefore cutoff: Date, limit: Int) async throws -> Int {
         try await base.purgeLoginFailures(tenantID: tenantID, windowStartedBefore: cutoff, limit: limit)
-    }
-}
-
-extension RefreshTokenGrant {
-    /// The grant as `serve` wires it, on `store`, for tests that spend tokens without going through HTTP.
-    public static func forTests(store: Store, sealer: SecretSealer, clock: any BatonClock, logger: Logger) -> Self {
-        let audit = AuditLog(store: store, clock: clock, logger: logger)
-        return RefreshTokenGrant(
-            store: store,
-            clients: ClientService(store: store, audit: audit, clock: clock, logger: logger),
-            issuer: AccessTokenIssuer(signingKeys: SigningKeyRing(sealer: sealer), publicURL: "https://auth.example.test", clock: clock),
-            chains: ChainKeyRing(sealer: sealer),
-            audit: audit,
-            clock: clock,
-            logger: logger
-        )
     }
 }

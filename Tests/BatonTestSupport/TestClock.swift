@@ -41,8 +41,8 @@ public final class TestClock: Clock, Sendable {
     public var now: Instant { state.withLock { $0.now } }
     public var minimumResolution: Duration { .zero }
 
-    /// This clock, for the components that take an `AnyClock`.
-    public var erased: AnyClock { AnyClock(self) }
+    /// This clock, for the components that take an `AnyClock`; its instants are this clock's own.
+    public var erased: AnyClock { AnyClock(instantsOf: self) }
 
     /// How many callers are asleep on this clock.
     public var sleeperCount: Int { state.withLock { $0.sleepers.count } }

@@ -25,6 +25,14 @@ public struct AnyClock: Clock {
         minimumResolution = clock.minimumResolution
     }
 
+    /// A clock that already counts in `AnyClock` instants (a test's clock): its instants are used as they are, so
+    /// every wrapper of it, made at any time, reads the same instants as the clock itself.
+    public init<Wrapped: Clock>(instantsOf clock: Wrapped) where Wrapped.Instant == Instant {
+        reading = { clock.now.offset }
+        sleeping = { offset, tolerance in try await clock.sleep(until: Instant(offset: offset), tolerance: tolerance) }
+        minimumResolution = clock.minimumResolution
+    }
+
     /// The real monotonic clock, one shared instance so that its instants compare everywhere.
     public static let continuous = AnyClock(ContinuousClock())
 

@@ -22,26 +22,22 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
     }
 
     /// Creates a client; returns it with its secret (confidential clients only), which is never stored or shown again.
+    /// Without `grantTypes` the client may start and refresh sessions (`refresh_token`) only.
     public func create(
         tenant: Tenant,
         clientID rawID: String?,
         name: String,
         kind: Client.Kind,
-        grantTypes: [String],
+        grantTypes: [String]?,
         scopes: [String],
         audiences: [String],
         actor: String
     ) async throws -> (Client, secret: String?) {
         let clientID = try rawID.map(Self.validateClientID) ?? "c_\(Base64URL.encode(RandomSecret.bytes(12)))"
         let name = try DisplayName.validate(name, field: "name")
-        guard !grantTypes.isEmpty, Set(grantTypes).isSubset(of: Self.supportedGrantTypes), Set(grantTypes).count == grantTypes.count else {
-            throw BatonError.invalidInput("grant_types must list refresh_token and/or client_credentials, once each")
-        }
-        guard kind == .confidential || !grantTypes.contains("client_credentials") else {
-            throw BatonError.invalidInput("only confidential clients may use client_credentials")
-        }
-        for scope in scopes { try ScopeList.validateToken(scope, field: "scopes") }
-        for audience in audiences { try ScopeList.validateToken(audience, field: "audiences") }
+        let grantTypes = try Self.validated(grantTypes: grantTypes ?? ["refresh_token"], kind: kind)
+        let scopes = try Self.validated(tokens: scopes, field: "scopes")
+        let audiences = try Self.validated(tokens: audiences, field: "audiences")
         let secret = kind == .confidential ? RandomSecret.token(prefix: Self.secretPrefix) : nil
         let now = clock.now()
         let client = Client(
@@ -51,8 +47,8 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
             kind: kind,
             secretDigest: secret.map(SecretDigest.sha256),
             grantTypes: grantTypes,
-            scopes: Array(Set(scopes)).sorted(),
-            audiences: Array(Set(audiences)).sorted(),
+            scopes: scopes,
+            audiences: audiences,
             createdAt: now,
             updatedAt: now
         )
@@ -105,28 +101,32 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
     ) async throws -> Client {
         var updated = client
         if let name { updated.name = try DisplayName.validate(name, field: "name") }
-        if let grantTypes {
-            guard !grantTypes.isEmpty, Set(grantTypes).isSubset(of: Self.supportedGrantTypes), Set(grantTypes).count == grantTypes.count else {
-                throw BatonError.invalidInput("grant_types must list refresh_token and/or client_credentials, once each")
-            }
-            guard client.kind == .confidential || !grantTypes.contains("client_credentials") else {
-                throw BatonError.invalidInput("only confidential clients may use client_credentials")
-            }
-            updated.grantTypes = grantTypes
-        }
-        if let scopes {
-            for scope in scopes { try ScopeList.validateToken(scope, field: "scopes") }
-            updated.scopes = Array(Set(scopes)).sorted()
-        }
-        if let audiences {
-            for audience in audiences { try ScopeList.validateToken(audience, field: "audiences") }
-            updated.audiences = Array(Set(audiences)).sorted()
-        }
+        if let grantTypes { updated.grantTypes = try Self.validated(grantTypes: grantTypes, kind: client.kind) }
+        if let scopes { updated.scopes = try Self.validated(tokens: scopes, field: "scopes") }
+        if let audiences { updated.audiences = try Self.validated(tokens: audiences, field: "audiences") }
         updated.updatedAt = clock.now()
         try await store.updateClient(updated)
         clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: client.clientID))
         await audit.record(.clientUpdated, tenant: tenant.id, actor: actor, clientID: client.clientID)
         return updated
+    }
+
+    /// The grant types a client of `kind` may hold: supported ones, each once, `client_credentials` for confidential
+    /// clients only.
+    static func validated(grantTypes: [String], kind: Client.Kind) throws(BatonError) -> [String] {
+        guard !grantTypes.isEmpty, Set(grantTypes).isSubset(of: supportedGrantTypes), Set(grantTypes).count == grantTypes.count else {
+            throw BatonError.invalidInput("grant_types must list refresh_token and/or client_credentials, once each")
+        }
+        guard kind == .confidential || !grantTypes.contains("client_credentials") else {
+            throw BatonError.invalidInput("only confidential clients may use client_credentials")
+        }
+        return grantTypes
+    }
+
+    /// Scope or audience tokens, each valid, stored once and sorted.
+    static func validated(tokens: [String], field: String) throws(BatonError) -> [String] {
+        for token in tokens { try ScopeList.validateToken(token, field: field) }
+        return Array(Set(tokens)).sorted()
     }
 
     /// Deletes the client; its sessions go with it.

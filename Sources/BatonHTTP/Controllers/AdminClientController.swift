@@ -25,7 +25,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
             clientID: body.clientID,
             name: body.name,
             kind: kind,
-            grantTypes: body.grantTypes ?? ["refresh_token"],
+            grantTypes: body.grantTypes,
             scopes: body.scopes ?? [],
             audiences: body.audiences ?? [],
             actor: try AdminUserController<Store>.actor(context)

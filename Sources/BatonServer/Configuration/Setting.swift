@@ -68,7 +68,7 @@ struct Setting: Sendable {
     /// The help line of a `serve` flag.
     var help: String {
         let origin = variable.map { "env \($0), " } ?? ""
-        return "\(meaning.replacingOccurrences(of: "`", with: "")) (\(origin)default \(defaultText.replacingOccurrences(of: "`", with: "")))"
+        return "\(Self.plain(meaning)) (\(origin)default \(Self.plain(defaultText)))"
     }
 }
 
@@ -219,12 +219,15 @@ extension Setting {
         return lines.joined(separator: "\n")
     }
 
+    /// Markdown's code quotes dropped, for the terminal.
+    static func plain(_ text: String) -> String { text.replacingOccurrences(of: "`", with: "") }
+
     /// The environment settings, for `baton serve --help`.
     static var helpText: String {
         let lines = all.compactMap { setting -> String? in
             guard let variable = setting.variable else { return nil }
             let range = setting.number.map { " \($0.unit) \($0.range.lowerBound)–\($0.range.upperBound)," } ?? ""
-            return "  \(variable):\(range) default \(setting.defaultText.replacingOccurrences(of: "`", with: ""))"
+            return "  \(variable):\(range) default \(plain(setting.defaultText))"
         }
         return "Environment (secrets are read from the environment only):\n" + lines.joined(separator: "\n")
     }
