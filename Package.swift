@@ -144,6 +144,8 @@ let package = Package(
                 "BatonPostgres",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/BatonTestSupport",
             swiftSettings: swiftSettings

@@ -9,4 +9,8 @@ extension BatonError {
     static let databaseSilent = BatonError.unavailable("the database does not answer")
     /// The database refused or lost the connection, or is shutting down.
     static let databaseUnavailable = BatonError.unavailable("the database is unavailable")
+
+    /// A write's commit barrier failed: it may have committed or not; a retry (within the grace window, for a
+    /// rotation) finds out.
+    static let commitUnconfirmed = BatonError.unavailable("the database did not confirm the commit; retry")
 }

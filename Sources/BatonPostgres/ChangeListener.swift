@@ -2,12 +2,17 @@ import BatonCore
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Listens for `ChangeNotice`s from every instance (Postgres `LISTEN`) and hands them to `onNotice`; reconnects
 /// after a dropped connection, and calls `onReload` periodically and after each reconnect, since notices sent
-/// while it was not listening are lost.
+/// while it was not listening are lost. Its connection is its own, never the pool's: a notice is delivered to
+/// the server session that listens, which a transaction-mode pooler does not keep for a client.
 public struct ChangeListener: Service {
-    let client: PostgresClient
+    /// The direct (unpooled) connection's settings (`BATON_DATABASE_LISTEN_URL`).
+    let configuration: PostgresConnection.Configuration
+    /// Whether notices reach this instance now; readiness fails while they cannot.
+    public let state: State
     let reloadInterval: Duration
     /// What the reload interval and the pause before reconnecting are measured on.
     let clock: AnyClock
@@ -19,7 +24,8 @@ public struct ChangeListener: Service {
     let logger: Logger
 
     public init(
-        client: PostgresClient,
+        configuration: PostgresConnection.Configuration,
+        state: State = State(),
         reloadInterval: Duration = .seconds(30),
         clock: AnyClock = .continuous,
         logger: Logger,
@@ -27,7 +33,8 @@ public struct ChangeListener: Service {
         onNotice: @escaping @Sendable (ChangeNotice) async -> Void,
         onReload: @escaping @Sendable () async -> Void
     ) {
-        self.client = client
+        self.configuration = configuration
+        self.state = state
         self.started = started
         self.reloadInterval = reloadInterval
         self.clock = clock
@@ -50,14 +57,22 @@ public struct ChangeListener: Service {
     private func listenForever() async {
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                var failure: (any Error)?
+                do {
                     try await connection.listen(on: ChangeNotice.channel) { notifications in
                         await onReload()  // anything missed before this LISTEN took effect
+                        state.listening.store(true, ordering: .releasing)
                         for try await notification in notifications {
                             if let notice = ChangeNotice(payload: notification.payload) { await onNotice(notice) }
                         }
                     }
+                } catch {
+                    failure = error
                 }
+                state.listening.store(false, ordering: .releasing)
+                try? await connection.close()
+                if let failure { throw failure }
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("change listener lost its connection; reconnecting", metadata: ["error_type": "\(type(of: error))"])
@@ -71,5 +86,16 @@ public struct ChangeListener: Service {
             do { try await clock.sleep(for: reloadInterval) } catch { return }
             await onReload()
         }
+    }
+}
+
+extension ChangeListener {
+    /// Whether the listener is connected and listening, its caches reloaded since it began.
+    public final class State: Sendable {
+        let listening = Atomic(false)
+
+        public init() {}
+
+        public var isListening: Bool { listening.load(ordering: .acquiring) }
     }
 }

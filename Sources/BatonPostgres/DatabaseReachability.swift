@@ -9,7 +9,7 @@ import PostgresNIO
 public struct DatabaseReachability: Sendable {
     let configuration: PostgresConnection.Configuration
     /// Where the database is, for messages: host and port or socket, and database; never credentials.
-    let destination: String
+    public let destination: String
     let patience: Duration
     /// How long one attempt (connect, authenticate, `SELECT 1`) may take.
     let attemptTimeout: Duration
@@ -17,8 +17,11 @@ public struct DatabaseReachability: Sendable {
     let clock: AnyClock
     let logger: Logger
 
+    /// `startupParameters`: the pool's own (see `BatonApplication`), so that a server or pooler refusing one of
+    /// them refuses this check too, instead of every pool connection after it.
     public init(
         url: String,
+        startupParameters: [(String, String)] = [],
         patience: Duration,
         attemptTimeout: Duration = .seconds(5),
         clock: AnyClock = .continuous,
@@ -26,6 +29,7 @@ public struct DatabaseReachability: Sendable {
     ) throws {
         var (configuration, destination) = try DatabaseURL.connectionConfiguration(from: url)
         configuration.options.connectTimeout = .init(attemptTimeout)
+        configuration.options.additionalStartupParameters = startupParameters
         self.configuration = configuration
         self.destination = destination
         self.patience = patience
@@ -91,7 +95,11 @@ public struct DatabaseUnreachable: Error, CustomStringConvertible {
 
     public var description: String {
         let waiting = waited.map { " after waiting \($0.components.seconds) s" } ?? ""
-        return "cannot reach the database at \(destination)\(waiting): \(cause.message)"
+        // PgBouncer's answer to the statement timeout Baton sends at connection start-up.
+        let hint =
+            cause.message.contains("unsupported startup parameter")
+            ? " (behind PgBouncer in transaction mode, set BATON_DATABASE_POOLING=transaction; see deploy/README.md)" : ""
+        return "cannot reach the database at \(destination)\(waiting): \(cause.message)\(hint)"
     }
 
     /// Why one attempt failed.

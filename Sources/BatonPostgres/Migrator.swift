@@ -1,7 +1,7 @@
 import Logging
 import PostgresNIO
 
-/// Applies `sql/` migrations in order, each in its own transaction, under an advisory lock so concurrent runs are safe.
+/// Applies `sql/` migrations in order, each in its own transaction under an advisory lock, so concurrent runs are safe.
 public struct Migrator: Sendable {
     /// Arbitrary but fixed: the advisory lock every Baton instance takes to migrate.
     static let advisoryLockKey: Int64 = 0x6261_746f_6e4d_6967  // "batonMig"
@@ -19,22 +19,9 @@ public struct Migrator: Sendable {
     /// Applies every pending migration; returns the versions applied by this call.
     @discardableResult
     public func migrate() async throws -> [Int] {
-        try await client.withConnection { connection in
-            // Waiting for another migrator and building an index may take longer than a request's statement timeout.
-            try await connection.query("SET statement_timeout = 0", logger: logger)
-            // Read the answer: the wait for the lock ends with it, and so does an error (a query returns before its rows).
-            _ = try await connection.query("SELECT pg_advisory_lock(\(Self.advisoryLockKey))", logger: logger).count()
-            do {
-                let applied = try await applyPending(on: connection)
-                try await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
-                try await connection.query("RESET statement_timeout", logger: logger)
-                return applied
-            } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))", logger: logger)
-                _ = try? await connection.query("RESET statement_timeout", logger: logger)
-                throw error
-            }
-        }
+        var applied: [Int] = []
+        while let version = try await applyNext() { applied.append(version) }
+        return applied
     }
 
     /// Throws `MigrationError` unless the database has exactly the migrations of this build, unedited.
@@ -45,18 +32,31 @@ public struct Migrator: Sendable {
         guard pending.isEmpty else { throw MigrationError.behind(pending: pending.map(\.version)) }
     }
 
-    private func applyPending(on connection: PostgresConnection) async throws -> [Int] {
-        try await connection.query(
-            """
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-            """,
-            logger: logger
-        )
-        var applied: [Int] = []
-        for migration in try await pendingMigrations(on: connection) {
+    /// The first pending migration, applied in one transaction that holds the migrators' advisory lock from its
+    /// start; nil when none is pending. A transaction-scoped lock ends with its transaction on whichever server
+    /// connection ran it, so migrators exclude each other behind a transaction-mode pooler too; the pending list is
+    /// read under the lock, so a migration another migrator just applied is not applied again.
+    private func applyNext() async throws -> Int? {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
             do {
-                try await connection.withTransaction(logger: logger) { connection in
+                // Waiting for another migrator and building an index may outlast a request's statement timeout;
+                // LOCAL: for this transaction only, so nothing of it stays on a pooled server connection.
+                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+                // Read the answer: the wait for the lock ends with it, and so does an error (a query returns before its rows).
+                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger).count()
+                try await connection.query(
+                    """
+                    CREATE TABLE IF NOT EXISTS schema_migrations (
+                        version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                    """,
+                    logger: logger
+                )
+                guard let migration = try await pendingMigrations(on: connection).first else {
+                    try await connection.query("COMMIT", logger: logger)
+                    return nil
+                }
+                do {
                     for statement in SQLScript.statements(in: migration.sql) {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
@@ -64,15 +64,18 @@ public struct Migrator: Sendable {
                         "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
                         logger: logger
                     )
+                    try await connection.query("COMMIT", logger: logger)
+                } catch {
+                    // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
+                    throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
                 }
+                logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                return migration.version
             } catch {
-                // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
-                throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
-            logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
-            applied.append(migration.version)
         }
-        return applied
     }
 
     /// The migrations not yet applied; throws if an applied one was edited or is unknown to this build.

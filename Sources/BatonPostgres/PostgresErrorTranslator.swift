@@ -14,9 +14,33 @@ enum PostgresErrorTranslator {
     static let cannotConnectNow = "57P03"
     /// The server has no connection slot left.
     static let tooManyConnections = "53300"
+    /// A write reached a server that takes none: a demoted primary, or a replica behind a stale route.
+    static let readOnlyTransaction = "25006"
     /// SQL-state classes that mean "the database cannot serve now", not "this request is wrong": connection
     /// exceptions, insufficient resources, operator intervention (shutdown, recovery).
     static let unavailableClasses = ["08", "53", "57"]
+
+    /// Whether a connection that threw `error` should not serve another lease: the connection was lost (no server
+    /// answer), a commit on it could not be confirmed, or its server is read-only.
+    static func leavesConnectionUnusable(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError: error.serverInfo == nil || isReadOnly(error)
+        case let error as PostgresTransactionError:
+            [error.closureError, error.beginError, error.commitError].contains { $0.map(leavesConnectionUnusable) ?? false }
+        case let error as BatonError: error == .commitUnconfirmed
+        default: false
+        }
+    }
+
+    /// Whether `error` is, or wraps, a write refused by a read-only server.
+    static func isReadOnly(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError: error.serverInfo?[.sqlState] == readOnlyTransaction
+        case let error as PostgresTransactionError:
+            [error.closureError, error.beginError, error.commitError].contains { $0.map(isReadOnly) ?? false }
+        default: false
+        }
+    }
 
     static func translate(_ error: any Error, logger: Logger) -> any Error {
         switch error {
@@ -31,6 +55,9 @@ enum PostgresErrorTranslator {
                 return BatonError.conflict("a record with this identity already exists")
             case foreignKeyViolation?:
                 return BatonError.notFound("a record this one refers to does not exist")
+            case readOnlyTransaction?:
+                logger.warning("the database is read-only (a demoted primary or a replica); the connection is replaced")
+                return BatonError.databaseUnavailable
             case queryCanceled?:
                 logger.warning("database statement timed out; nothing was changed")
                 return BatonError.databaseTimedOut

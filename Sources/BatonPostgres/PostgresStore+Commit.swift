@@ -9,9 +9,9 @@ extension PostgresStore {
     /// for a write that was never committed. A barrier statement on the same connection is answered only after that
     /// commit, or not at all. (`withTransaction` needs none: its COMMIT is answered after committing.)
     func committed<Result: Sendable>(_ write: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withConnection { connection in
+        try await client.leased { connection in
             let result = try await write(connection)
-            try await Self.confirmCommitted(on: connection, logger: logger)
+            try await Self.confirmCommitted(on: connection, pooling: pooling, logger: logger)
             return result
         }
     }
@@ -26,11 +26,21 @@ extension PostgresStore {
     }
 
     /// Waits for the barrier's answer: everything before it on `connection` is committed.
-    static func confirmCommitted(on connection: PostgresConnection, logger: Logger) async throws {
+    static func confirmCommitted(on connection: PostgresConnection, pooling: DatabasePooling, logger: Logger) async throws {
         // Closed already (the server died, or the commit failed and the driver dropped the connection): the commit is
         // unknown, and a barrier written now would never be answered (see `DatabaseDeadline`).
         guard !connection.isClosed else { throw BatonError.unavailable("the database connection closed before the commit was confirmed") }
-        for try await _ in try await connection.execute(CommitBarrier(), logger: logger) {}
+        do {
+            _ = try await connection.rows(of: CommitBarrier(), pooling: pooling, logger: logger)
+        } catch {
+            // Whatever the barrier met (a lost connection, or an error from a pooler that handed it elsewhere), the
+            // write may have committed: a retry must be possible, so the answer is 503, never a failure of the write.
+            logger.warning(
+                "the commit of a write could not be confirmed",
+                metadata: ["sql_state": "\((error as? PSQLError)?.serverInfo?[.sqlState] ?? "-")", "error_type": "\(type(of: error))"]
+            )
+            throw BatonError.commitUnconfirmed
+        }
     }
 }
 

@@ -1,62 +1,62 @@
 import BatonCore
+import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    /// Arbitrary but fixed advisory-lock keys, one per job; the key scheduler's is the one it always had.
-    static func schedulerLockKey(_ job: ScheduledJob) -> Int64 {
+    /// How long a lease lasts should its holder die before giving it back: a pass that outlives it may run beside
+    /// the next holder's, so it is far longer than any pass, and a crashed instance delays the job by at most this.
+    static let schedulerLeaseDuration: Duration = .seconds(600)
+
+    /// The lease row's name for each job.
+    static func schedulerLeaseName(_ job: ScheduledJob) -> String {
         switch job {
-        case .keyRotation: 0x6261_746f_6e53_6368  // "batonSch"
-        case .purge: 0x6261_746f_6e50_7267  // "batonPrg"
+        case .keyRotation: "key_rotation"
+        case .purge: "purge"
         }
     }
 
-    /// A session-level advisory lock on one leased connection, released when `body` ends. The pass counts as one
-    /// operation for admission (it holds a connection throughout) and takes as long as it needs; only the lock and
-    /// unlock statements are bounded by the deadline.
+    /// `job`'s lease (migration 0011), taken in a committed statement of its own and given back when `body` ends;
+    /// nil at once while another holder's lease is unexpired. No connection is held in between, so the pass's own
+    /// queries never wait on the lock's connection, and the lease holds behind a transaction-mode pooler too.
     public func withSchedulerLock<Result: Sendable>(_ job: ScheduledJob, _ body: @Sendable () async throws -> Result) async throws -> Result? {
-        let key = Self.schedulerLockKey(job)
-        return try await admitted {
-            try await client.withConnection { connection in
-                let locked: Bool
-                do {
-                    locked = try await withinDeadline {
-                        var locked = false
-                        for try await value in try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger).decode(Bool.self) {
-                            locked = value
-                        }
-                        return locked
-                    }
-                } catch {
-                    await dropConnection(connection)  // unanswered, the lock may have been taken all the same
-                    throw error
-                }
-                guard locked else { return nil }
-                let result: Result
-                do {
-                    result = try await body()
-                } catch {
-                    await unlock(key, on: connection)
-                    throw error
-                }
-                await unlock(key, on: connection)
-                return result
-            }
+        let name = Self.schedulerLeaseName(job)
+        let holder = UUID()
+        let seconds = Double(Self.schedulerLeaseDuration.components.seconds)
+        let taken = try await committedWrite { [logger] connection in
+            try await connection.query(
+                """
+                INSERT INTO scheduler_leases (job, holder, expires_at)
+                VALUES (\(name), \(holder), now() + make_interval(secs => \(seconds)))
+                ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE scheduler_leases.expires_at <= now()
+                RETURNING holder
+                """,
+                logger: logger
+            ).count() == 1
         }
-    }
-
-    /// Releases the lock; should the unlock fail or go unanswered, drops the connection, which releases it for sure.
-    /// A connection going back to the pool still holding the lock would keep the job from running anywhere.
-    private func unlock(_ key: Int64, on connection: PostgresConnection) async {
+        guard taken else { return nil }
+        let result: Result
         do {
-            _ = try await withinDeadline { try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).count() }
+            result = try await body()
         } catch {
-            await dropConnection(connection)
+            await giveBack(name, holder: holder)
+            throw error
         }
+        await giveBack(name, holder: holder)
+        return result
     }
 
-    /// Closes a leased connection (its session ends, and with it every advisory lock it held); the pool replaces it.
-    private func dropConnection(_ connection: PostgresConnection) async {
-        logger.warning("closing a database connection whose scheduler lock state is unknown")
-        try? await connection.close()
+    /// Ends this holder's lease; should that fail, the lease runs out by itself.
+    private func giveBack(_ name: String, holder: UUID) async {
+        do {
+            try await committedWrite { [logger] connection in
+                try await connection.query("DELETE FROM scheduler_leases WHERE job = \(name) AND holder = \(holder)", logger: logger)
+            }
+        } catch {
+            logger.warning(
+                "could not give back a scheduler lease; it expires by itself",
+                metadata: ["job": "\(name)", "error_type": "\(type(of: error))"]
+            )
+        }
     }
 }

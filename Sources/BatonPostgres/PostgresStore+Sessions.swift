@@ -35,11 +35,9 @@ extension PostgresStore {
     public func rotate(_ request: RotationRequest) async throws -> Session? {
         guard let rotationBatcher else {
             return try await translatingErrors {
-                var rotated: Session?
-                for try await row in try await client.execute(RotationStatement(request: request), logger: logger) {
-                    rotated = RotationStatement.session(row, tenantID: request.tenantID)
+                try await client.rows(of: RotationStatement(request: request), pooling: pooling, logger: logger).last.flatMap {
+                    RotationStatement.session($0, tenantID: request.tenantID)
                 }
-                return rotated
             }
         }
         // No deadline task per refresh: the batcher answers each caller within the deadline itself.
@@ -50,7 +48,12 @@ extension PostgresStore {
     /// primary key, so concurrent batches take their row locks in one order; should PostgreSQL still pick this one
     /// as a deadlock victim (against a statement locking a user's sessions in another order), it was rolled back
     /// whole and runs once more.
-    static func rotateBatch(_ requests: [RotationRequest], client: PostgresClient, logger: Logger) async throws -> [Session?] {
+    static func rotateBatch(
+        _ requests: [RotationRequest],
+        client: PostgresClient,
+        pooling: DatabasePooling,
+        logger: Logger
+    ) async throws -> [Session?] {
         let keys = requests.map(RotationKey.init)
         let order = requests.indices.sorted { keys[$0] < keys[$1] }
         let sorted = order.map { requests[$0] }
@@ -58,14 +61,14 @@ extension PostgresStore {
         while true {
             attempts += 1
             do {
-                return try await client.withConnection { connection in
+                return try await client.leased { connection in
                     var results = [Session?](repeating: nil, count: requests.count)
-                    for try await row in try await connection.execute(BatchRotationStatement(requests: sorted), logger: logger) {
+                    for row in try await connection.rows(of: BatchRotationStatement(requests: sorted), pooling: pooling, logger: logger) {
                         guard sorted.indices.contains(row.0 - 1) else { continue }
                         let index = order[row.0 - 1]
                         results[index] = BatchRotationStatement.rotated(row, tenantID: requests[index].tenantID).session
                     }
-                    if results.contains(where: { $0 != nil }) { try await Self.confirmCommitted(on: connection, logger: logger) }
+                    if results.contains(where: { $0 != nil }) { try await Self.confirmCommitted(on: connection, pooling: pooling, logger: logger) }
                     return results
                 }
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresErrorTranslator.deadlockDetected && attempts < 2 {

@@ -15,6 +15,8 @@ public struct PostgresStore: BatonStore {
     let deadline: DatabaseDeadline?
     /// When given, rotations go to PostgreSQL in batches (see `RotationBatcher`).
     let rotationBatcher: RotationBatcher?
+    /// Straight to PostgreSQL, or through a transaction-mode pooler: what may outlive a transaction.
+    let pooling: DatabasePooling
 
     /// `rotationBatches`: 0 rotates each refresh on its own; more sends rotations in batches, at most that many
     /// at the database at once (see `RotationBatcher`).
@@ -24,9 +26,11 @@ public struct PostgresStore: BatonStore {
         availability: DatabaseAvailability? = nil,
         admission: DatabaseAdmission? = nil,
         deadline: DatabaseDeadline? = nil,
-        rotationBatches: Int = 0
+        rotationBatches: Int = 0,
+        pooling: DatabasePooling = .direct
     ) {
         self.client = client
+        self.pooling = pooling
         self.logger = logger
         self.availability = availability
         self.admission = admission
@@ -41,20 +45,28 @@ public struct PostgresStore: BatonStore {
             timeout: deadline?.timeout,
             onOverdue: { [deadline] in deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch") },
             clock: deadline?.clock ?? .continuous,
-            execute: { [client, logger, availability, deadline] requests, due in
+            execute: { [client, logger, availability, deadline, pooling] requests, due in
                 // Callers queued while the probe found the database silent: answered now, not at their deadline.
                 try availability?.requireAnswering()
                 // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.
                 return try await Self.within(deadline, operation: "rotateBatch", due: due) {
-                    try await Self.rotateBatch(requests, client: client, logger: logger)
+                    try await Self.rotateBatch(requests, client: client, pooling: pooling, logger: logger)
                 }
             }
         )
     }
 
+    /// Readiness: the database answers and takes writes. A read-only server (a demoted primary, a replica behind a
+    /// stale route) is not ready, and its connection is replaced (see `PostgresClient.leased`).
     public func checkReachable() async throws {
-        try await translatingErrors {
-            try await client.query("SELECT 1", logger: logger)
+        try await translatingErrors { [client, logger] in
+            try await client.leased { connection in
+                let rows = try await connection.query("SELECT current_setting('transaction_read_only') = 'on'", logger: logger)
+                for try await readOnly in rows.decode(Bool.self) where readOnly {
+                    try? await connection.close()
+                    throw BatonError.unavailable("the database is read-only")
+                }
+            }
         }
     }
 

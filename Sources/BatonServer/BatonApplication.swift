@@ -81,9 +81,12 @@ enum BatonApplication {
             // little, while its timer is set up on every release and torn down on every lease, the refresh path's
             // too (its cost is in docs/benchmarks.md). The probe watches the database.
             clientConfiguration.options.keepAliveBehavior = nil
-            if configuration.databaseStatementTimeout > 0 {
+            let pooling = configuration.databasePooling
+            let statementTimeout = configuration.databaseStatementTimeout
+            if statementTimeout > 0, pooling == .direct {
                 // A startup parameter: every connection of the pool (and the probe's) has it from the first statement.
-                clientConfiguration.options.additionalStartupParameters.append(("statement_timeout", "\(configuration.databaseStatementTimeout)"))
+                // A transaction-mode pooler refuses it; there the role's setting must say the same (checked below).
+                clientConfiguration.options.additionalStartupParameters.append(("statement_timeout", "\(statementTimeout)"))
             }
             let client = PostgresClient(
                 configuration: clientConfiguration,
@@ -105,8 +108,10 @@ enum BatonApplication {
                 availability: availability,
                 admission: admission,
                 deadline: deadline,
-                rotationBatches: configuration.rotationBatches
+                rotationBatches: configuration.rotationBatches,
+                pooling: pooling
             )
+            let listening = ChangeListener.State()
             let startupDone = OnceFlag()
             let services = makeServices(
                 store: store,
@@ -118,7 +123,8 @@ enum BatonApplication {
                 clock: clock,
                 metrics: metrics
             ) {
-                guard startupDone.isSet, !shuttingDown.isSet else { return false }
+                // An instance that cannot hear of a key revocation must not be sent requests.
+                guard startupDone.isSet, !shuttingDown.isSet, listening.isListening else { return false }
                 return (try? await store.checkReachable()) != nil
             }
             var application = try makeApplication(services: services, configuration: configuration, logger: logger)
@@ -133,9 +139,11 @@ enum BatonApplication {
             // deadline keeps answering lost operations while the server drains.
             if let deadline { application.addServices(deadline) }
             let caches = services.cacheCoordinator
+            let listenURL = configuration.databaseListenURL ?? url
             application.addServices(
                 ChangeListener(
-                    client: client,
+                    configuration: try DatabaseURL.connectionConfiguration(from: listenURL).0,
+                    state: listening,
                     clock: monotonicClock,
                     logger: logger,
                     started: startupDone,
@@ -156,16 +164,33 @@ enum BatonApplication {
             )
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             let migrateOnStart = configuration.migrateOnStart
+            let patience = Duration.seconds(configuration.databaseStartupWait)
             let reachability = try DatabaseReachability(
                 url: url,
-                patience: .seconds(configuration.databaseStartupWait),
+                startupParameters: clientConfiguration.options.additionalStartupParameters,
+                patience: patience,
                 clock: monotonicClock,
                 logger: logger
             )
+            let listenReachability =
+                configuration.databaseListenURL == nil
+                ? nil : try DatabaseReachability(url: listenURL, patience: patience, clock: monotonicClock, logger: logger)
             application.beforeServerStarts {
-                try await reachability.waitUntilAnswering()
-                if migrateOnStart { try await migrator.migrate() }
-                try await migrator.verifyCurrent()
+                // A signal ends start-up wherever it is: waiting for the database, the pool or a migration.
+                try await cancelWhenGracefulShutdown {
+                    try await reachability.waitUntilAnswering()
+                    try await listenReachability?.waitUntilAnswering()
+                    try await PoolStartupCheck(
+                        store: store,
+                        destination: reachability.destination,
+                        pooling: pooling,
+                        statementTimeout: statementTimeout,
+                        patience: patience,
+                        clock: monotonicClock
+                    ).run()
+                    if migrateOnStart { try await migrator.migrate() }
+                    try await migrator.verifyCurrent()
+                }
                 startupDone.set()
             }
             return application

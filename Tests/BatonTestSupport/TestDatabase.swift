@@ -16,6 +16,21 @@ public enum TestDatabase {
         return url
     }
 
+    /// PgBouncer in transaction mode in front of the same server (`scripts/test` starts it), as role `baton_pooled`,
+    /// whose `statement_timeout` is set on the role since the pooler refuses it at connection start-up.
+    public static let poolerVariable = "BATON_TEST_PGBOUNCER_URL"
+
+    /// The pooler's URL for the database `directURL` names (the test database when nil).
+    public static func pooledURL(for directURL: String? = nil) throws -> String {
+        guard let pooler = ProcessInfo.processInfo.environment[poolerVariable], !pooler.isEmpty else {
+            throw MissingDatabase(variable: poolerVariable)
+        }
+        guard let directURL else { return pooler }
+        guard var components = URLComponents(string: pooler), let database = URLComponents(string: directURL)?.path else { throw MissingDatabase() }
+        components.path = database
+        return components.string ?? pooler
+    }
+
     /// Runs `body` with a running, migrated client on the test database; the client stops afterwards.
     @discardableResult
     public static func withClient<Result: Sendable>(
@@ -36,12 +51,15 @@ public enum TestDatabase {
     }
 
     /// Runs `body` against a `PostgresStore` on the test database.
+    /// Runs `body` against a `PostgresStore` on the test database: directly, or through PgBouncer in transaction
+    /// mode with `pooling: .transaction`.
     public static func withStore<Result: Sendable>(
         rotationBatches: Int = 0,
+        pooling: DatabasePooling = .direct,
         _ body: @Sendable (PostgresStore) async throws -> Result
     ) async throws -> Result {
-        try await withClient { client in
-            try await body(PostgresStore(client: client, logger: Logger(label: "test-store"), rotationBatches: rotationBatches))
+        try await withClient(url: pooling == .transaction ? pooledURL() : url()) { client in
+            try await body(PostgresStore(client: client, logger: Logger(label: "test-store"), rotationBatches: rotationBatches, pooling: pooling))
         }
     }
 
@@ -74,16 +92,22 @@ public enum TestDatabase {
     /// tenant or takes database-wide locks), with that database's URL for second instances.
     public static func withFreshStore<Result: Sendable>(
         rotationBatches: Int = 0,
+        pooling: DatabasePooling = .direct,
         _ body: @Sendable (PostgresStore, _ url: String) async throws -> Result
     ) async throws -> Result {
-        try await withFreshDatabase { url in
-            try await withClient(url: url) { client in
-                try await body(PostgresStore(client: client, logger: Logger(label: "test-store"), rotationBatches: rotationBatches), url)
+        try await withFreshDatabase { directURL in
+            let url = pooling == .transaction ? try pooledURL(for: directURL) : directURL
+            return try await withClient(url: url) { client in
+                try await body(
+                    PostgresStore(client: client, logger: Logger(label: "test-store"), rotationBatches: rotationBatches, pooling: pooling),
+                    url
+                )
             }
         }
     }
 
     public struct MissingDatabase: Error, CustomStringConvertible {
-        public var description: String { "\(TestDatabase.environmentVariable) is not set: run the tests with scripts/test, which starts PostgreSQL" }
+        var variable = TestDatabase.environmentVariable
+        public var description: String { "\(variable) is not set: run the tests with scripts/test, which starts PostgreSQL and PgBouncer" }
     }
 }

@@ -61,7 +61,7 @@ struct KeyRotationTests {
         _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         if isolated, backend.isPostgres {
-            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, url in
+            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches, pooling: backend.pooling) { store, url in
                 try await fixture(store, settings: settings, databaseURL: url, body)
             }
             return

@@ -32,11 +32,14 @@ struct KeySchedulerTests {
         }
     }
 
-    @Test("two instances running the scheduler at once rotate each due tenant exactly once")
-    func exactlyOnce() async throws {
-        try await KeyRotationTests.withFixture(.postgres, settings: .init(keyRotationInterval: 3_600, jwksMaxAge: 600), isolated: true) { f in
+    @Test(
+        "two instances running the scheduler at once rotate each due tenant exactly once",
+        arguments: [StoreContractTests.Backend.postgres, .pooled]
+    )
+    func exactlyOnce(_ backend: StoreContractTests.Backend) async throws {
+        try await KeyRotationTests.withFixture(backend, settings: .init(keyRotationInterval: 3_600, jwksMaxAge: 600), isolated: true) { f in
             try await TestDatabase.withClient(url: f.databaseURL) { otherClient in
-                let otherStore = PostgresStore(client: otherClient, logger: Logger(label: "other"))
+                let otherStore = PostgresStore(client: otherClient, logger: Logger(label: "other"), pooling: backend.pooling)
                 let logger = Logger(label: "t")
                 let a = KeyScheduler(store: f.store, rotation: f.rotation, clock: f.clock, logger: logger)
                 let other = AnyStore(otherStore)

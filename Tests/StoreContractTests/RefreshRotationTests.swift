@@ -41,7 +41,7 @@ struct RefreshRotationTests {
         _ body: @Sendable (Fixture) async throws -> Void
     ) async throws {
         if isolated, backend.isPostgres {
-            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, _ in
+            try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches, pooling: backend.pooling) { store, _ in
                 try await fixture(store, settings: settings, body)
             }
             return

@@ -3,30 +3,34 @@ import BatonPostgres
 import BatonTestSupport
 import Foundation
 import Logging
+import PostgresNIO
 import Testing
 
 /// One behaviour suite for the store protocols, run against the memory store and the real PostgreSQL store.
 @Suite("Store contract")
 struct StoreContractTests {
     /// `postgresBatched`: PostgreSQL with rotations sent in batches (`BATON_ROTATION_BATCHES`), which must keep
-    /// every promise the single-statement rotation keeps.
+    /// every promise the single-statement rotation keeps. `pooled` and `pooledBatched`: the same through PgBouncer
+    /// in transaction mode (`BATON_DATABASE_POOLING=transaction`), where no session state survives a transaction.
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory, postgres, postgresBatched
+        case memory, postgres, postgresBatched, pooled, pooledBatched
         var testDescription: String { rawValue }
 
         var isPostgres: Bool { self != .memory }
-        var rotationBatches: Int { self == .postgresBatched ? 2 : 0 }
+        var rotationBatches: Int { [.postgresBatched, .pooledBatched].contains(self) ? 2 : 0 }
+        var pooling: DatabasePooling { [.pooled, .pooledBatched].contains(self) ? .transaction : .direct }
     }
 
     static func withStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
         guard backend.isPostgres else { return try await body(MemoryStore()) }
-        try await TestDatabase.withStore(rotationBatches: backend.rotationBatches) { try await body($0) }
+        try await TestDatabase.withStore(rotationBatches: backend.rotationBatches, pooling: backend.pooling) { try await body($0) }
     }
 
     /// On PostgreSQL, a database of its own: live apps of other tests take the database-wide scheduler locks.
     static func withIsolatedStore(_ backend: Backend, _ body: @Sendable (any BatonStore) async throws -> Void) async throws {
         guard backend.isPostgres else { return try await withStore(backend, body) }
-        try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches) { store, _ in try await body(store) }
+        try await TestDatabase.withFreshStore(rotationBatches: backend.rotationBatches, pooling: backend.pooling) { store, _ in try await body(store)
+        }
     }
 
     let factory = SigningKeyFactory(sealer: SecretSealer(current: .generate()))
@@ -274,10 +278,13 @@ struct StoreContractTests {
         }
     }
 
-    @Test("on PostgreSQL a job's lock excludes every other holder until released, and only that job")
-    func schedulerLockExcludes() async throws {
-        try await Self.withIsolatedStore(.postgres) { store in
-            // The inner call leases another connection: another database session, as another instance would be.
+    @Test(
+        "on PostgreSQL a job's lease excludes every other holder until given back, and only that job",
+        arguments: [Backend.postgres, .pooled]
+    )
+    func schedulerLockExcludes(_ backend: Backend) async throws {
+        try await Self.withIsolatedStore(backend) { store in
+            // The inner call is another holder, as another instance would be.
             let inner = try await store.withSchedulerLock(.keyRotation) { try await store.withSchedulerLock(.keyRotation) { "ran" } }
             #expect(inner == .some(nil))
             let afterRelease = try await store.withSchedulerLock(.keyRotation) { "ran" }
@@ -287,6 +294,22 @@ struct StoreContractTests {
             #expect(otherJob == .some("ran"))
             let samePurge = try await store.withSchedulerLock(.purge) { try await store.withSchedulerLock(.purge) { "ran" } }
             #expect(samePurge == .some(nil))
+        }
+    }
+
+    @Test("on PostgreSQL a lease whose holder died runs out, and the next holder takes it", arguments: [Backend.postgres, .pooled])
+    func schedulerLeaseRunsOut(_ backend: Backend) async throws {
+        try await TestDatabase.withFreshStore(pooling: backend.pooling) { store, url in
+            try await TestDatabase.withClient(url: url) { sql in
+                let taken = try await store.withSchedulerLock(.purge) {
+                    // The holder is still in its pass, as one that died would seem; its lease is past its end.
+                    try await sql.query("UPDATE scheduler_leases SET expires_at = now() - interval '1 second'")
+                    return try await store.withSchedulerLock(.purge) { "ran" }
+                }
+                #expect(taken == .some("ran"))
+                // Each gave its own lease back: none is left.
+                #expect(try await sql.query("SELECT job FROM scheduler_leases").collect().isEmpty)
+            }
         }
     }
 

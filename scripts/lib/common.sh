@@ -75,3 +75,44 @@ pg_stop() {
   . "$1/cluster"
   pg_as "$PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+# pgbouncer_start DIR PG_PORT : starts Debian's PgBouncer in transaction mode in DIR on a private port, in front of
+# the throwaway PostgreSQL on PG_PORT (every database, user baton, trust as PostgreSQL's own), as the cluster's
+# owner. Sets PGBOUNCER_PORT; pgbouncer_stop DIR stops it.
+pgbouncer_start() {
+  local dir=$1 pg_port=$2
+  PGBOUNCER_PORT=$(free_port)
+  mkdir -p "$dir"
+  printf '"baton" ""\n' >"$dir/userlist.txt"
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$pg_port
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+max_client_conn = 1000
+default_pool_size = 40
+max_db_connections = 120
+server_reset_query =
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$dir"; fi
+  pg_as /usr/sbin/pgbouncer -d -q "$dir/pgbouncer.ini" || { cat "$dir/pgbouncer.log" >&2; return 1; }
+  local tries=0
+  until pg_as psql -h 127.0.0.1 -p "$PGBOUNCER_PORT" -U baton -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 100 ] || { log "PgBouncer did not answer"; cat "$dir/pgbouncer.log" >&2; return 1; }
+    sleep 0.1
+  done
+  log "PgBouncer (transaction mode) running on 127.0.0.1:$PGBOUNCER_PORT"
+}
+
+pgbouncer_stop() {
+  [ -f "$1/pgbouncer.pid" ] || return 0
+  kill "$(cat "$1/pgbouncer.pid")" 2>/dev/null || true
+}

@@ -1,4 +1,5 @@
 import BatonCore
+import BatonPostgres
 import Logging
 
 /// Everything `serve` needs, resolved and validated: environment first, command-line flags over it. Units, ranges
@@ -33,9 +34,13 @@ struct BatonConfiguration: Sendable {
     /// Most PostgreSQL connections this instance opens. Each refresh holds one for a commit (an fsync with
     /// `synchronous_commit=on`), so this bounds refreshes in flight; PostgreSQL's `max_connections` bounds the sum.
     var databasePoolSize: Int = Setting.databasePoolSize.defaultNumber
-    /// The change listener holds one connection for good and each scheduled job one for its lock while its
-    /// queries need another: with fewer than these plus one for requests, an instance could wait on itself for ever.
-    static let minimumDatabasePoolSize = 1 + ScheduledJob.allCases.count + 1
+    /// Nothing holds a pool connection while it needs another (the change listener has its own, scheduled jobs hold
+    /// leases, not connections), so one connection serves every kind of work, if slowly.
+    static let minimumDatabasePoolSize = 1
+    /// Straight to PostgreSQL, or through a transaction-mode pooler (see `DatabasePooling`).
+    var databasePooling: DatabasePooling = .direct
+    /// Where the change listener connects, unpooled; nil: the database URL (only with direct pooling).
+    var databaseListenURL: String?
     /// Milliseconds a database statement may run before PostgreSQL cancels (and rolls back) it; 0 for no limit.
     /// A refresh cut short answers 503 and has spent nothing.
     var databaseStatementTimeout: Int = Setting.databaseStatementTimeout.defaultNumber

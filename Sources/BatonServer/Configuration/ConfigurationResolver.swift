@@ -1,4 +1,5 @@
 import BatonCore
+import BatonPostgres
 import Foundation
 import Logging
 
@@ -56,6 +57,7 @@ enum ConfigurationResolver {
             // Shorter, requests whose statement PostgreSQL is still running (and may commit) would be answered 503.
             throw ConfigurationError("BATON_DATABASE_OPERATION_TIMEOUT must be 0 or at least BATON_DATABASE_STATEMENT_TIMEOUT")
         }
+        try resolvePooling(&configuration, environment)
         configuration.databaseQueueLimit = try Setting.databaseQueueLimit.wholeNumber(in: environment)
         configuration.databaseStartupWait = try Setting.databaseStartupWait.wholeNumber(in: environment)
         configuration.rotationBatches = try Setting.rotationBatches.wholeNumber(in: environment)
@@ -89,6 +91,28 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_DATABASE_URL (or --database-url) is required \(use == "--store postgres" ? "with" : "for") \(use)")
         }
         return url
+    }
+
+    /// `BATON_DATABASE_POOLING` and `BATON_DATABASE_LISTEN_URL`: behind a transaction-mode pooler, `LISTEN` would
+    /// lose notices, so the listener's direct URL is required there.
+    static func resolvePooling(_ configuration: inout BatonConfiguration, _ environment: [String: String]) throws(ConfigurationError) {
+        if let raw = Setting.databasePooling.text(in: environment) {
+            guard let pooling = DatabasePooling(rawValue: raw) else {
+                throw ConfigurationError("BATON_DATABASE_POOLING must be direct or transaction")
+            }
+            configuration.databasePooling = pooling
+        }
+        configuration.databaseListenURL = Setting.databaseListenURL.text(in: environment)
+        if let listenURL = configuration.databaseListenURL {
+            do { _ = try DatabaseURL.configuration(from: listenURL) } catch {
+                throw ConfigurationError("BATON_DATABASE_LISTEN_URL must be a postgres:// URL like BATON_DATABASE_URL")
+            }
+        }
+        if configuration.databasePooling == .transaction, !configuration.isMemory, configuration.databaseListenURL == nil {
+            throw ConfigurationError(
+                "BATON_DATABASE_POOLING=transaction needs BATON_DATABASE_LISTEN_URL: a direct connection to PostgreSQL (not through the pooler) for change notices"
+            )
+        }
     }
 
     /// `BATON_MASTER_KEY`, nil when unset.

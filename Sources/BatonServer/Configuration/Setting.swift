@@ -79,6 +79,16 @@ extension Setting {
         default: "none: memory store",
         "`postgres://user:pass@host:port/db?sslmode=disable\\|prefer\\|require`, or `?host=/socket/dir`"
     )
+    static let databasePooling = Setting(
+        "BATON_DATABASE_POOLING",
+        default: "`direct`",
+        "`direct`, or `transaction` behind a transaction-mode pooler (PgBouncer `pool_mode = transaction`): no prepared statements or session state; needs `BATON_DATABASE_LISTEN_URL`, and the statement timeout as the role's setting (see deploy/README.md)"
+    )
+    static let databaseListenURL = Setting(
+        "BATON_DATABASE_LISTEN_URL",
+        default: "`BATON_DATABASE_URL`",
+        "a direct (unpooled) connection for change notices (`LISTEN`); required with `BATON_DATABASE_POOLING=transaction`"
+    )
     static let store = Setting(nil, flag: "store", default: "from the URL", "`memory` or `postgres`: force a store")
     static let masterKey = Setting("BATON_MASTER_KEY", default: "generated in memory mode", "base64 of 32 bytes; required with PostgreSQL")
     static let adminKey = Setting("BATON_ADMIN_KEY", default: "generated in memory mode", "bootstrap operator key, 24–512 characters")
@@ -113,7 +123,7 @@ extension Setting {
         "connections",
         in: BatonConfiguration.minimumDatabasePoolSize...1_000,
         default: 32,
-        "PostgreSQL connections per instance (the change listener and each scheduled job's lock hold one each), opened on demand, closed after 60 s idle"
+        "PostgreSQL connections per instance, opened on demand, closed after 60 s idle (the change listener has one more of its own)"
     )
     static let databaseStatementTimeout = Setting(
         "BATON_DATABASE_STATEMENT_TIMEOUT",
@@ -198,7 +208,8 @@ extension Setting {
 
     /// Every setting, in the order the README lists them.
     static let all: [Setting] = [
-        databaseURL, store, masterKey, adminKey, publicURL, host, port, logLevel, previousMasterKeys, keySchedulerInterval,
+        databaseURL, databasePooling, databaseListenURL, store, masterKey, adminKey, publicURL, host, port, logLevel, previousMasterKeys,
+        keySchedulerInterval,
         databasePoolSize, databaseStatementTimeout, databaseOperationTimeout, databaseQueueLimit, databaseStartupWait,
         rotationBatches, httpIdleTimeout, httpHeadTimeout, httpBodyTimeout, shutdownDelay, purgeInterval,
         sessionRetentionDays, auditRetentionDays, migrate,
