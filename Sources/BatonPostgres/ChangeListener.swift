@@ -62,7 +62,7 @@ public struct ChangeListener: Service {
                 do {
                     try await connection.listen(on: ChangeNotice.channel) { notifications in
                         await onReload()  // anything missed before this LISTEN took effect
-                        state.listening.store(true, ordering: .releasing)
+                        state.set(listening: true)
                         for try await notification in notifications {
                             if let notice = ChangeNotice(payload: notification.payload) { await onNotice(notice) }
                         }
@@ -70,7 +70,7 @@ public struct ChangeListener: Service {
                 } catch {
                     failure = error
                 }
-                state.listening.store(false, ordering: .releasing)
+                state.set(listening: false)
                 try? await connection.close()
                 if let failure { throw failure }
             } catch {
@@ -92,10 +92,28 @@ public struct ChangeListener: Service {
 extension ChangeListener {
     /// Whether the listener is connected and listening, its caches reloaded since it began.
     public final class State: Sendable {
-        let listening = Atomic(false)
+        private let listening = Atomic(false)
+        private let firstListen = OnceFlag()
 
         public init() {}
 
         public var isListening: Bool { listening.load(ordering: .acquiring) }
+
+        func set(listening value: Bool) {
+            listening.store(value, ordering: .releasing)
+            if value { firstListen.set() }
+        }
+
+        /// Returns once the listener first listens; throws if it did not within `patience` on `clock` (start-up
+        /// must not open the port of an instance that cannot hear of a key revocation). `destination` names the
+        /// listener's database in the message.
+        public func waitUntilListening(within patience: Duration, on clock: AnyClock, destination: String) async throws(StartupCheckFailure) {
+            let listened = await FirstAnswer.within(patience, on: clock, otherwise: false) { [firstListen] in
+                (try? await firstListen.wait()) != nil
+            }
+            guard listened else {
+                throw StartupCheckFailure("no change notices could be listened for at \(destination) within \(patience.components.seconds) s")
+            }
+        }
     }
 }

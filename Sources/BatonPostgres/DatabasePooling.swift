@@ -31,14 +31,3 @@ extension PostgresConnection {
         return rows
     }
 }
-
-extension PostgresClient {
-    /// `statement`'s rows on a connection of the pool (see `PostgresConnection.rows(of:pooling:logger:)`).
-    func rows<Statement: PostgresPreparedStatement>(
-        of statement: Statement,
-        pooling: DatabasePooling,
-        logger: Logger
-    ) async throws -> [Statement.Row] where Statement.Row: Sendable {
-        try await leased { try await $0.rows(of: statement, pooling: pooling, logger: logger) }
-    }
-}

@@ -19,6 +19,7 @@ public struct Migrator: Sendable {
     /// Applies every pending migration; returns the versions applied by this call.
     @discardableResult
     public func migrate() async throws -> [Int] {
+        try await createLedger()
         var applied: [Int] = []
         while let version = try await applyNext() { applied.append(version) }
         return applied
@@ -32,11 +33,50 @@ public struct Migrator: Sendable {
         guard pending.isEmpty else { throw MigrationError.behind(pending: pending.map(\.version)) }
     }
 
-    /// The first pending migration, applied in one transaction that holds the migrators' advisory lock from its
-    /// start; nil when none is pending. A transaction-scoped lock ends with its transaction on whichever server
-    /// connection ran it, so migrators exclude each other behind a transaction-mode pooler too; the pending list is
-    /// read under the lock, so a migration another migrator just applied is not applied again.
+    /// `schema_migrations`, made in a transaction of its own under the migrators' lock (two at once would race to
+    /// create it), so it stays even if the first migration fails.
+    private func createLedger() async throws {
+        try await locked { connection in
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    /// The first pending migration, applied in one transaction that holds the migrators' lock; nil when none is
+    /// pending. The pending list is read under the lock, so a migration another migrator just applied is not
+    /// applied again.
     private func applyNext() async throws -> Int? {
+        let version: Int? = try await locked { connection in
+            guard let migration = try await pendingMigrations(on: connection).first else { return nil }
+            do {
+                for statement in SQLScript.statements(in: migration.sql) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
+                    logger: logger
+                )
+            } catch {
+                // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
+                throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
+            }
+            return migration.version
+        }
+        if let version, let migration = migrations.first(where: { $0.version == version }) {
+            logger.info("migration applied", metadata: ["version": "\(version)", "name": "\(migration.name)"])
+        }
+        return version
+    }
+
+    /// `body` in one transaction that takes the migrators' advisory lock first. A transaction-scoped lock ends with
+    /// its transaction on whichever server connection ran it, so migrators exclude each other behind a
+    /// transaction-mode pooler too; a session lock there would stay on a server connection after its client left.
+    private func locked<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await client.withConnection { connection in
             try await connection.query("BEGIN", logger: logger)
             do {
@@ -45,32 +85,9 @@ public struct Migrator: Sendable {
                 try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
                 // Read the answer: the wait for the lock ends with it, and so does an error (a query returns before its rows).
                 _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger).count()
-                try await connection.query(
-                    """
-                    CREATE TABLE IF NOT EXISTS schema_migrations (
-                        version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                    """,
-                    logger: logger
-                )
-                guard let migration = try await pendingMigrations(on: connection).first else {
-                    try await connection.query("COMMIT", logger: logger)
-                    return nil
-                }
-                do {
-                    for statement in SQLScript.statements(in: migration.sql) {
-                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                    }
-                    try await connection.query(
-                        "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
-                        logger: logger
-                    )
-                    try await connection.query("COMMIT", logger: logger)
-                } catch {
-                    // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
-                    throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
-                }
-                logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
-                return migration.version
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
             } catch {
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 throw error

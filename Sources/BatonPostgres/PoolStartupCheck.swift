@@ -26,7 +26,7 @@ public struct PoolStartupCheck: Sendable {
     }
 
     /// Returns once a pooled connection answered with the expected timeout; throws a one-line reason otherwise.
-    public func run() async throws(PoolStartupFailure) {
+    public func run() async throws(StartupCheckFailure) {
         // At least a few seconds even with no patience: one connection attempt's worth.
         let bound = max(patience, .seconds(5))
         let answer: Result<Int, any Error>? = await FirstAnswer.within(bound, on: clock, otherwise: nil) { [store] in
@@ -44,19 +44,19 @@ public struct PoolStartupCheck: Sendable {
         }
         switch answer {
         case nil:
-            throw PoolStartupFailure("no pooled connection to the database at \(destination) answered within \(bound.components.seconds) s")
+            throw StartupCheckFailure("no pooled connection to the database at \(destination) answered within \(bound.components.seconds) s")
         case .failure(let error)?:
-            throw PoolStartupFailure("the database at \(destination) refused a pooled connection: \(PostgresErrorSummary.describe(error))")
+            throw StartupCheckFailure("the database at \(destination) refused a pooled connection: \(PostgresErrorSummary.describe(error))")
         case .success(let actual)? where actual != statementTimeout:
             switch pooling {
             case .transaction:
-                throw PoolStartupFailure(
+                throw StartupCheckFailure(
                     "behind a transaction-mode pooler Baton cannot set statement_timeout itself: the database at \(destination) runs with "
                         + "\(actual) ms and BATON_DATABASE_STATEMENT_TIMEOUT is \(statementTimeout) ms; set it on Baton's role "
                         + "(ALTER ROLE ... SET statement_timeout = '\(statementTimeout)ms') or make the two agree"
                 )
             case .direct:
-                throw PoolStartupFailure(
+                throw StartupCheckFailure(
                     "the database at \(destination) runs with statement_timeout \(actual) ms, not the \(statementTimeout) ms Baton asked for"
                         + " (a pooler dropping startup parameters? see BATON_DATABASE_POOLING)"
                 )
@@ -67,8 +67,8 @@ public struct PoolStartupCheck: Sendable {
     }
 }
 
-/// Why start-up could not use its connection pool, in one line.
-public struct PoolStartupFailure: Error, CustomStringConvertible {
+/// Why a start-up check of the database (its pool, its change notices) failed, in one line.
+public struct StartupCheckFailure: Error, CustomStringConvertible {
     public let description: String
 
     init(_ description: String) { self.description = description }

@@ -83,7 +83,7 @@ extension PostgresStore {
 
     public func updateClient(_ client: Client) async throws {
         try await translatingErrors {
-            try await self.client.leasedTransaction(logger: logger) { connection in
+            try await self.leases.transaction(logger: logger) { connection in
                 let rows = try await connection.query(
                     """
                     UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
@@ -100,7 +100,7 @@ extension PostgresStore {
 
     public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool {
         try await translatingErrors {
-            try await self.client.leasedTransaction(logger: logger) { connection in
+            try await self.leases.transaction(logger: logger) { connection in
                 let rows = try await connection.query(
                     "DELETE FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID) RETURNING client_id",
                     logger: logger

@@ -9,7 +9,7 @@ extension PostgresStore {
     /// for a write that was never committed. A barrier statement on the same connection is answered only after that
     /// commit, or not at all. (`withTransaction` needs none: its COMMIT is answered after committing.)
     func committed<Result: Sendable>(_ write: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.leased { connection in
+        try await leases.leased { connection in
             let result = try await write(connection)
             try await Self.confirmCommitted(on: connection, pooling: pooling, logger: logger)
             return result

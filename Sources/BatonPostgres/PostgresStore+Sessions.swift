@@ -35,7 +35,7 @@ extension PostgresStore {
     public func rotate(_ request: RotationRequest) async throws -> Session? {
         guard let rotationBatcher else {
             return try await translatingErrors {
-                try await client.rows(of: RotationStatement(request: request), pooling: pooling, logger: logger).last.flatMap {
+                try await leases.rows(of: RotationStatement(request: request), pooling: pooling, logger: logger).last.flatMap {
                     RotationStatement.session($0, tenantID: request.tenantID)
                 }
             }
@@ -50,7 +50,7 @@ extension PostgresStore {
     /// whole and runs once more.
     static func rotateBatch(
         _ requests: [RotationRequest],
-        client: PostgresClient,
+        leases: ConnectionLeases,
         pooling: DatabasePooling,
         logger: Logger
     ) async throws -> [Session?] {
@@ -61,7 +61,7 @@ extension PostgresStore {
         while true {
             attempts += 1
             do {
-                return try await client.leased { connection in
+                return try await leases.leased { connection in
                     var results = [Session?](repeating: nil, count: requests.count)
                     for row in try await connection.rows(of: BatchRotationStatement(requests: sorted), pooling: pooling, logger: logger) {
                         guard sorted.indices.contains(row.0 - 1) else { continue }

@@ -49,7 +49,7 @@ extension PostgresStore {
         inserts: [SigningKey]
     ) async throws {
         try await translatingErrors {
-            try await client.leasedTransaction(logger: logger) { connection in
+            try await leases.transaction(logger: logger) { connection in
                 for (key, expected) in updates {
                     let rows = try await connection.query(
                         """
@@ -96,7 +96,7 @@ extension PostgresStore {
         chainKey: @escaping @Sendable (Int, SealedSecret) throws -> SealedSecret
     ) async throws -> Int {
         try await translatingErrors {
-            try await client.leasedTransaction(logger: logger) { connection in
+            try await leases.transaction(logger: logger) { connection in
                 let keys = try await Self.reseal(
                     SealedColumns(table: "signing_keys", id: "kid", secret: "sealed_private_key"),
                     of: tenantID,

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore {
     public func createTenant(_ tenant: Tenant, signingKeys: [SigningKey], chainKey: ChainKey) async throws {
         try await translatingErrors {
-            try await client.leasedTransaction(logger: logger) { connection in
+            try await leases.transaction(logger: logger) { connection in
                 let s = tenant.settings
                 try await connection.query(
                     """
@@ -52,7 +52,7 @@ extension PostgresStore {
     public func updateTenant(_ tenant: Tenant) async throws {
         try await translatingErrors {
             let s = tenant.settings
-            try await client.leasedTransaction(logger: logger) { connection in
+            try await leases.transaction(logger: logger) { connection in
                 let rows = try await connection.query(
                     """
                     UPDATE tenants SET display_name = \(tenant.displayName), access_token_ttl = \(s.accessTokenTTL),
@@ -73,7 +73,7 @@ extension PostgresStore {
 
     public func deleteTenant(_ id: TenantID) async throws -> Bool {
         try await translatingErrors {
-            try await client.leasedTransaction(logger: logger) { connection in
+            try await leases.transaction(logger: logger) { connection in
                 let rows = try await connection.query("DELETE FROM tenants WHERE tenant_id = \(id.uuid) RETURNING tenant_id", logger: logger)
                 let deleted = try await rows.count() == 1
                 if deleted { try await Self.notify(.tenant(id), on: connection, logger: logger) }

@@ -6,6 +6,8 @@ import PostgresNIO
 /// The production store: every query goes through `PostgresClient`, is parameterised, and filters by tenant.
 public struct PostgresStore: BatonStore {
     let client: PostgresClient
+    /// Leases for writes and readiness, which never hand out a connection of no use.
+    let leases: ConnectionLeases
     let logger: Logger
     /// When given, queries fail fast while `DatabaseProbe` finds the database silent.
     let availability: DatabaseAvailability?
@@ -30,6 +32,7 @@ public struct PostgresStore: BatonStore {
         pooling: DatabasePooling = .direct
     ) {
         self.client = client
+        self.leases = ConnectionLeases(client)
         self.pooling = pooling
         self.logger = logger
         self.availability = availability
@@ -45,27 +48,35 @@ public struct PostgresStore: BatonStore {
             timeout: deadline?.timeout,
             onOverdue: { [deadline] in deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch") },
             clock: deadline?.clock ?? .continuous,
-            execute: { [client, logger, availability, deadline, pooling] requests, due in
+            execute: { [leases, logger, availability, deadline, pooling] requests, due in
                 // Callers queued while the probe found the database silent: answered now, not at their deadline.
                 try availability?.requireAnswering()
                 // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.
                 return try await Self.within(deadline, operation: "rotateBatch", due: due) {
-                    try await Self.rotateBatch(requests, client: client, pooling: pooling, logger: logger)
+                    try await Self.rotateBatch(requests, leases: leases, pooling: pooling, logger: logger)
                 }
             }
         )
     }
 
     /// Readiness: the database answers and takes writes. A read-only server (a demoted primary, a replica behind a
-    /// stale route) is not ready, and its connection is replaced (see `PostgresClient.leased`).
+    /// stale route) is not ready; meeting one makes every connection opened so far suspect (see `ConnectionLeases`),
+    /// so the verdict is then asked again of a connection opened after it, which says where the address leads now.
     public func checkReachable() async throws {
-        try await translatingErrors { [client, logger] in
-            try await client.leased { connection in
-                let rows = try await connection.query("SELECT current_setting('transaction_read_only') = 'on'", logger: logger)
-                for try await readOnly in rows.decode(Bool.self) where readOnly {
-                    try? await connection.close()
-                    throw BatonError.unavailable("the database is read-only")
+        try await translatingErrors { [leases, logger] in
+            for attempt in 1...2 {
+                let readOnly = try await leases.leased { connection in
+                    var readOnly = false
+                    let rows = try await connection.query("SELECT current_setting('transaction_read_only') = 'on'", logger: logger)
+                    for try await value in rows.decode(Bool.self) { readOnly = value }
+                    if readOnly {
+                        leases.suspectAllSoFar()
+                        try? await connection.close()
+                    }
+                    return readOnly
                 }
+                if !readOnly { return }
+                if attempt == 2 { throw BatonError.unavailable("the database is read-only") }
             }
         }
     }

@@ -88,6 +88,22 @@ enum BatonApplication {
                 // A transaction-mode pooler refuses it; there the role's setting must say the same (checked below).
                 clientConfiguration.options.additionalStartupParameters.append(("statement_timeout", "\(statementTimeout)"))
             }
+            // Everything that can throw comes first, before any service exists.
+            let listenURL = configuration.databaseListenURL ?? url
+            let (listenerConfiguration, listenDestination) = try DatabaseURL.connectionConfiguration(from: listenURL)
+            let migrations = try Migration.bundled()
+            let patience = Duration.seconds(configuration.databaseStartupWait)
+            let reachability = try DatabaseReachability(
+                url: url,
+                startupParameters: clientConfiguration.options.additionalStartupParameters,
+                patience: patience,
+                clock: monotonicClock,
+                logger: logger
+            )
+            var listenReachability: DatabaseReachability?
+            if let separateListenURL = configuration.databaseListenURL {
+                listenReachability = try DatabaseReachability(url: separateListenURL, patience: patience, clock: monotonicClock, logger: logger)
+            }
             let client = PostgresClient(
                 configuration: clientConfiguration,
                 eventLoopGroup: RoundRobinEventLoopGroup(MultiThreadedEventLoopGroup.singleton),
@@ -139,10 +155,9 @@ enum BatonApplication {
             // deadline keeps answering lost operations while the server drains.
             if let deadline { application.addServices(deadline) }
             let caches = services.cacheCoordinator
-            let listenURL = configuration.databaseListenURL ?? url
             application.addServices(
                 ChangeListener(
-                    configuration: try DatabaseURL.connectionConfiguration(from: listenURL).0,
+                    configuration: listenerConfiguration,
                     state: listening,
                     clock: monotonicClock,
                     logger: logger,
@@ -162,24 +177,14 @@ enum BatonApplication {
                     started: startupDone
                 )
             )
-            let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+            let migrator = Migrator(client: client, migrations: migrations, logger: logger)
             let migrateOnStart = configuration.migrateOnStart
-            let patience = Duration.seconds(configuration.databaseStartupWait)
-            let reachability = try DatabaseReachability(
-                url: url,
-                startupParameters: clientConfiguration.options.additionalStartupParameters,
-                patience: patience,
-                clock: monotonicClock,
-                logger: logger
-            )
-            let listenReachability =
-                configuration.databaseListenURL == nil
-                ? nil : try DatabaseReachability(url: listenURL, patience: patience, clock: monotonicClock, logger: logger)
+            let listenCheck = listenReachability
             application.beforeServerStarts {
                 // A signal ends start-up wherever it is: waiting for the database, the pool or a migration.
                 try await cancelWhenGracefulShutdown {
                     try await reachability.waitUntilAnswering()
-                    try await listenReachability?.waitUntilAnswering()
+                    try await listenCheck?.waitUntilAnswering()
                     try await PoolStartupCheck(
                         store: store,
                         destination: reachability.destination,
@@ -190,8 +195,9 @@ enum BatonApplication {
                     ).run()
                     if migrateOnStart { try await migrator.migrate() }
                     try await migrator.verifyCurrent()
+                    startupDone.set()
+                    try await listening.waitUntilListening(within: max(patience, .seconds(5)), on: monotonicClock, destination: listenDestination)
                 }
-                startupDone.set()
             }
             return application
         }

@@ -1,4 +1,5 @@
 import BatonCore
+import BatonPostgres
 import BatonTestSupport
 import Foundation
 import HTTPTypes
@@ -8,11 +9,28 @@ import Testing
 
 @testable import BatonServer
 
-/// An app on the memory store or on the test database, with a tenant of its own, for tests run on both.
+/// An app on the memory store or on the test database (directly, or through PgBouncer in transaction mode), with a
+/// tenant of its own, for tests run on each.
 enum BackendApp {
     enum Backend: String, CaseIterable, CustomTestStringConvertible {
-        case memory, postgres
+        case memory, postgres, pooled
         var testDescription: String { rawValue }
+    }
+
+    /// `backend`'s configuration: behind the pooler, `BATON_DATABASE_POOLING=transaction` with the listener on a direct
+    /// connection, as deploy/README.md says.
+    static func configuration(_ backend: Backend) throws -> BatonConfiguration {
+        switch backend {
+        case .memory:
+            return TestApp.configuration()
+        case .postgres:
+            return TestApp.configuration(storage: .postgres(url: try TestDatabase.url()))
+        case .pooled:
+            var configuration = TestApp.configuration(storage: .postgres(url: try TestDatabase.pooledURL()))
+            configuration.databasePooling = .transaction
+            configuration.databaseListenURL = try TestDatabase.url()
+            return configuration
+        }
     }
 
     /// A tenant of its own with a public client `app` (scope `profile`), a confidential client `rs1`, and user `alice`.
@@ -23,7 +41,7 @@ enum BackendApp {
     }
 
     static func withApp(_ backend: Backend, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
-        var configuration = backend == .memory ? TestApp.configuration() : TestApp.configuration(storage: .postgres(url: try TestDatabase.url()))
+        var configuration = try configuration(backend)
         // Dozens of these apps run at once: the smallest pool keeps them all within the test server's connections.
         configuration.databasePoolSize = BatonConfiguration.minimumDatabasePoolSize
         try await TestApp.run(configuration: configuration) { client in

@@ -10,12 +10,14 @@ import Testing
 @testable import BatonHTTPTestSupport
 @testable import BatonServer
 
-/// Two Baton applications on one PostgreSQL database agree on keys through LISTEN/NOTIFY.
+/// Two Baton applications on one PostgreSQL database agree on keys through LISTEN/NOTIFY: connected directly, and
+/// through PgBouncer in transaction mode, where notices come over the listener's direct connection.
 @Suite("Key changes across instances")
 struct MultiInstanceKeyTests {
     /// An instance on `monotonicClock`: one never moved has no periodic reload, so what it learns comes by notice.
-    func app(_ url: String, masterKey: Data, monotonicClock: AnyClock = .continuous) async throws -> any ApplicationProtocol {
-        var configuration = TestApp.configuration(storage: .postgres(url: url), masterKey: try .init(base64: masterKey.base64EncodedString()))
+    func app(_ backend: BackendApp.Backend, masterKey: Data, monotonicClock: AnyClock = .continuous) async throws -> any ApplicationProtocol {
+        var configuration = try BackendApp.configuration(backend)
+        configuration.masterKey = try .init(base64: masterKey.base64EncodedString())
         configuration.migrateOnStart = true
         return try await BatonApplication.build(
             configuration: configuration,
@@ -30,12 +32,14 @@ struct MultiInstanceKeyTests {
         try await waitUntil("B learns of the change", every: .milliseconds(50), condition)
     }
 
-    @Test("rotate on A: B signs with the new key and verifies A's tokens; revoke on A: B rejects by notice, with no reload")
-    func agree() async throws {
-        let url = try TestDatabase.url()
+    @Test(
+        "rotate on A: B signs with the new key and verifies A's tokens; revoke on A: B rejects by notice, with no reload",
+        arguments: [BackendApp.Backend.postgres, .pooled]
+    )
+    func agree(_ backend: BackendApp.Backend) async throws {
         let master = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
-        let a = try await app(url, masterKey: master)
-        let b = try await app(url, masterKey: master, monotonicClock: TestClock().erased)
+        let a = try await app(backend, masterKey: master)
+        let b = try await app(backend, masterKey: master, monotonicClock: TestClock().erased)
         let slug = "mi-\(UUID().uuidString.prefix(8).lowercased())"
         try await a.test(.live) { clientA in
             try await b.test(.live) { clientB in
@@ -89,6 +93,12 @@ struct MultiInstanceKeyTests {
 
                 _ = try await clientA.send(.post, "/admin/v1/tenants/\(slug)/keys/\(active)/revoke", key: TestApp.operatorKey)
                 try await byNotice { try await introspectB(fromA).json["active"] as? Bool == false }
+                // B's JWKS drops the revoked key, and B signs with another.
+                let jwks = try await clientB.send(.get, "/t/\(slug)/.well-known/jwks.json")
+                #expect(!((jwks.json["keys"] as? [[String: Any]]) ?? []).contains { $0["kid"] as? String == active })
+                let afterRevoke = try await clientB.send(.post, "/t/\(slug)/login", json: loginJSON)
+                let kidAfter = Flows.header(of: afterRevoke.json["access_token"] as? String ?? "")?["kid"] as? String
+                #expect(kidAfter != nil && kidAfter != active)
             }
         }
     }

@@ -132,7 +132,15 @@ struct ConfigurationTests {
             (["BATON_PUBLIC_URL": "ftp://x"], "BATON_PUBLIC_URL"),
             (["BATON_PUBLIC_URL": "https://x/?a=b"], "BATON_PUBLIC_URL"),
             (["BATON_DATABASE_POOL_SIZE": "0"], "BATON_DATABASE_POOL_SIZE"),
-            (["BATON_DATABASE_POOL_SIZE": "3"], "BATON_DATABASE_POOL_SIZE"),
+            (["BATON_DATABASE_POOL_SIZE": "1001"], "BATON_DATABASE_POOL_SIZE"),
+            (["BATON_DATABASE_POOLING": "session"], "BATON_DATABASE_POOLING"),
+            (["BATON_DATABASE_LISTEN_URL": "mysql://x"], "BATON_DATABASE_LISTEN_URL"),
+            (
+                [
+                    "BATON_DATABASE_URL": "postgres://baton@127.0.0.1:6432/baton", "BATON_MASTER_KEY": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                    "BATON_DATABASE_POOLING": "transaction",
+                ], "BATON_DATABASE_LISTEN_URL"
+            ),
             (["BATON_DATABASE_POOL_SIZE": "many"], "BATON_DATABASE_POOL_SIZE"),
             (["BATON_HTTP_IDLE_TIMEOUT": "0"], "BATON_HTTP_IDLE_TIMEOUT"),
             (["BATON_HTTP_IDLE_TIMEOUT": "3601"], "BATON_HTTP_IDLE_TIMEOUT"),

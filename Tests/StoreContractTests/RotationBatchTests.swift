@@ -112,7 +112,12 @@ struct RotationBatchTests {
                     logger: logger
                 ).collect()
                 let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
-                async let batch = PostgresStore.rotateBatch(requests, client: client, pooling: .direct, logger: RecordingLogHandler.logger(records))
+                async let batch = PostgresStore.rotateBatch(
+                    requests,
+                    leases: ConnectionLeases(client),
+                    pooling: .direct,
+                    logger: RecordingLogHandler.logger(records)
+                )
                 // Until the batch holds `first` and waits for `second` (observed in pg_locks, which unlike
                 // pg_stat_activity is not a snapshot per transaction).
                 try await waitUntil("the batch waits for the other transaction") { try await Self.blocked(by: otherPID, on: other) == 1 }
@@ -155,9 +160,19 @@ struct RotationBatchTests {
                 // `backward` queues second: unsorted, it would hold the other row and then wait for this one, while
                 // `forward`, served first, waits for that other row: a cycle.
                 let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
-                async let one = PostgresStore.rotateBatch(forward, client: client, pooling: .direct, logger: RecordingLogHandler.logger(records))
+                async let one = PostgresStore.rotateBatch(
+                    forward,
+                    leases: ConnectionLeases(client),
+                    pooling: .direct,
+                    logger: RecordingLogHandler.logger(records)
+                )
                 try await waitUntil("the first batch queues") { try await Self.blocked(by: otherPID, on: other) == 1 }
-                async let two = PostgresStore.rotateBatch(backward, client: client, pooling: .direct, logger: RecordingLogHandler.logger(records))
+                async let two = PostgresStore.rotateBatch(
+                    backward,
+                    leases: ConnectionLeases(client),
+                    pooling: .direct,
+                    logger: RecordingLogHandler.logger(records)
+                )
                 try await waitUntil("the second batch queues") { try await Self.blocked(by: otherPID, on: other) == 2 }
                 try await other.query("COMMIT", logger: logger)
                 #expect(try await one == [nil, nil])

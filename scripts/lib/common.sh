@@ -77,13 +77,18 @@ pg_stop() {
 }
 
 # pgbouncer_start DIR PG_PORT : starts Debian's PgBouncer in transaction mode in DIR on a private port, in front of
-# the throwaway PostgreSQL on PG_PORT (every database, user baton, trust as PostgreSQL's own), as the cluster's
-# owner. Sets PGBOUNCER_PORT; pgbouncer_stop DIR stops it.
+# the throwaway PostgreSQL on PG_PORT (every database; users baton and baton_pooled, trusted as by PostgreSQL), as
+# the cluster's owner. baton_pooled is made there with statement_timeout set on the role, as Baton needs behind a
+# transaction-mode pooler. Sets PGBOUNCER_PORT and PGBOUNCER_URL (database baton_test, user baton_pooled);
+# pgbouncer_stop DIR stops it.
 pgbouncer_start() {
   local dir=$1 pg_port=$2
   PGBOUNCER_PORT=$(free_port)
   mkdir -p "$dir"
-  printf '"baton" ""\n' >"$dir/userlist.txt"
+  pg_as psql -h 127.0.0.1 -p "$pg_port" -U baton -d postgres -qXc \
+    "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'baton_pooled') THEN CREATE ROLE baton_pooled LOGIN SUPERUSER; END IF; END \$\$" \
+    -c "ALTER ROLE baton_pooled SET statement_timeout = '5s'" >/dev/null
+  printf '"baton" ""\n"baton_pooled" ""\n' >"$dir/userlist.txt"
   cat >"$dir/pgbouncer.ini" <<INI
 [databases]
 * = host=127.0.0.1 port=$pg_port
@@ -109,6 +114,7 @@ INI
     [ "$tries" -lt 100 ] || { log "PgBouncer did not answer"; cat "$dir/pgbouncer.log" >&2; return 1; }
     sleep 0.1
   done
+  PGBOUNCER_URL="postgres://baton_pooled@127.0.0.1:$PGBOUNCER_PORT/baton_test"
   log "PgBouncer (transaction mode) running on 127.0.0.1:$PGBOUNCER_PORT"
 }
 

@@ -1,0 +1,89 @@
+import BatonCore
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// The pool's connections, leased so that none of no use is handed out or given back. A connection lost, in an
+/// unknown state, or on a read-only server (a demoted primary, a replica behind a stale route) is closed, its close
+/// awaited, instead of returned; once any connection meets a read-only server, every connection opened before it is
+/// suspect and closed at its next lease. The pool then opens new ones to wherever the address leads now, so Baton
+/// follows a new primary without a restart.
+struct ConnectionLeases: Sendable {
+    let client: PostgresClient
+    private let epochs = Epochs()
+
+    init(_ client: PostgresClient) { self.client = client }
+
+    /// How many closed connections one lease gives back before it fails `unavailable`.
+    static let closedLeaseRetries = 100
+
+    /// `body` on a connection of use.
+    func leased<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        // The pool hands out a connection the server closed until it has handled that close, and PostgresNIO drops
+        // a query written to a closed connection without ever answering it: such a lease is given back at once and
+        // another taken, a bounded number of times. A suspect one is closed and another taken.
+        var closedLeases = 0
+        while closedLeases < Self.closedLeaseRetries {
+            let outcome: Lease<Result> = try await client.withConnection { connection in
+                epochs.saw(connection.id)
+                if connection.isClosed { return .closed }
+                if epochs.isSuspect(connection.id) {
+                    try? await connection.close()
+                    return .suspect
+                }
+                do {
+                    return .answered(try await body(connection))
+                } catch  where connection.isClosed || PostgresErrorTranslator.leavesConnectionUnusable(error) {
+                    if PostgresErrorTranslator.isReadOnly(error) { epochs.suspectAllSoFar() }
+                    try? await connection.close()
+                    throw error
+                }
+            }
+            switch outcome {
+            case .answered(let result): return result
+            case .closed:
+                closedLeases += 1
+                await Task.yield()
+            case .suspect: continue
+            }
+        }
+        throw BatonError.databaseUnavailable
+    }
+
+    /// What one lease came to.
+    private enum Lease<Result: Sendable>: Sendable {
+        case answered(Result)
+        /// Closed already: given back, to be replaced once the pool has handled its close.
+        case closed
+        /// Opened before a read-only server was met: closed.
+        case suspect
+    }
+
+    /// `body` in a transaction on a `leased` connection.
+    func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await leased { connection in try await connection.withTransaction(logger: logger) { try await body($0) } }
+    }
+
+    /// `statement`'s rows on a `leased` connection (see `PostgresConnection.rows(of:pooling:logger:)`).
+    func rows<Statement: PostgresPreparedStatement>(
+        of statement: Statement,
+        pooling: DatabasePooling,
+        logger: Logger
+    ) async throws -> [Statement.Row] where Statement.Row: Sendable {
+        try await leased { try await $0.rows(of: statement, pooling: pooling, logger: logger) }
+    }
+
+    /// Marks every connection opened so far suspect, as when the server turned out to be read-only.
+    func suspectAllSoFar() { epochs.suspectAllSoFar() }
+
+    /// Connection ids grow as the pool opens connections: those below `suspectBelow` were open when a read-only
+    /// server was met.
+    private final class Epochs: Sendable {
+        let highestSeen = Atomic(-1)
+        let suspectBelow = Atomic(Int.min)
+
+        func saw(_ id: Int) { highestSeen.max(id, ordering: .relaxed) }
+        func isSuspect(_ id: Int) -> Bool { id < suspectBelow.load(ordering: .relaxed) }
+        func suspectAllSoFar() { suspectBelow.max(highestSeen.load(ordering: .relaxed) + 1, ordering: .relaxed) }
+    }
+}
