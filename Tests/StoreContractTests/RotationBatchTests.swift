@@ -95,7 +95,19 @@ struct RotationBatchTests {
 
     @Test("a batch PostgreSQL picks as a deadlock victim was rolled back whole, runs once more, and both its rotations land")
     func deadlockVictimRunsAgain() async throws {
-        try await TestDatabase.withClient { client in
+        // PostgreSQL looks for a cycle once, when a wait has lasted deadlock_timeout: the batch's look must come after
+        // the other transaction closes the cycle (a few statements later), and the other's long after that.
+        try await TestDatabase.withFreshDatabase { url in
+            let name = try #require(URLComponents(string: url)?.path.dropFirst())
+            try await TestDatabase.withClient { admin in
+                try await admin.query("ALTER DATABASE \(unescaped: String(name)) SET deadlock_timeout = '5s'")
+            }
+            try await deadlockVictimRunsAgain(url: url)
+        }
+    }
+
+    func deadlockVictimRunsAgain(url: String) async throws {
+        try await TestDatabase.withClient(url: url) { client in
             let store = PostgresStore(client: client, logger: Logger(label: "test-store"))
             let (tenant, sessions) = try await sessions(2, in: store)
             let requests = [request(sessions[0], index: 0), request(sessions[1], index: 1)]
@@ -106,7 +118,7 @@ struct RotationBatchTests {
             let logger = Logger(label: "test-other")
             try await client.withConnection { other in
                 try await other.query("BEGIN", logger: logger)
-                try await other.query("SET LOCAL deadlock_timeout = '10s'", logger: logger)  // so the batch's backend finds the cycle, and yields
+                try await other.query("SET LOCAL deadlock_timeout = '60s'", logger: logger)  // so the batch's backend finds the cycle, and yields
                 _ = try await other.query(
                     "SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(second) FOR UPDATE",
                     logger: logger
