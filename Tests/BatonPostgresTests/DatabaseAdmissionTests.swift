@@ -1,10 +1,11 @@
 import BatonCore
-import BatonPostgres
 import BatonTestSupport
 import Foundation
 import Logging
 import PostgresNIO
 import Testing
+
+@testable import BatonPostgres
 
 @Suite("Admission to the database", .timeLimit(.minutes(1)))
 struct DatabaseAdmissionTests {
@@ -36,9 +37,9 @@ struct DatabaseAdmissionTests {
                 defer { group.cancelAll() }
                 try await Migrator(client: client, migrations: try Migration.bundled(), logger: logger).migrate()
 
-                // Holds the only connection (and a place) until released.
+                // A store operation that holds the only connection (and a place) until released.
                 let release = OnceFlag()
-                async let busy = store.withSchedulerLock(.purge) { try await release.wait() }
+                async let busy: Void = store.admitted { try await client.withConnection { _ in try await release.wait() } }
                 try await waitUntil("the lock holds a place") { admission.count == 1 }
                 async let queued: Void = store.checkReachable()  // waits for the connection, in the second place
                 try await waitUntil("the second place is taken") { admission.count == 2 }
