@@ -26,7 +26,7 @@ enum PostgresErrorTranslator {
         switch error {
         case let error as PSQLError: error.serverInfo == nil || isReadOnly(error)
         case let error as PostgresTransactionError:
-            [error.closureError, error.beginError, error.commitError].contains { $0.map(leavesConnectionUnusable) ?? false }
+            error.causes.contains(where: leavesConnectionUnusable)
         case let error as BatonError: error == .commitUnconfirmed
         default: false
         }
@@ -37,7 +37,7 @@ enum PostgresErrorTranslator {
         switch error {
         case let error as PSQLError: error.serverInfo?[.sqlState] == readOnlyTransaction
         case let error as PostgresTransactionError:
-            [error.closureError, error.beginError, error.commitError].contains { $0.map(isReadOnly) ?? false }
+            error.causes.contains(where: isReadOnly)
         default: false
         }
     }
@@ -47,7 +47,7 @@ enum PostgresErrorTranslator {
         case let error as BatonError:
             return error
         case let error as PostgresTransactionError:
-            if let inner = error.closureError ?? error.beginError ?? error.commitError { return translate(inner, logger: logger) }
+            if let inner = error.causes.first { return translate(inner, logger: logger) }
             return BatonError.storeFailure
         case let error as PSQLError:
             switch error.serverInfo?[.sqlState] {
@@ -83,4 +83,9 @@ enum PostgresErrorTranslator {
             return BatonError.storeFailure
         }
     }
+}
+
+extension PostgresTransactionError {
+    /// What went wrong inside the transaction, in the order the translator weighs it: the body, BEGIN, COMMIT.
+    var causes: [any Error] { [closureError, beginError, commitError].compactMap { $0 } }
 }
