@@ -42,33 +42,43 @@ public final class DatabaseDeadline: Service, Sendable {
         self.onAbandon = onAbandon
     }
 
-    /// Runs `body` in a task of its own and answers with its outcome, or with `unavailable` once `timeout` has passed
-    /// (or at `due`, when given: a batch answers by its earliest caller's deadline).
+    /// Runs `body` in a task of its own and answers with its outcome, or with `unavailable` once `timeout` has passed.
     public func enforce<Value: Sendable>(
         operation: StaticString,
-        due: AnyClock.Instant? = nil,
         _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let due = due ?? clock.now.advanced(by: timeout)
+        let due = clock.now.advanced(by: timeout)
         let answer = FirstAnswer<Value>()
-        let id = ObjectIdentifier(answer)
         return try await withCheckedThrowingContinuation { continuation in
             answer.await(continuation)
             let work = Task {
                 let outcome: Result<Value, any Error>
                 do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
                 answer.settle(outcome)
-                _ = self.pending.withLock { $0.removeValue(forKey: id) }
+                self.finished(answer)
             }
-            // Should the work have finished already, this entry stays until it is due and is then dropped unused.
-            let operation = PendingOperation(
-                due: due,
-                name: operation,
-                abandon: { answer.settle(.failure($0)) },
-                work: work
-            )
-            pending.withLock { $0[id] = operation }
+            watch(answer, operation: operation, due: due, work: work) { answer.settle(.failure($0)) }
         }
+    }
+
+    /// Watches `work`, already running for the operation `key` stands for: at `due`, or once the database is found
+    /// silent, `abandon` is told why, and when that settled the operation's answer, `work` is cancelled and the
+    /// abandonment reported. `finished(_:)` ends the watch once `work` has answered; should it come first, the entry
+    /// stays until it is due and is then dropped unused.
+    func watch(
+        _ key: AnyObject,
+        operation: StaticString,
+        due: AnyClock.Instant,
+        work: Task<Void, Never>,
+        abandon: @escaping @Sendable (BatonError) -> Bool
+    ) {
+        let pendingOperation = PendingOperation(due: due, name: operation, abandon: abandon, work: work)
+        pending.withLock { $0[ObjectIdentifier(key)] = pendingOperation }
+    }
+
+    /// Ends the watch of `key`'s operation: it has answered.
+    func finished(_ key: AnyObject) {
+        _ = pending.withLock { $0.removeValue(forKey: ObjectIdentifier(key)) }
     }
 
     /// Operations now waiting for an answer.

@@ -45,18 +45,12 @@ public struct PostgresStore: BatonStore {
         rotationBatcher = RotationBatcher(
             maxRunning: rotationBatches,
             maxBatch: RotationBatcher.defaultMaxBatch,
-            timeout: deadline?.timeout,
-            onOverdue: { [deadline] in deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch") },
-            clock: deadline?.clock ?? .continuous,
-            execute: { [leases, logger, availability, deadline, pooling] requests, due in
-                // Callers queued while the probe found the database silent: answered now, not at their deadline.
-                try availability?.requireAnswering()
-                // The batch's deadline (its earliest caller's): a statement the driver lost must not hold its slot for ever.
-                return try await Self.within(deadline, operation: "rotateBatch", due: due) {
-                    try await Self.rotateBatch(requests, leases: leases, pooling: pooling, logger: logger)
-                }
-            }
-        )
+            deadline: deadline
+        ) { [leases, logger, availability, pooling] requests in
+            // Callers queued while the probe found the database silent: answered now, not at their deadline.
+            try availability?.requireAnswering()
+            return try await Self.rotateBatch(requests, leases: leases, pooling: pooling, logger: logger)
+        }
     }
 
     /// Readiness: the database answers and takes writes. A read-only server (a demoted primary, a replica behind a
@@ -95,7 +89,10 @@ public struct PostgresStore: BatonStore {
         operation: StaticString = #function,
         _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await admitted { try await withinDeadline(operation: operation, body) }
+        try await admitted {
+            guard let deadline else { return try await body() }
+            return try await deadline.enforce(operation: operation, body)
+        }
     }
 
     /// `body` behind the availability and admission checks, with errors translated, but as long as it takes.
@@ -110,25 +107,5 @@ public struct PostgresStore: BatonStore {
         } catch {
             throw PostgresErrorTranslator.translate(error, logger: logger)
         }
-    }
-
-    /// `body`, answered within the deadline when there is one.
-    func withinDeadline<Result: Sendable>(
-        operation: StaticString = #function,
-        _ body: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        try await Self.within(deadline, operation: operation, body)
-    }
-
-    /// `body`, answered within `deadline` when there is one, or by `due` when given (for work built before a store
-    /// exists: the batcher's).
-    static func within<Result: Sendable>(
-        _ deadline: DatabaseDeadline?,
-        operation: StaticString,
-        due: AnyClock.Instant? = nil,
-        _ body: @escaping @Sendable () async throws -> Result
-    ) async throws -> Result {
-        guard let deadline else { return try await body() }
-        return try await deadline.enforce(operation: operation, due: due, body)
     }
 }

@@ -5,15 +5,17 @@ import Synchronization
 /// together in the next batch (at most `maxBatch`), one statement and one commit for all of them. Nothing waits on
 /// a timer: a lone refresh goes at once, and batches grow only as far as the database is busy.
 ///
-/// With a `timeout`, each caller is answered within it without a task or timer of its own: a batch is given the
-/// earliest deadline among its callers, and a caller whose deadline passed while it waited is answered `unavailable`
-/// without going to the database. A caller only ever waits behind batches of older callers, whose deadlines are
-/// no later than its own.
+/// With a `deadline`, each caller is answered within its timeout, and no caller needs a task or timer of its own:
+/// each batch runs in one task, watched by the deadline until its earliest caller's due time, and a caller whose
+/// deadline passed while it waited is answered `unavailable` without going to the database. A caller only ever
+/// waits behind batches of older callers, whose deadlines are no later than its own. A caller cancelled while it
+/// waits leaves at once; one whose batch is at the database has its answer within the batch's deadline.
 final class RotationBatcher: Sendable {
-    /// Runs one batch; `due`, when there is a timeout, is when its earliest caller must have an answer.
-    typealias Execute = @Sendable (_ requests: [RotationRequest], _ due: AnyClock.Instant?) async throws -> [Session?]
+    /// Runs one batch: one result per request, in order.
+    typealias Execute = @Sendable (_ requests: [RotationRequest]) async throws -> [Session?]
 
-    private struct Waiter {
+    fileprivate struct Waiter: Sendable {
+        let id: UInt64
         let request: RotationRequest
         let continuation: CheckedContinuation<Session?, any Error>
         let due: AnyClock.Instant?
@@ -21,32 +23,30 @@ final class RotationBatcher: Sendable {
     private struct State {
         var waiting: [Waiter] = []
         var running = 0
+        var lastID: UInt64 = 0
+
+        /// The next batch, when one may start now.
+        mutating func startBatch(maxRunning: Int, maxBatch: Int) -> [Waiter]? {
+            guard running < maxRunning, !waiting.isEmpty else { return nil }
+            running += 1
+            let batch = Array(waiting.prefix(maxBatch))
+            waiting.removeFirst(batch.count)
+            return batch
+        }
     }
 
     private let state = Mutex(State())
     let maxRunning: Int
     let maxBatch: Int
-    let timeout: Duration?
     static let defaultMaxBatch = 64
+    /// Sets each caller's due time, and gives up on a batch at its earliest caller's.
+    let deadline: DatabaseDeadline?
     let execute: Execute
-    /// Told of each caller answered `unavailable` because its deadline passed while it waited (for a metric).
-    let onOverdue: @Sendable () -> Void
-    /// What deadlines are set and judged by: the operation deadline's own, since its instants go there.
-    let clock: AnyClock
 
-    init(
-        maxRunning: Int,
-        maxBatch: Int,
-        timeout: Duration? = nil,
-        onOverdue: @escaping @Sendable () -> Void = {},
-        clock: AnyClock = .continuous,
-        execute: @escaping Execute
-    ) {
+    init(maxRunning: Int, maxBatch: Int, deadline: DatabaseDeadline? = nil, execute: @escaping Execute) {
         self.maxRunning = maxRunning
         self.maxBatch = maxBatch
-        self.timeout = timeout
-        self.onOverdue = onOverdue
-        self.clock = clock
+        self.deadline = deadline
         self.execute = execute
     }
 
@@ -55,48 +55,110 @@ final class RotationBatcher: Sendable {
 
     /// The rotated session, or nil when nothing matched, once its batch is committed.
     func rotate(_ request: RotationRequest) async throws -> Session? {
-        let due = timeout.map { clock.now.advanced(by: $0) }
-        return try await withCheckedThrowingContinuation { continuation in
-            let lead = state.withLock { state in
-                state.waiting.append(Waiter(request: request, continuation: continuation, due: due))
-                guard state.running < maxRunning else { return false }
-                state.running += 1
-                return true
+        let due = deadline.map { $0.clock.now.advanced(by: $0.timeout) }
+        let id = state.withLock { state in
+            state.lastID += 1
+            return state.lastID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                // Checked under the lock the cancellation handler takes: either the handler finds this caller
+                // waiting, or this sees the cancellation.
+                let arrival: (cancelled: Bool, batch: [Waiter]?) = state.withLock { state in
+                    if Task.isCancelled { return (true, nil) }
+                    state.waiting.append(Waiter(id: id, request: request, continuation: continuation, due: due))
+                    return (false, state.startBatch(maxRunning: maxRunning, maxBatch: maxBatch))
+                }
+                if arrival.cancelled { continuation.resume(throwing: CancellationError()) }
+                if let batch = arrival.batch { run(batch) }
             }
-            if lead { Task { await self.drain() } }
+        } onCancel: {
+            let withdrawn = state.withLock { state -> Waiter? in
+                guard let index = state.waiting.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiting.remove(at: index)
+            }
+            withdrawn?.continuation.resume(throwing: CancellationError())
         }
     }
 
-    /// Runs batches until none is waiting. Each batch's outcome goes to each of its callers; a failed batch fails
-    /// only its own callers, and the next batch runs all the same.
-    private func drain() async {
-        while true {
-            let batch: [Waiter] = state.withLock { state in
-                let batch = Array(state.waiting.prefix(maxBatch))
-                state.waiting.removeFirst(batch.count)
-                if batch.isEmpty { state.running -= 1 }
-                return batch
-            }
-            if batch.isEmpty { return }
-            let checkedAt = clock.now
-            var live: [Waiter] = []
-            for waiter in batch {
-                if let due = waiter.due, due <= checkedAt {
+    /// Sends `taken` to the database in a task of its own, less the callers already overdue; a batch left with
+    /// none makes way for the next at once.
+    private func run(_ taken: [Waiter]) {
+        var taken = taken
+        var live: [Waiter] = []
+        while live.isEmpty {
+            let checkedAt = deadline?.clock.now
+            live = []
+            for waiter in taken {
+                if let due = waiter.due, let checkedAt, due <= checkedAt {
                     waiter.continuation.resume(throwing: BatonError.databaseTimedOut)
-                    onOverdue()
+                    deadline?.reportAbandoned("rotate(_:)", reason: "no answer in time, still waiting for its batch")
                 } else {
                     live.append(waiter)
                 }
             }
-            if live.isEmpty { continue }
-            do {
-                let results = try await execute(live.map(\.request), live.compactMap(\.due).min())
-                // One result per caller, or none for anyone: a caller left without an answer would wait for ever.
-                guard results.count == live.count else { throw BatonError.storeFailure }
-                for (waiter, result) in zip(live, results) { waiter.continuation.resume(returning: result) }
-            } catch {
-                for waiter in live { waiter.continuation.resume(throwing: error) }
+            if live.isEmpty {
+                guard let next = endBatch() else { return }
+                taken = next
             }
         }
+        let batch = Batch(live)
+        let requests = live.map(\.request)
+        let work = Task {
+            let outcome: Result<[Session?], any Error>
+            do {
+                let results = try await self.execute(requests)
+                // One result per caller, or none for anyone: a caller left without an answer would wait for ever.
+                guard results.count == requests.count else { throw BatonError.storeFailure }
+                outcome = .success(results)
+            } catch {
+                outcome = .failure(error)
+            }
+            if batch.answer(outcome) { self.batchEnded() }
+            self.deadline?.finished(batch)
+        }
+        // A statement the driver lost must not hold its callers, nor its place among the running batches, for ever.
+        if let deadline, let due = live.compactMap(\.due).min() {
+            deadline.watch(batch, operation: "rotateBatch", due: due, work: work) { error in
+                guard batch.answer(.failure(error)) else { return false }
+                self.batchEnded()
+                return true
+            }
+        }
+    }
+
+    /// A batch has its answer: the next one starts, if any is waiting.
+    private func batchEnded() {
+        if let next = endBatch() { run(next) }
+    }
+
+    private func endBatch() -> [Waiter]? {
+        state.withLock { state in
+            state.running -= 1
+            return state.startBatch(maxRunning: maxRunning, maxBatch: maxBatch)
+        }
+    }
+}
+
+/// One batch's callers, answered once: by the database's outcome, or by the deadline, whichever comes first.
+private final class Batch: Sendable {
+    private let waiters: Mutex<[RotationBatcher.Waiter]?>
+
+    init(_ waiters: [RotationBatcher.Waiter]) { self.waiters = Mutex(waiters) }
+
+    /// Whether this outcome was the first, and so the one the callers got.
+    func answer(_ outcome: Result<[Session?], any Error>) -> Bool {
+        let waiters = waiters.withLock { waiters in
+            defer { waiters = nil }
+            return waiters
+        }
+        guard let waiters else { return false }
+        switch outcome {
+        case .success(let results):
+            for (waiter, result) in zip(waiters, results) { waiter.continuation.resume(returning: result) }
+        case .failure(let error):
+            for waiter in waiters { waiter.continuation.resume(throwing: error) }
+        }
+        return true
     }
 }

@@ -1,6 +1,7 @@
 import BatonCore
 import BatonTestSupport
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -14,13 +15,21 @@ struct RotationBatcherTests {
         let batches = Mutex<[[UUID]]>([])
         let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
         let failFirst: Bool
+        /// Every batch waits, until cancelled, instead of the first only until the gate opens.
+        let holdsEvery: Bool
 
-        init(failFirst: Bool = false) { self.failFirst = failFirst }
+        init(failFirst: Bool = false, holdsEvery: Bool = false) {
+            self.failFirst = failFirst
+            self.holdsEvery = holdsEvery
+        }
 
         func execute(_ requests: [RotationRequest]) async throws -> [Session?] {
             let isFirst = batches.withLock { batches in
                 batches.append(requests.map(\.sessionID))
                 return batches.count == 1
+            }
+            if holdsEvery {
+                try await OnceFlag().wait()
             }
             if isFirst {
                 await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } }
@@ -65,7 +74,7 @@ struct RotationBatcherTests {
     @Test("a lone rotation goes at once; the ones arriving while its batch runs go together in the next")
     func arrivalsWaitForTheNextBatch() async throws {
         let database = Database()
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { requests, _ in try await database.execute(requests) }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { requests in try await database.execute(requests) }
         let first = request()
         let later = (0..<5).map { _ in request() }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -86,7 +95,7 @@ struct RotationBatcherTests {
     @Test("a failed batch fails only its own callers; the batches after it still run")
     func failureStaysInItsBatch() async throws {
         let database = Database(failFirst: true)
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { requests, _ in try await database.execute(requests) }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { requests in try await database.execute(requests) }
         let failed = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         let next = Task { try await batcher.rotate(request()) }
@@ -100,7 +109,7 @@ struct RotationBatcherTests {
     @Test("no batch is larger than maxBatch")
     func batchSizeBound() async throws {
         let database = Database()
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 4) { requests, _ in try await database.execute(requests) }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 4) { requests in try await database.execute(requests) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try await batcher.rotate(request()) }
             try await waitForBatches(database, 1)
@@ -114,7 +123,7 @@ struct RotationBatcherTests {
 
     @Test("a batch answered with the wrong number of results fails its callers instead of leaving one waiting")
     func wrongResultCount() async throws {
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { _, _ in [] }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { _ in [] }
         await #expect(throws: BatonError.storeFailure) { try await batcher.rotate(request()) }
     }
 
@@ -122,46 +131,42 @@ struct RotationBatcherTests {
     func queuedCallerAnsweredByItsDeadline() async throws {
         let timeout = Duration.seconds(2)
         let clock = TestClock()
-        let dues = Mutex<[AnyClock.Instant]>([])
-        let database = Database()
-        // A database that never answers: each batch is given up at its deadline, as DatabaseDeadline would; here the
-        // first one when the test opens its gate, with the clock moved past its deadline.
-        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, timeout: timeout, clock: clock.erased) { requests, due in
-            dues.withLock { $0.append(try! #require(due)) }
-            _ = try await database.execute(requests)
-            throw BatonError.unavailable("the database did not answer in time")
-        }
-        let start = clock.now
+        let deadline = DatabaseDeadline(timeout: timeout, clock: clock.erased, logger: Logger(label: "test"))
+        // A database that never answers: every batch waits until it is cancelled.
+        let database = Database(holdsEvery: true)
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, deadline: deadline) { requests in try await database.execute(requests) }
         let first = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         clock.advance(by: .milliseconds(100))
-        let queuedAt = clock.now
         let queued = Task { try await batcher.rotate(request()) }
         try await waitForWaiting(batcher, 1)
-        clock.advance(by: timeout - .milliseconds(50))  // the first batch's deadline has passed, the queued caller's not
-        try await database.openGate()
-        await #expect(throws: BatonError.self) { try await first.value }
-        await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await queued.value }
-        // The first batch ran by its caller's deadline, the second by its own caller's (its arrival plus the timeout),
-        // not the first's plus a whole timeout: the queued caller is answered about a timeout after it arrived.
-        #expect(dues.withLock { $0 } == [start.advanced(by: timeout), queuedAt.advanced(by: timeout)])
+        // The first batch is given up at its caller's deadline although its statement never returns; the queued
+        // caller then goes in a batch of its own.
+        clock.advance(by: timeout - .milliseconds(100))
+        deadline.abandonOverdue(now: clock.now)
+        await #expect(throws: BatonError.databaseTimedOut) { try await first.value }
+        try await waitForBatches(database, 2)
+        // Due at its arrival plus the timeout, not the first batch's deadline plus a whole timeout.
+        clock.advance(by: .milliseconds(99))
+        deadline.abandonOverdue(now: clock.now)
+        #expect(deadline.inFlight == 1, "the queued caller's batch is not due yet")
+        clock.advance(by: .milliseconds(1))
+        deadline.abandonOverdue(now: clock.now)
+        await #expect(throws: BatonError.databaseTimedOut) { try await queued.value }
+        #expect(deadline.inFlight == 0)
     }
 
     @Test("a caller whose deadline passed while it waited is answered unavailable and never sent to the database")
     func overdueCallerNotSent() async throws {
         let database = Database()
-        let overdueCount = Mutex(0)
-        // The batcher's clock stands still unless the test moves it: however late a task starts on a loaded machine,
-        // no caller is overdue before the test says so.
+        let abandoned = Mutex<[String]>([])
+        // The clock stands still unless the test moves it: however late a task starts on a loaded machine, no caller
+        // is overdue before the test says so. The deadline's sweep does not run: only the queued caller's own check.
         let clock = TestClock()
-        let batcher = RotationBatcher(
-            maxRunning: 1,
-            maxBatch: 64,
-            timeout: .seconds(1),
-            onOverdue: { overdueCount.withLock { $0 += 1 } },
-            clock: clock.erased,
-            execute: { requests, _ in try await database.execute(requests) }
-        )
+        let deadline = DatabaseDeadline(timeout: .seconds(1), clock: clock.erased, logger: Logger(label: "test")) { operation in
+            abandoned.withLock { $0.append(operation) }
+        }
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64, deadline: deadline) { requests in try await database.execute(requests) }
         let first = Task { try await batcher.rotate(request()) }
         try await waitForBatches(database, 1)
         let overdue = Task { try await batcher.rotate(request()) }
@@ -169,8 +174,24 @@ struct RotationBatcherTests {
         clock.advance(by: .milliseconds(1300))  // past the queued caller's deadline; the first batch still holds
         try await database.openGate()
         #expect(try await first.value == nil)
-        await #expect(throws: BatonError.unavailable("the database did not answer in time")) { try await overdue.value }
+        await #expect(throws: BatonError.databaseTimedOut) { try await overdue.value }
         #expect(database.batches.withLock { $0.count } == 1)
-        #expect(overdueCount.withLock { $0 } == 1, "the overdue caller is counted (baton_database_operations_abandoned_total)")
+        #expect(abandoned.withLock { $0 } == ["rotate(_:)"], "the overdue caller is counted (baton_database_operations_abandoned_total)")
+    }
+
+    @Test("a caller cancelled while it waits for a batch leaves at once; the batch at the database goes on")
+    func cancelledWaiterLeaves() async throws {
+        let database = Database()
+        let batcher = RotationBatcher(maxRunning: 1, maxBatch: 64) { requests in try await database.execute(requests) }
+        let first = Task { try await batcher.rotate(request()) }
+        try await waitForBatches(database, 1)
+        let cancelled = Task { try await batcher.rotate(request()) }
+        try await waitForWaiting(batcher, 1)
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        #expect(batcher.waitingCount == 0)
+        try await database.openGate()
+        #expect(try await first.value == nil)
+        #expect(database.batches.withLock { $0.count } == 1, "the cancelled caller never reached the database")
     }
 }
