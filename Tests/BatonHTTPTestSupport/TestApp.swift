@@ -49,8 +49,10 @@ enum TestApp {
     }
 
     /// Runs `body` against a memory-mode app (with the `demo` tenant) through Hummingbird's router test client.
+    /// With a `logFormat`, `records` gets each line as `serve` writes it in that format.
     static func run<Value: Sendable>(
         records: RecordingLogHandler.Records = .init(),
+        logFormat: LogFormat? = nil,
         configuration: BatonConfiguration = configuration(),
         clock: any BatonClock = SystemClock(),
         monotonicClock: AnyClock = .continuous,
@@ -58,7 +60,7 @@ enum TestApp {
     ) async throws -> Value {
         let app = try await BatonApplication.build(
             configuration: configuration,
-            logger: RecordingLogHandler.logger(records),
+            logger: logFormat.map { BatonLogging.logger(level: .trace, format: $0, write: records.append) } ?? RecordingLogHandler.logger(records),
             clock: clock,
             monotonicClock: monotonicClock
         )

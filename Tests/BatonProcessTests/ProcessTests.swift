@@ -155,6 +155,103 @@ struct ProcessTests {
         #expect(codes.allSatisfy { $0 == "200" || $0 == "000" }, "codes: \(Set(codes))")
     }
 
+    /// A JSON request to the process with `curl`: the body it answered and its status.
+    static func send(
+        _ method: String,
+        _ url: String,
+        json: String? = nil,
+        form: String? = nil,
+        key: String? = nil
+    ) async throws -> (
+        body: [String: Any], status: Int
+    ) {
+        var arguments = ["-s", "-X", method, "-w", "\n%{http_code}", "--max-time", "10"]
+        if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
+        if let json { arguments += ["-H", "Content-Type: application/json", "--data-raw", json] }
+        if let form { arguments += ["-H", "Content-Type: application/x-www-form-urlencoded", "--data-raw", form] }
+        let output = try await curl(arguments + [url]).output
+        let body = output.split(separator: "\n").dropLast().joined(separator: "\n")
+        let object = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+        return (object, Int(output.split(separator: "\n").last ?? "") ?? 0)
+    }
+
+    @Test(
+        "BATON_LOG_FORMAT=json: every line migrate and serve write over a whole lifecycle on PostgreSQL is one JSON object; healthcheck follows readiness"
+    )
+    func jsonLifecycle() async throws {
+        try await PrivatePostgres.with { postgres in
+            let adminKey = "process-test-operator-key-0123456789"
+            let settings = [
+                "BATON_DATABASE_URL": postgres.url, "BATON_MASTER_KEY": MasterKey.generate().base64, "BATON_ADMIN_KEY": adminKey,
+                "BATON_LOG_FORMAT": "json", "BATON_SHUTDOWN_DELAY": "5",
+            ]
+            let migrate = try launch(["migrate"], environment: settings)
+            defer { migrate.stop() }
+            #expect(await migrate.exited() == 0)
+            let port = Int.random(in: 20_000..<32_000)
+            let baton = try launch(["serve", "--port", "\(port)"], environment: settings.merging(["BATON_LOG_LEVEL": "info"]) { $1 })
+            defer { baton.stop() }
+            let base = "http://127.0.0.1:\(port)"
+            try await Self.waitUntil("\(base)/readyz", answers: "ready")
+            let healthcheck = ["healthcheck", "--port", "\(port)"]
+            #expect(try await ChildProcess.run(Self.binary.path, healthcheck, environment: settings).status == 0)
+
+            #expect(try await Self.send("POST", "\(base)/admin/v1/tenants", json: #"{"id": "logs"}"#, key: adminKey).status == 201)
+            let client = #"{"client_id": "app", "name": "App", "type": "public", "grant_types": ["refresh_token"]}"#
+            #expect(try await Self.send("POST", "\(base)/admin/v1/tenants/logs/clients", json: client, key: adminKey).status == 201)
+            let user = #"{"username": "ada", "password": "ada-password-1"}"#
+            #expect(try await Self.send("POST", "\(base)/admin/v1/tenants/logs/users", json: user, key: adminKey).status == 201)
+            let login = try await Self.send(
+                "POST",
+                "\(base)/t/logs/login",
+                json: #"{"client_id": "app", "username": "ada", "password": "ada-password-1"}"#
+            )
+            let r0 = try #require(login.body["refresh_token"] as? String)
+            let r1 = try #require(
+                try await Self.send("POST", "\(base)/t/logs/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(r0)").body[
+                    "refresh_token"
+                ] as? String
+            )
+            #expect(
+                try await Self.send("POST", "\(base)/t/logs/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(r1)").status
+                    == 200
+            )
+            #expect(
+                try await Self.send("POST", "\(base)/t/logs/oauth/token", form: "grant_type=refresh_token&client_id=app&refresh_token=\(r0)").status
+                    == 400
+            )
+
+            baton.process.terminate()  // SIGTERM: readiness fails for the shutdown delay, then the port closes
+            try await BatonTestSupport.waitUntil("healthcheck reports the instance not ready", every: .milliseconds(50)) {
+                let check = try ChildProcess(Self.binary.path, healthcheck, environment: settings)
+                defer { check.stop() }
+                return await check.exited() == 1 && check.standardError.contains("answered 503")
+            }
+            #expect(await baton.exited() == 0)
+
+            let lines = (migrate.standardError + baton.standardError).split(separator: "\n").map(String.init)
+            #expect(lines.count > 10, "\(lines)")
+            var messages: [String] = []
+            for line in lines {
+                let object = try #require(
+                    (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                    "not one JSON object: \(line)"
+                )
+                #expect(object["timestamp"] is String && object["level"] is String && object["logger"] is String && object["source"] is String)
+                messages.append(try #require(object["message"] as? String))
+                if object["message"] as? String == "refresh_token.reuse_detected" {
+                    #expect(object["tenant"] as? String == "logs")
+                    #expect((object["request_id"] as? String)?.isEmpty == false)
+                }
+                for secret in [r0, r1, adminKey, settings["BATON_MASTER_KEY"]!, "ada-password-1"] {
+                    #expect(!line.contains(secret), "a log line holds a secret: \(line.prefix(120))")
+                }
+            }
+            #expect(messages.contains("refresh_token.reuse_detected"))
+            #expect(messages.contains { $0.contains("migration") }, "\(messages)")
+        }
+    }
+
     @Test("a client connection left idle is closed after BATON_HTTP_IDLE_TIMEOUT, not before")
     func idleConnectionsClosed() async throws {
         let (baton, port) = try await serve(["BATON_HTTP_IDLE_TIMEOUT": "1"])

@@ -6,14 +6,19 @@ import HummingbirdTesting
 import Testing
 
 @testable import BatonHTTPTestSupport
+@testable import BatonServer
 
 @Suite("Secrets never reach the logs")
 struct LogSecrecyTests {
-    @Test("admin keys, the master key and private key material appear in no log line of a whole admin lifecycle")
-    func noSecretsLogged() async throws {
+    @Test(
+        "admin keys, the master key and private key material appear in no log line of a whole admin lifecycle",
+        arguments: LogFormat.allCases
+    )
+    func noSecretsLogged(format: LogFormat) async throws {
         let records = RecordingLogHandler.Records()
         let masterKey = MasterKey.generate()
-        let issuedKey = try await TestApp.run(records: records, configuration: TestApp.configuration(masterKey: masterKey)) { client in
+        let configuration = TestApp.configuration(masterKey: masterKey)
+        let issuedKey = try await TestApp.run(records: records, logFormat: format, configuration: configuration) { client in
             try await client.createTenant("secret-test", settings: #"{"signing_alg": "RS256"}"#)
             let issued = try await client.send(.post, "/admin/v1/tenants/secret-test/admin-keys", key: TestApp.operatorKey)
             let tenantKey = try #require(issued.json["admin_key"] as? String)
@@ -37,10 +42,13 @@ struct LogSecrecyTests {
         }
     }
 
-    @Test("no password, refresh token, access token or client secret appears in any log line of the token lifecycle")
-    func tokenLifecycle() async throws {
+    @Test(
+        "no password, refresh token, access token or client secret appears in any log line of the token lifecycle",
+        arguments: LogFormat.allCases
+    )
+    func tokenLifecycle(format: LogFormat) async throws {
         let records = RecordingLogHandler.Records()
-        let secrets = try await TestApp.run(records: records) { client in
+        let secrets = try await TestApp.run(records: records, logFormat: format) { client in
             let created = try await client.send(
                 .post,
                 "/admin/v1/tenants/demo/clients",

@@ -12,7 +12,7 @@ public struct RecordingLogHandler: LogHandler {
         /// Each record as one string: level, message, and every metadata key and value.
         public var all: [String] { lines.withLock { $0 } }
 
-        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        public func append(_ line: String) { lines.withLock { $0.append(line) } }
     }
 
     public var metadata: Logger.Metadata = [:]

@@ -3,7 +3,8 @@ import Hummingbird
 import Logging
 
 /// Puts `X-Request-Id` on every response: the caller's own id if it is short and plain, else Hummingbird's.
-/// Log lines carry the same id as `hb.request.id` (Hummingbird's key, replaced by the caller's id when accepted).
+/// Log lines carry the same id: the request's logger as `hb.request.id` (Hummingbird's key, replaced by the
+/// caller's id when accepted), every other logger through `RequestLogMetadata`, with the path's tenant.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = BatonRequestContext
 
@@ -18,7 +19,8 @@ struct RequestIDMiddleware: RouterMiddleware {
             context.logger[metadataKey: Self.logKey] = .string(callerID)
         }
         let requestID = context.id
-        var response = try await next(request, context)
+        let logMetadata = RequestLogMetadata(requestID: requestID, tenant: RequestLogMetadata.slug(inPath: request.uri.path))
+        var response = try await RequestLogMetadata.$current.withValue(logMetadata) { try await next(request, context) }
         response.headers[Self.header] = requestID
         return response
     }

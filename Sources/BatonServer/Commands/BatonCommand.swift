@@ -12,7 +12,7 @@ public struct BatonCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Baton: a multi-tenant token service with rotating refresh tokens and per-tenant signing keys.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, RewrapCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, RewrapCommand.self, HealthcheckCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -13,7 +13,7 @@ struct MigrateCommand: AsyncParsableCommand {
     var databaseURL: String?
 
     func run() async throws {
-        let logger = BatonLogging.logger(level: .info)
+        let logger = ConfigurationResolver.commandLogger(ProcessInfo.processInfo.environment)
         let url = StartupFailure.exitOnError { () throws(ConfigurationError) in
             try ConfigurationResolver.databaseURL(flag: databaseURL, ProcessInfo.processInfo.environment, for: "migrate")
         }

@@ -15,7 +15,7 @@ struct RewrapCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let logger = BatonLogging.logger(level: .info)
+        let logger = ConfigurationResolver.commandLogger(ProcessInfo.processInfo.environment)
         let url = StartupFailure.exitOnError { () throws(ConfigurationError) in
             try ConfigurationResolver.databaseURL(environment, for: "rewrap")
         }

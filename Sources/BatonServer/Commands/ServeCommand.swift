@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.isMemory {
             configuration.demoPassword = RandomSecret.token(prefix: "demo")
         }
-        let logger = BatonLogging.logger(level: configuration.logLevel)
+        let logger = BatonLogging.logger(level: configuration.logLevel, format: configuration.logFormat)
         if configuration.adminKey == nil {
             logger.warning("BATON_ADMIN_KEY is not set: only stored admin keys can use the admin API")
         }

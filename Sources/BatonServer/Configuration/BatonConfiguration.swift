@@ -26,6 +26,7 @@ struct BatonConfiguration: Sendable {
     var host: String
     var port: Int
     var logLevel: Logger.Level
+    var logFormat: LogFormat = .text
     var migrateOnStart: Bool
     /// Memory mode only: the demo user's password, generated per run and printed in the banner.
     var demoPassword: String? = nil

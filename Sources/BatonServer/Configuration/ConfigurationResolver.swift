@@ -33,10 +33,7 @@ enum ConfigurationResolver {
 
         let publicURL = try resolvePublicURL(Setting.publicURL.text(flag: options.publicURL, in: environment), host: host, port: port)
 
-        let levelText = Setting.logLevel.text(flag: options.logLevel, in: environment) ?? "info"
-        guard let logLevel = Logger.Level(rawValue: levelText.lowercased()) else {
-            throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
-        }
+        let (logLevel, logFormat) = try logging(level: options.logLevel, format: options.logFormat, environment)
 
         var configuration = BatonConfiguration(
             storage: storage,
@@ -47,6 +44,7 @@ enum ConfigurationResolver {
             host: host,
             port: port,
             logLevel: logLevel,
+            logFormat: logFormat,
             migrateOnStart: options.migrate
         )
         configuration.keySchedulerInterval = try Setting.keySchedulerInterval.wholeNumber(in: environment)
@@ -72,6 +70,29 @@ enum ConfigurationResolver {
         configuration.retention.auditEvents = try Setting.auditRetentionDays.wholeNumber(in: environment) * day
         configuration.previousMasterKeys = try previousMasterKeys(environment)
         return configuration
+    }
+
+    /// `BATON_LOG_LEVEL` and `BATON_LOG_FORMAT` (or their flags): how every command logs.
+    static func logging(
+        level levelFlag: String? = nil,
+        format formatFlag: String? = nil,
+        _ environment: [String: String]
+    ) throws(ConfigurationError) -> (Logger.Level, LogFormat) {
+        let levelText = Setting.logLevel.text(flag: levelFlag, in: environment) ?? "info"
+        guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
+            throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        let formatText = Setting.logFormat.text(flag: formatFlag, in: environment) ?? LogFormat.text.rawValue
+        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
+            throw ConfigurationError("BATON_LOG_FORMAT must be json or text")
+        }
+        return (level, format)
+    }
+
+    /// The process logger of a command that is not `serve`, as its settings say; exits 2 on a bad one.
+    static func commandLogger(_ environment: [String: String]) -> Logger {
+        let (level, format) = StartupFailure.exitOnError { () throws(ConfigurationError) in try logging(environment) }
+        return BatonLogging.logger(level: level, format: format)
     }
 
     /// The store: memory unless a database URL is given or `--store` says otherwise.

@@ -20,6 +20,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .customLong(Setting.logLevel.flag!), help: ArgumentHelp(Setting.logLevel.help))
     var logLevel: String?
 
+    @Option(name: .customLong(Setting.logFormat.flag!), help: ArgumentHelp(Setting.logFormat.help))
+    var logFormat: String?
+
     @Flag(help: ArgumentHelp(Setting.migrate.help))
     var migrate = false
 }

@@ -106,6 +106,12 @@ extension Setting {
         default: "`info`",
         "trace, debug, info, notice, warning, error or critical"
     )
+    static let logFormat = Setting(
+        "BATON_LOG_FORMAT",
+        flag: "log-format",
+        default: "`text` (`json` in the container image)",
+        "`json`: one JSON object per line (timestamp, level, logger, message, source, request_id, tenant, metadata); `text`: one plain line per record"
+    )
     static let previousMasterKeys = Setting(
         "BATON_PREVIOUS_MASTER_KEYS",
         default: "none",
@@ -208,7 +214,8 @@ extension Setting {
 
     /// Every setting, in the order the README lists them.
     static let all: [Setting] = [
-        databaseURL, databasePooling, databaseListenURL, store, masterKey, adminKey, publicURL, host, port, logLevel, previousMasterKeys,
+        databaseURL, databasePooling, databaseListenURL, store, masterKey, adminKey, publicURL, host, port, logLevel, logFormat,
+        previousMasterKeys,
         keySchedulerInterval,
         databasePoolSize, databaseStatementTimeout, databaseOperationTimeout, databaseQueueLimit, databaseStartupWait,
         rotationBatches, httpIdleTimeout, httpHeadTimeout, httpBodyTimeout, shutdownDelay, purgeInterval,
