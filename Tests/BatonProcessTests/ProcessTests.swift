@@ -63,6 +63,18 @@ struct ProcessTests {
         #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)")
     }
 
+    @Test("with BATON_LOG_FORMAT=json, the one line of a refused start-up is a JSON record naming the setting")
+    func wrongSettingAsJSON() async throws {
+        let baton = try launch(["serve"], environment: ["BATON_PORT": "not-a-port", "BATON_LOG_FORMAT": "json"])
+        defer { baton.stop() }
+        #expect(await baton.exited() == 2)
+        let lines = baton.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(lines)")
+        let record = try #require((try? JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8))) as? [String: Any], "\(lines)")
+        #expect(record["level"] as? String == "critical")
+        #expect((record["message"] as? String)?.contains("BATON_PORT") == true)
+    }
+
     @Test("PostgreSQL without a master key is refused at start-up")
     func postgresWithoutMasterKey() async throws {
         let baton = try launch(["serve"], environment: ["BATON_DATABASE_URL": "postgres://baton@127.0.0.1:1/x"])
