@@ -2,12 +2,14 @@ import BatonCore
 import Hummingbird
 import Logging
 
-/// Builds Baton's router: middleware in order (request id, security headers, metrics, errors, request target, body limit), then every controller.
+/// Builds Baton's router: middleware in order (request id, tracing, security headers, metrics, errors, request target,
+/// body limit), then every controller.
 public enum BatonRouter {
     public static func build<Store: BatonStore>(services: BatonServices<Store>, openAPIDocument: ByteBuffer) -> Router<BatonRequestContext> {
         let routeTable = RouteTable(routes(services: services, openAPIDocument: openAPIDocument))
         let router = Router(context: BatonRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: RequestTracingMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: LogRequestsMiddleware(.debug))

@@ -2,6 +2,7 @@ import BatonCore
 import CArgon2
 import Foundation
 import NIOPosix
+import Tracing
 
 /// Argon2id (OWASP: m = 19456 KiB, t = 2, p = 1) on a dedicated thread pool, with a bound on waiting work:
 /// when more hashes queue than the bound allows, callers get `unavailable` instead of starving other requests.
@@ -35,19 +36,23 @@ public final class Argon2PasswordHasher: PasswordHasher {
         try PasswordPolicy.validate(password)
         let parameters = self.parameters
         let salt = RandomSecret.bytes(16)
-        return try await gate.run(for: tenant) {
-            try await self.pool.runIfActive {
-                try Self.hashSync(password, salt: salt, parameters: parameters)
+        return try await withSpan("password.hash") { _ in
+            try await gate.run(for: tenant) {
+                try await self.pool.runIfActive {
+                    try Self.hashSync(password, salt: salt, parameters: parameters)
+                }
             }
         }
     }
 
     public func verify(_ password: String, against phc: String, for tenant: TenantID?) async throws -> Bool {
         guard password.unicodeScalars.count <= PasswordPolicy.maxLength, phc.hasPrefix("$argon2id$") else { return false }
-        return try await gate.run(for: tenant) {
-            try await self.pool.runIfActive {
-                let bytes = Array(password.utf8)
-                return argon2id_verify(phc, bytes, bytes.count) == ARGON2_OK.rawValue
+        return try await withSpan("password.verify") { _ in
+            try await gate.run(for: tenant) {
+                try await self.pool.runIfActive {
+                    let bytes = Array(password.utf8)
+                    return argon2id_verify(phc, bytes, bytes.count) == ARGON2_OK.rawValue
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ public struct Migrator: Sendable {
     /// `schema_migrations`, made in a transaction of its own under the migrators' lock (two at once would race to
     /// create it), so it stays even if the first migration fails.
     private func createLedger() async throws {
-        try await locked { connection in
+        _ = try await locked { connection in
             try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (

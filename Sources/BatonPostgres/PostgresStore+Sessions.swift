@@ -41,7 +41,7 @@ extension PostgresStore {
             }
         }
         // No deadline task per refresh: the batcher answers each caller within the deadline itself.
-        return try await admitted { try await rotationBatcher.rotate(request) }
+        return try await traced(#function) { try await admitted { try await rotationBatcher.rotate(request) } }
     }
 
     /// One batch of rotations (see `BatchRotationStatement`), results in request order, once committed. Sorted by

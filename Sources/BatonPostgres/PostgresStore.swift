@@ -2,6 +2,7 @@ import BatonCore
 import Foundation
 import Logging
 import PostgresNIO
+import Tracing
 
 /// The production store: every query goes through `PostgresClient`, is parameterised, and filters by tenant.
 public struct PostgresStore: BatonStore {
@@ -89,9 +90,19 @@ public struct PostgresStore: BatonStore {
         operation: StaticString = #function,
         _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await admitted {
-            guard let deadline else { return try await body() }
-            return try await deadline.enforce(operation: operation, body)
+        try await traced(operation) {
+            try await admitted {
+                guard let deadline else { return try await body() }
+                return try await deadline.enforce(operation: operation, body)
+            }
+        }
+    }
+
+    /// `body` in a client span named for the store operation (`db <operation>`), a child of the request's span.
+    func traced<Result: Sendable>(_ operation: StaticString, _ body: () async throws -> Result) async throws -> Result {
+        try await withSpan("db \(operation)", ofKind: .client) { span in
+            span.attributes["db.system"] = "postgresql"
+            return try await body()
         }
     }
 

@@ -9,16 +9,23 @@ public enum LogFormat: String, Sendable, CaseIterable {
 }
 
 /// The process logger: Baton's own line handler on stderr at the configured level, in the configured format, with
-/// the request's id and tenant on every line logged while serving it, never interpolated secrets.
+/// the request's id and tenant on every line logged while serving it, and the trace's ids inside a span; never
+/// interpolated secrets.
 public enum BatonLogging {
+    static let metadataProvider = Logger.MetadataProvider.multiplex([RequestLogMetadata.provider, TraceExport.logMetadataProvider])
+
+    /// `redacting` names metadata keys whose values are replaced: a library's logging that can hold a secret.
     public static func logger(
         level: Logger.Level,
         format: LogFormat,
         label: String = "baton",
+        redacting: Set<String> = [],
         write: @escaping @Sendable (String) -> Void = BatonLogHandler.standardError
     ) -> Logger {
         var logger = Logger(label: label) { label in
-            BatonLogHandler(label: label, format: format, metadataProvider: RequestLogMetadata.provider, write: write)
+            var handler = BatonLogHandler(label: label, format: format, metadataProvider: metadataProvider, write: write)
+            handler.redactedKeys = redacting
+            return handler
         }
         logger.logLevel = level
         return logger
@@ -31,6 +38,8 @@ public struct BatonLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
     public var metadataProvider: Logger.MetadataProvider?
+    /// Metadata keys written as `[redacted]`, whatever their value.
+    public var redactedKeys: Set<String> = []
     let label: String
     let format: LogFormat
     let write: @Sendable (String) -> Void
@@ -58,6 +67,7 @@ public struct BatonLogHandler: LogHandler {
         merged.merge(event.metadata ?? [:]) { $1 }
         // Hummingbird's own key for the request id, under the name every other line uses.
         if let id = merged.removeValue(forKey: "hb.request.id") { merged[RequestLogMetadata.requestIDKey] = id }
+        for key in redactedKeys where merged[key] != nil { merged[key] = "[redacted]" }
         let timestamp = Self.timestamp(Date())
         switch format {
         case .json: write(Self.json(timestamp: timestamp, event: event, label: label, metadata: merged))

@@ -173,11 +173,11 @@ struct ProcessTests {
         _ url: String,
         json: String? = nil,
         form: String? = nil,
-        key: String? = nil
-    ) async throws -> (
-        body: [String: Any], status: Int
-    ) {
+        key: String? = nil,
+        headers: [String] = []
+    ) async throws -> (body: [String: Any], status: Int) {
         var arguments = ["-s", "-X", method, "-w", "\n%{http_code}", "--max-time", "10"]
+        for header in headers { arguments += ["-H", header] }
         if let key { arguments += ["-H", "Authorization: Bearer \(key)"] }
         if let json { arguments += ["-H", "Content-Type: application/json", "--data-raw", json] }
         if let form { arguments += ["-H", "Content-Type: application/x-www-form-urlencoded", "--data-raw", form] }

@@ -29,6 +29,16 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.adminKey == nil {
             logger.warning("BATON_ADMIN_KEY is not set: only stored admin keys can use the admin API")
         }
+        let traceExport: (any Service)?
+        do {
+            traceExport = try TraceExport.bootstrap(
+                ProcessInfo.processInfo.environment,
+                level: configuration.logLevel,
+                format: configuration.logFormat
+            )
+        } catch {
+            StartupFailure.exit("OpenTelemetry (OTEL_* settings): \(error)")
+        }
         let application: any ApplicationProtocol
         let shuttingDown = OnceFlag()
         do {
@@ -45,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
         // passes before the application (and its HTTP server) begins to drain.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                // Trace export first, so it stops last and the last requests' spans still go out.
+                services: (traceExport.map { [$0] } ?? []) + [
                     application,
                     ShutdownDelayService(delay: .seconds(configuration.shutdownDelay), shuttingDown: shuttingDown, logger: logger),
                 ],

@@ -112,6 +112,11 @@ extension Setting {
         default: "`text` (`json` in the container image)",
         "`json`: one JSON object per line (timestamp, level, logger, message, source, request_id, tenant, metadata); `text`: one plain line per record"
     )
+    static let otlpEndpoint = Setting(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        default: "none: no traces",
+        "OpenTelemetry collector for traces over OTLP/HTTP (`http://collector:4318`); the other standard `OTEL_*` variables apply too (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_EXPORTER_OTLP_PROTOCOL` `http/protobuf` or `http/json`, `OTEL_TRACES_EXPORTER`, `OTEL_TRACES_SAMPLER`, `OTEL_SERVICE_NAME`, `OTEL_SDK_DISABLED`)"
+    )
     static let previousMasterKeys = Setting(
         "BATON_PREVIOUS_MASTER_KEYS",
         default: "none",
@@ -214,7 +219,7 @@ extension Setting {
 
     /// Every setting, in the order the README lists them.
     static let all: [Setting] = [
-        databaseURL, databasePooling, databaseListenURL, store, masterKey, adminKey, publicURL, host, port, logLevel, logFormat,
+        databaseURL, databasePooling, databaseListenURL, store, masterKey, adminKey, publicURL, host, port, logLevel, logFormat, otlpEndpoint,
         previousMasterKeys,
         keySchedulerInterval,
         databasePoolSize, databaseStatementTimeout, databaseOperationTimeout, databaseQueueLimit, databaseStartupWait,
