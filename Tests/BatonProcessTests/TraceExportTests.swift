@@ -43,10 +43,8 @@ struct TraceExportTests {
         return value["stringValue"] ?? value["intValue"].map { "\($0)" }
     }
 
-    @Test(
-        "a refresh is a server span named for its route, continuing the caller's traceparent, with store spans under it; login has a password span; the request's log lines carry the trace id"
-    )
-    func traceShape() async throws {
+    /// Runs `body` with an OTLP/HTTP receiver on a port of its own, collecting what it is sent.
+    static func withReceiver(_ body: @Sendable (Received, Int) async throws -> Void) async throws {
         let received = Received()
         let router = Router()
         router.post("/v1/traces") { request, _ -> Response in
@@ -65,7 +63,42 @@ struct TraceExportTests {
             group.addTask { try await receiver.runService() }
             defer { group.cancelAll() }
             try await waitUntil("the receiver listens") { receiverPort.withLock { $0 } != nil }
-            let otlpPort = try #require(receiverPort.withLock { $0 })
+            try await body(received, try #require(receiverPort.withLock { $0 }))
+        }
+    }
+
+    @Test("spans still queued at SIGTERM are sent before the process exits")
+    func flushedAtShutdown() async throws {
+        try await Self.withReceiver { received, otlpPort in
+            let settings = [
+                "BATON_LOG_FORMAT": "json", "BATON_SHUTDOWN_DELAY": "0",
+                "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:\(otlpPort)", "OTEL_EXPORTER_OTLP_PROTOCOL": "http/json",
+                // Nothing leaves on the schedule during the test: only the shutdown's flush can send the span.
+                "OTEL_BSP_SCHEDULE_DELAY": "600000",
+            ]
+            let port = Int.random(in: 20_000..<32_000)
+            let baton = try ChildProcess(ProcessTests.binary.path, ["serve", "--port", "\(port)"], environment: settings)
+            defer { baton.stop() }
+            try await ProcessTests.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready")
+            let traceID = "0af7651916cd43dd8448eb211c80319c"
+            _ = try await ProcessTests.send(
+                "GET",
+                "http://127.0.0.1:\(port)/t/demo/.well-known/jwks.json",
+                headers: ["traceparent: 00-\(traceID)-b7ad6b7169203331-01"]
+            )
+            #expect(received.all.isEmpty, "sent before the shutdown")
+            baton.process.terminate()
+            #expect(await baton.exited() == 0)
+            let span = received.all.first { Self.hex($0["traceId"]) == traceID }
+            #expect(span?["name"] as? String == "GET /t/{tenant}/.well-known/jwks.json", "\(received.all)")
+        }
+    }
+
+    @Test(
+        "a refresh is a server span named for its route, continuing the caller's traceparent, with store spans under it; login has a password span; the request's log lines carry the trace id"
+    )
+    func traceShape() async throws {
+        try await Self.withReceiver { received, otlpPort in
             try await PrivatePostgres.with { postgres in
                 let adminKey = "trace-test-operator-key-0123456789"
                 let settings = [
