@@ -5,8 +5,9 @@ import Tracing
 
 /// One server span per request, continuing the caller's trace when it sent a W3C `traceparent`: named for the
 /// route template (`POST /t/{tenant}/oauth/token`), with the method, route, status and tenant. Nothing else of the
-/// request is recorded (no query, no header, no body: a misplaced secret must not reach a trace backend). With
-/// tracing off the tracer is a no-op.
+/// request is recorded (no query, no header, no body: a misplaced secret must not reach a trace backend). The
+/// tenant is the one `RequestIDMiddleware`, which runs first, found in the path. With tracing off the tracer is a
+/// no-op.
 struct RequestTracingMiddleware: RouterMiddleware {
     typealias Context = BatonRequestContext
 
@@ -16,7 +17,7 @@ struct RequestTracingMiddleware: RouterMiddleware {
         let method = request.method.rawValue
         return try await withSpan("\(method)", context: serviceContext, ofKind: .server) { span in
             span.attributes["http.request.method"] = method
-            if let tenant = RequestLogMetadata.slug(inPath: request.uri.path) { span.attributes["baton.tenant"] = tenant }
+            if let tenant = RequestLogMetadata.current?.tenant { span.attributes["baton.tenant"] = tenant }
             do {
                 let response = try await next(request, context)
                 Self.finish(span, method: method, route: context.endpointPath, status: Int(response.status.code))
