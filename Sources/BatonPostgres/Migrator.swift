@@ -1,7 +1,8 @@
 import Logging
 import PostgresNIO
 
-/// Applies `sql/` migrations in order, each in its own transaction under an advisory lock, so concurrent runs are safe.
+/// Applies `sql/` migrations in order, each in its own transaction under an advisory lock, so concurrent runs are
+/// safe; with none pending, it takes no lock.
 public struct Migrator: Sendable {
     /// Arbitrary but fixed: the advisory lock every Baton instance takes to migrate.
     static let advisoryLockKey: Int64 = 0x6261_746f_6e4d_6967  // "batonMig"
@@ -19,6 +20,9 @@ public struct Migrator: Sendable {
     /// Applies every pending migration; returns the versions applied by this call.
     @discardableResult
     public func migrate() async throws -> [Int] {
+        // A current schema (every instance of a fleet starting after the first) takes no lock: behind a pooler each
+        // migrator waiting for it holds a server connection, and enough of them starve the pool's other clients.
+        if try await client.withConnection({ try await pendingMigrations(on: $0) }).isEmpty { return [] }
         try await createLedger()
         var applied: [Int] = []
         while let version = try await applyNext() { applied.append(version) }

@@ -12,7 +12,7 @@ import Testing
 
 /// Two Baton applications on one PostgreSQL database agree on keys through LISTEN/NOTIFY: connected directly, and
 /// through PgBouncer in transaction mode, where notices come over the listener's direct connection.
-@Suite("Key changes across instances")
+@Suite("Key changes across instances", .timeLimit(.minutes(2)))
 struct MultiInstanceKeyTests {
     /// An instance on `monotonicClock`: one never moved has no periodic reload, so what it learns comes by notice.
     func app(_ backend: BackendApp.Backend, masterKey: Data, monotonicClock: AnyClock = .continuous) async throws -> any ApplicationProtocol {

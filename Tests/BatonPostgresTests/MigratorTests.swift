@@ -3,11 +3,12 @@ import BatonTestSupport
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import BatonPostgres
 
-@Suite("Migrator against PostgreSQL")
+@Suite("Migrator against PostgreSQL", .timeLimit(.minutes(1)))
 struct MigratorTests {
     let logger = Logger(label: "migrator-test")
 
@@ -28,6 +29,37 @@ struct MigratorTests {
                 defer { group.cancelAll() }
                 return try await body(client)
             }
+        }
+    }
+
+    @Test("with nothing pending, migrate takes no lock: it returns while another migrator holds it")
+    func currentSchemaTakesNoLock() async throws {
+        try await withFreshClient { client in
+            let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+            #expect(try await migrator.migrate() == Migration.bundled().map(\.version))
+            let locked = OnceFlag()
+            let release = OnceFlag()
+            async let holder: Void = client.withConnection { connection in
+                try await connection.query("SELECT pg_advisory_lock(\(Migrator.advisoryLockKey))", logger: logger)
+                locked.set()
+                try await release.wait()
+                try await connection.query("SELECT pg_advisory_unlock(\(Migrator.advisoryLockKey))", logger: logger)
+            }
+            try await locked.wait()
+            let applied = Mutex<[Int]?>(nil)
+            let migrating = Task {
+                let versions = try await migrator.migrate()
+                applied.withLock { $0 = versions }
+            }
+            // Were the lock taken, migrate would wait for the release, which comes only after this wait (or its
+            // limit, which fails the test).
+            await #expect(throws: Never.self) {
+                try await waitUntil("migrate returns while another migrator holds the lock") { applied.withLock { $0 } != nil }
+            }
+            release.set()
+            try await migrating.value
+            try await holder
+            #expect(applied.withLock { $0 } == [])
         }
     }
 
