@@ -107,7 +107,9 @@ logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 INI
   if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$dir"; fi
-  pg_as /usr/sbin/pgbouncer -d -q "$dir/pgbouncer.ini" || { cat "$dir/pgbouncer.log" >&2; return 1; }
+  # Each client and each server connection is a descriptor; the default soft limit of 1024 caps them below what
+  # the pool sizes allow.
+  pg_as sh -c 'ulimit -n 8192 && exec /usr/sbin/pgbouncer -d -q "$1"' sh "$dir/pgbouncer.ini" || { cat "$dir/pgbouncer.log" >&2; return 1; }
   local tries=0
   until pg_as psql -h 127.0.0.1 -p "$PGBOUNCER_PORT" -U baton -d postgres -Atqc 'SELECT 1' >/dev/null 2>&1; do
     tries=$((tries + 1))
