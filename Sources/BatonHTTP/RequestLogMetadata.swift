@@ -23,15 +23,15 @@ public struct RequestLogMetadata: Sendable {
     /// The tenant a path names (`/t/{tenant}/…`, `/admin/v1/tenants/{tenant}…`), when it is a valid `TenantSlug`:
     /// anything else is left out rather than copied into the log.
     static func slug(inPath path: String) -> String? {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        let slug: Substring
-        if segments.count > 2, segments[1] == "t" {
-            slug = segments[2]
-        } else if segments.count > 4, segments[1] == "admin", segments[2] == "v1", segments[3] == "tenants" {
-            slug = segments[4]
+        let rest: Substring
+        if path.hasPrefix("/t/") {
+            rest = path.dropFirst(3)
+        } else if path.hasPrefix("/admin/v1/tenants/") {
+            rest = path.dropFirst(18)
         } else {
             return nil
         }
+        let slug = rest.prefix { $0 != "/" }
         return try? TenantSlug(String(slug)).value
     }
 }

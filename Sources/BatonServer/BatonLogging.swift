@@ -1,3 +1,4 @@
+import BatonCore
 import BatonHTTP
 import Foundation
 import Logging
@@ -115,7 +116,8 @@ public struct BatonLogHandler: LogHandler {
     }
 }
 
-/// JSON text for log values: strings escaped per RFC 8259, metadata dictionaries and arrays as objects and arrays.
+/// JSON text for log values: strings as `JSONObjectWriter` escapes them, metadata dictionaries and arrays as objects
+/// and arrays.
 enum JSONText {
     static func value(_ value: Logger.MetadataValue) -> String {
         switch value {
@@ -127,21 +129,18 @@ enum JSONText {
         }
     }
 
+    /// `string` quoted by `JSONObjectWriter`'s escaping, and U+2028/U+2029 escaped too: JSON allows them raw, but
+    /// a log viewer could take them for line breaks.
     static func string(_ string: String) -> String {
-        var escaped = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                let hex = String(scalar.value, radix: 16)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: escaped.unicodeScalars.append(scalar)
-            }
+        var bytes: [UInt8] = [UInt8(ascii: "\"")]
+        var segment = Substring(string)
+        while let separator = segment.unicodeScalars.firstIndex(where: { $0 == "\u{2028}" || $0 == "\u{2029}" }) {
+            JSONObjectWriter.appendEscaped(segment[..<separator].utf8, to: &bytes)
+            bytes.append(contentsOf: (segment.unicodeScalars[separator] == "\u{2028}" ? "\\u2028" : "\\u2029").utf8)
+            segment = segment[segment.unicodeScalars.index(after: separator)...]
         }
-        return escaped + "\""
+        JSONObjectWriter.appendEscaped(segment.utf8, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -5,8 +5,7 @@ import Logging
 /// `BATON_LOG_FORMAT=json` the line is a JSON log record too, so that a log pipeline reading JSON loses nothing.
 enum StartupFailure {
     static func exit(_ message: String) -> Never {
-        let format = ProcessInfo.processInfo.environment[Setting.logFormat.variable!].flatMap { LogFormat(rawValue: $0.lowercased()) }
-        if format == .json {
+        if (try? ConfigurationResolver.logFormat(ProcessInfo.processInfo.environment)) == .json {
             BatonLogging.logger(level: .critical, format: .json).critical("baton: error: \(message)")
         } else {
             FileHandle.standardError.write(Data("baton: error: \(message)\n".utf8))

@@ -17,7 +17,7 @@ struct ListenerReadinessTests {
     @Test("ready once listening; the listener's connection killed: not ready; reconnected: ready again")
     func readinessFollowsListener() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let name = try #require(URLComponents(string: url)?.path.dropFirst())
+            let name = try TestDatabase.name(of: url)
             let clock = TestClock()
             var configuration = TestApp.configuration(storage: .postgres(url: url))
             configuration.migrateOnStart = true

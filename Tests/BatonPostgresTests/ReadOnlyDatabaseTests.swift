@@ -14,7 +14,7 @@ struct ReadOnlyDatabaseTests {
     @Test("writes answer 503 and readiness fails; once writable again, the same store writes")
     func readOnlyThenWritable() async throws {
         try await TestDatabase.withFreshDatabase { url in
-            let name = try #require(URLComponents(string: url)?.path.dropFirst())
+            let name = try TestDatabase.name(of: url)
             try await TestDatabase.withClient(url: try TestDatabase.url()) { admin in
                 try await TestDatabase.withClient(url: url) { _ in }  // migrated while writable
                 // Sessions opened from now on are read-only, as on a replica.

@@ -63,6 +63,19 @@ struct ProcessTests {
         #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)")
     }
 
+    @Test("healthcheck against a port that accepts and never answers gives up at its timeout: exit 1, naming it")
+    func healthcheckTimesOut() async throws {
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        defer { silent.close(promise: nil) }
+        let port = try #require(silent.localAddress?.port)
+        let check = try launch(["healthcheck", "--port", "\(port)", "--timeout", "1"], environment: [:])
+        defer { check.stop() }
+        // Bounded generously: the check itself must give up after its one second, not the test.
+        #expect(await check.exited(within: .seconds(30)), "still waiting")
+        #expect(check.process.terminationStatus == 1)
+        #expect(check.standardError.contains("/readyz did not answer"), "\(check.standardError)")
+    }
+
     @Test("with BATON_LOG_FORMAT=json, the one line of a refused start-up is a JSON record naming the setting")
     func wrongSettingAsJSON() async throws {
         let baton = try launch(["serve"], environment: ["BATON_PORT": "not-a-port", "BATON_LOG_FORMAT": "json"])

@@ -63,6 +63,12 @@ public enum TestDatabase {
         }
     }
 
+    /// The database a `postgres://` URL names (a fresh database's, for statements about it on another connection).
+    public static func name(of url: String) throws -> String {
+        guard let path = URLComponents(string: url)?.path, path.count > 1 else { throw URLError(.badURL) }
+        return String(path.dropFirst())
+    }
+
     /// A database of its own for tests that need an empty schema (migrations); dropped afterwards.
     public static func withFreshDatabase<Result: Sendable>(_ body: @Sendable (_ url: String) async throws -> Result) async throws -> Result {
         let base = try url()

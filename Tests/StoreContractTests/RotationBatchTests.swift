@@ -98,7 +98,7 @@ struct RotationBatchTests {
         // PostgreSQL looks for a cycle once, when a wait has lasted deadlock_timeout: the batch's look must come after
         // the other transaction closes the cycle (a few statements later), and the other's long after that.
         try await TestDatabase.withFreshDatabase { url in
-            let name = try #require(URLComponents(string: url)?.path.dropFirst())
+            let name = try TestDatabase.name(of: url)
             try await TestDatabase.withClient { admin in
                 try await admin.query("ALTER DATABASE \(unescaped: String(name)) SET deadlock_timeout = '5s'")
             }

@@ -42,10 +42,17 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    /// Quotes `value`, escaping what RFC 8259 §7 requires (quote, backslash, U+0000–U+001F); the rest stays UTF-8.
+    /// Quotes `value` (see `appendEscaped`).
     private mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in value.utf8 {
+        Self.appendEscaped(value.utf8, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `text` as the inside of a JSON string, escaping what RFC 8259 §7 requires (quote, backslash,
+    /// U+0000–U+001F); the rest stays UTF-8.
+    public static func appendEscaped(_ text: some Sequence<UInt8>, to bytes: inout [UInt8]) {
+        for byte in text {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -58,6 +65,5 @@ public struct JSONObjectWriter: Sendable {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }

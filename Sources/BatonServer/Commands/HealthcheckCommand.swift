@@ -23,15 +23,16 @@ struct HealthcheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let listen = Setting.host.text(flag: host, in: environment) ?? "127.0.0.1"
-        guard let port = Int(Setting.port.text(flag: port, in: environment) ?? "8080"), (1...65_535).contains(port) else {
-            StartupFailure.exit("BATON_PORT must be an integer between 1 and 65535")
+        let (listen, listenPort) = StartupFailure.exitOnError { () throws(ConfigurationError) in
+            try ConfigurationResolver.listenAddress(host: host, port: port, environment)
         }
+        // Port 0 lets `serve` pick one; there is nothing to ask at it.
+        guard listenPort != 0 else { StartupFailure.exit("BATON_PORT must be an integer between 1 and 65535") }
         guard (1...60).contains(timeout) else { StartupFailure.exit("--timeout must be 1 to 60 seconds") }
         let address = ReadinessCheck.localAddress(listeningOn: listen)
-        let verdict = await ReadinessCheck.status(host: address, port: port, timeout: .seconds(Int64(timeout)))
+        let verdict = await ReadinessCheck.status(host: address, port: listenPort, timeout: .seconds(Int64(timeout)))
         guard verdict == .ready else {
-            FileHandle.standardError.write(Data("baton healthcheck: http://\(address):\(port)/readyz \(verdict)\n".utf8))
+            FileHandle.standardError.write(Data("baton healthcheck: http://\(address):\(listenPort)/readyz \(verdict)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -25,11 +25,7 @@ enum ConfigurationResolver {
             throw ConfigurationError("BATON_ADMIN_KEY must be 24 to 512 characters long")
         }
 
-        let host = Setting.host.text(flag: options.host, in: environment) ?? "127.0.0.1"
-        let portText = Setting.port.text(flag: options.port, in: environment) ?? "8080"
-        guard let port = Int(portText), (0...65_535).contains(port) else {
-            throw ConfigurationError("BATON_PORT must be an integer between 0 and 65535")
-        }
+        let (host, port) = try listenAddress(host: options.host, port: options.port, environment)
 
         let publicURL = try resolvePublicURL(Setting.publicURL.text(flag: options.publicURL, in: environment), host: host, port: port)
 
@@ -82,11 +78,27 @@ enum ConfigurationResolver {
         guard let level = Logger.Level(rawValue: levelText.lowercased()) else {
             throw ConfigurationError("BATON_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
         }
-        let formatText = Setting.logFormat.text(flag: formatFlag, in: environment) ?? LogFormat.text.rawValue
-        guard let format = LogFormat(rawValue: formatText.lowercased()) else {
-            throw ConfigurationError("BATON_LOG_FORMAT must be json or text")
+        return (level, try logFormat(flag: formatFlag, environment))
+    }
+
+    /// `BATON_LOG_FORMAT` (or `--log-format`), `text` when unset.
+    static func logFormat(flag: String? = nil, _ environment: [String: String]) throws(ConfigurationError) -> LogFormat {
+        let text = Setting.logFormat.text(flag: flag, in: environment) ?? LogFormat.text.rawValue
+        guard let format = LogFormat(rawValue: text.lowercased()) else { throw ConfigurationError("BATON_LOG_FORMAT must be json or text") }
+        return format
+    }
+
+    /// `BATON_HOST` and `BATON_PORT` (or their flags): where `serve` listens, and where `healthcheck` asks.
+    static func listenAddress(
+        host hostFlag: String?,
+        port portFlag: String?,
+        _ environment: [String: String]
+    ) throws(ConfigurationError) -> (host: String, port: Int) {
+        let host = Setting.host.text(flag: hostFlag, in: environment) ?? "127.0.0.1"
+        guard let port = Int(Setting.port.text(flag: portFlag, in: environment) ?? "8080"), (0...65_535).contains(port) else {
+            throw ConfigurationError("BATON_PORT must be an integer between 0 and 65535")
         }
-        return (level, format)
+        return (host, port)
     }
 
     /// The process logger of a command that is not `serve`, as its settings say; exits 2 on a bad one.
