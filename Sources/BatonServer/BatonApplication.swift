@@ -147,7 +147,13 @@ enum BatonApplication {
             // Requests already waiting on a database found silent get their 503 at once, not at their deadline.
             application.addServices(
                 client,
-                DatabaseProbe(configuration: clientConfiguration, availability: availability, clock: monotonicClock, logger: logger) {
+                DatabaseProbe(
+                    configuration: clientConfiguration,
+                    availability: availability,
+                    timeout: .milliseconds(configuration.databaseProbeTimeout),
+                    clock: monotonicClock,
+                    logger: logger
+                ) {
                     deadline?.abandonAll()
                 }
             )

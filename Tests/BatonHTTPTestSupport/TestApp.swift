@@ -17,7 +17,7 @@ enum TestApp {
     static let publicURL = "https://auth.example.test"
 
     static func configuration(storage: BatonConfiguration.Storage = .memory, masterKey: MasterKey = .generate()) -> BatonConfiguration {
-        BatonConfiguration(
+        var configuration = BatonConfiguration(
             storage: storage,
             masterKey: masterKey,
             masterKeyIsEphemeral: true,
@@ -29,6 +29,10 @@ enum TestApp {
             migrateOnStart: true,
             demoPassword: demoPassword
         )
+        // The probe's timeout is real time: on a loaded machine a healthy test database can miss 2 s, and every
+        // request would then fail fast. The probe's own tests run it on a test clock (DatabaseOutageTests).
+        configuration.databaseProbeTimeout = 60_000
+        return configuration
     }
 
     static let demoPassword = "demo-password-for-tests"

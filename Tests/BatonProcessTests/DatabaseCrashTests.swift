@@ -53,6 +53,8 @@ struct DatabaseCrashTests {
             configuration.databaseStatementTimeout = 2_000
             configuration.databaseOperationTimeout = 2_500
             configuration.rotationBatches = rotationBatches
+            // The probe can lose its query in the crash too; it must give up on it and ask again soon.
+            configuration.databaseProbeTimeout = 2_000
             let app = try await BatonApplication.build(configuration: configuration, logger: RecordingLogHandler.logger(.init()))
             try await app.test(.live) { client in
                 // A grace window longer than the outage: a rotation committed just before the crash, whose answer was

@@ -61,6 +61,14 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_OPERATION_TIMEOUT": "4999"]) }
     }
 
+    @Test("the probe's timeout defaults to 2 s and can be set within 100 ms to 10 min")
+    func probeTimeout() throws {
+        #expect(try resolve([:]).databaseProbeTimeout == 2_000)
+        #expect(try resolve(["BATON_DATABASE_PROBE_TIMEOUT": "500"]).databaseProbeTimeout == 500)
+        #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_PROBE_TIMEOUT": "0"]) }
+        #expect(throws: ConfigurationError.self) { try resolve(["BATON_DATABASE_PROBE_TIMEOUT": "600001"]) }
+    }
+
     @Test("start-up waits 30 s for an unreachable database unless BATON_DATABASE_STARTUP_WAIT says otherwise (0 = one try)")
     func startupWait() throws {
         #expect(try resolve([:]).databaseStartupWait == 30)

@@ -49,6 +49,9 @@ struct BatonConfiguration: Sendable {
     /// request is answered 503 whatever the driver does; 0 for no limit. The driver can lose a query on a connection
     /// the server has just closed, and without this its request would never be answered.
     var databaseOperationTimeout: Int = Setting.databaseOperationTimeout.defaultNumber
+    /// Milliseconds `DatabaseProbe`'s `SELECT 1` may take before the database counts as silent and requests fail
+    /// fast. Tests not about the probe set it long: on a loaded machine a healthy database can take longer.
+    var databaseProbeTimeout: Int = Setting.databaseProbeTimeout.defaultNumber
     /// Seconds start-up (`serve`, `migrate`, `rewrap`) waits for a database that cannot be reached yet (down,
     /// starting, full) before it gives up naming the cause; one that refuses for good (credentials, unknown
     /// database) stops it at once. Long enough for a database started alongside; short enough to fail visibly.

@@ -51,6 +51,7 @@ enum ConfigurationResolver {
             // Shorter, requests whose statement PostgreSQL is still running (and may commit) would be answered 503.
             throw ConfigurationError("BATON_DATABASE_OPERATION_TIMEOUT must be 0 or at least BATON_DATABASE_STATEMENT_TIMEOUT")
         }
+        configuration.databaseProbeTimeout = try Setting.databaseProbeTimeout.wholeNumber(in: environment)
         try resolvePooling(&configuration, environment)
         configuration.databaseQueueLimit = try Setting.databaseQueueLimit.wholeNumber(in: environment)
         configuration.databaseStartupWait = try Setting.databaseStartupWait.wholeNumber(in: environment)

@@ -150,6 +150,13 @@ extension Setting {
         default: 10_000,
         "(0 = none; at least the statement timeout) a store operation may take, waiting for a connection included, before its request gets 503 `unavailable` whatever the driver does"
     )
+    static let databaseProbeTimeout = Setting(
+        "BATON_DATABASE_PROBE_TIMEOUT",
+        "milliseconds",
+        in: 100...600_000,
+        default: 2_000,
+        "the probe's `SELECT 1` (every second, on a connection of its own, connecting included) may take before Baton finds the database silent: until it answers again, requests get 503 `unavailable` at once instead of queueing"
+    )
     static let databaseQueueLimit = Setting(
         "BATON_DATABASE_QUEUE_LIMIT",
         "requests",
@@ -222,7 +229,7 @@ extension Setting {
         databaseURL, databasePooling, databaseListenURL, store, masterKey, adminKey, publicURL, host, port, logLevel, logFormat, otlpEndpoint,
         previousMasterKeys,
         keySchedulerInterval,
-        databasePoolSize, databaseStatementTimeout, databaseOperationTimeout, databaseQueueLimit, databaseStartupWait,
+        databasePoolSize, databaseStatementTimeout, databaseOperationTimeout, databaseProbeTimeout, databaseQueueLimit, databaseStartupWait,
         rotationBatches, httpIdleTimeout, httpHeadTimeout, httpBodyTimeout, shutdownDelay, purgeInterval,
         sessionRetentionDays, auditRetentionDays, migrate,
     ]
