@@ -2,6 +2,7 @@ import BatonCore
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// The per-request context: Hummingbird's core storage plus the admin caller once authenticated.
 public struct BatonRequestContext: RequestContext, RemoteAddressRequestContext {
@@ -11,6 +12,9 @@ public struct BatonRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `AdminAuthMiddleware` on admin routes.
     public var adminPrincipal: AdminPrincipal?
+
+    /// The client the request names, once a controller has read it: whose allowed origins may read the response.
+    public let requestingClient = RequestingClient()
 
     /// The peer's address, for audit and brute-force accounting.
     public let remoteAddress: SocketAddress?
@@ -35,4 +39,14 @@ public struct BatonRequestContext: RequestContext, RemoteAddressRequestContext {
         guard let adminPrincipal else { throw APIError.unauthorized("a valid admin key is required") }
         return adminPrincipal
     }
+}
+
+/// The client a request names (its `client_id`, Basic credentials or access token), recorded by the controller that
+/// reads it for `CORSMiddleware`, which runs before and after the controller.
+public final class RequestingClient: Sendable {
+    private let recorded = Mutex<String?>(nil)
+
+    public var clientID: String? { recorded.withLock { $0 } }
+
+    func record(_ clientID: String) { recorded.withLock { $0 = clientID } }
 }

@@ -2,8 +2,8 @@ import BatonCore
 import Hummingbird
 import Logging
 
-/// Builds Baton's router: middleware in order (request id, tracing, security headers, metrics, errors, request target,
-/// body limit), then every controller.
+/// Builds Baton's router: middleware in order (request id, tracing, security headers, metrics, request log, CORS,
+/// errors, request target, body limit), then every controller.
 public enum BatonRouter {
     public static func build<Store: BatonStore>(services: BatonServices<Store>, openAPIDocument: ByteBuffer) -> Router<BatonRequestContext> {
         let routeTable = RouteTable(routes(services: services, openAPIDocument: openAPIDocument))
@@ -13,6 +13,7 @@ public enum BatonRouter {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: CORSMiddleware(tenants: services.tenants, clients: services.clients, routeTable: routeTable))
         router.add(middleware: ErrorMiddleware(routeTable: routeTable))
         router.add(middleware: RequestTargetMiddleware())
         router.add(middleware: BodyLimitMiddleware())

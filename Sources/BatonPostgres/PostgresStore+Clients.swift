@@ -7,9 +7,10 @@ extension PostgresStore {
         try await committedWrite { connection in
             try await connection.query(
                 """
-                INSERT INTO clients (tenant_id, client_id, name, client_type, secret_digest, grant_types, scopes, audiences, created_at, updated_at)
+                INSERT INTO clients (tenant_id, client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins,
+                    created_at, updated_at)
                 VALUES (\(client.tenantID.uuid), \(client.clientID), \(client.name), \(client.kind.rawValue), \(client.secretDigest),
-                    \(client.grantTypes), \(client.scopes), \(client.audiences), \(client.createdAt), \(client.updatedAt))
+                    \(client.grantTypes), \(client.scopes), \(client.audiences), \(client.allowedOrigins), \(client.createdAt), \(client.updatedAt))
                 """,
                 logger: logger
             )
@@ -20,13 +21,13 @@ extension PostgresStore {
         try await translatingErrors {
             let rows = try await self.client.query(
                 """
-                SELECT name, client_type, secret_digest, grant_types, scopes, audiences, created_at, updated_at
+                SELECT name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at
                 FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID)
                 """,
                 logger: logger
             )
-            for try await (name, type, digest, grants, scopes, audiences, created, updated) in rows.decode(
-                (String, String, Data?, [String], [String], [String], Date, Date).self
+            for try await (name, type, digest, grants, scopes, audiences, origins, created, updated) in rows.decode(
+                (String, String, Data?, [String], [String], [String], [String], Date, Date).self
             ) {
                 guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
                 return Client(
@@ -38,6 +39,7 @@ extension PostgresStore {
                     grantTypes: grants,
                     scopes: scopes,
                     audiences: audiences,
+                    allowedOrigins: origins,
                     createdAt: created,
                     updatedAt: updated
                 )
@@ -52,14 +54,14 @@ extension PostgresStore {
         try await translatingErrors {
             let rows = try await self.client.query(
                 """
-                SELECT client_id, name, client_type, secret_digest, grant_types, scopes, audiences, created_at, updated_at
+                SELECT client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at
                 FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id > \(after ?? "") ORDER BY client_id LIMIT \(limit)
                 """,
                 logger: logger
             )
             var clients: [Client] = []
-            for try await (clientID, name, type, digest, grants, scopes, audiences, created, updated) in rows.decode(
-                (String, String, String, Data?, [String], [String], [String], Date, Date).self
+            for try await (clientID, name, type, digest, grants, scopes, audiences, origins, created, updated) in rows.decode(
+                (String, String, String, Data?, [String], [String], [String], [String], Date, Date).self
             ) {
                 guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
                 clients.append(
@@ -72,6 +74,7 @@ extension PostgresStore {
                         grantTypes: grants,
                         scopes: scopes,
                         audiences: audiences,
+                        allowedOrigins: origins,
                         createdAt: created,
                         updatedAt: updated
                     )
@@ -81,13 +84,26 @@ extension PostgresStore {
         }
     }
 
+    public func allowedOrigins(tenantID: TenantID) async throws -> Set<String> {
+        try await translatingErrors {
+            let rows = try await self.client.query(
+                "SELECT DISTINCT unnest(allowed_origins) FROM clients WHERE tenant_id = \(tenantID.uuid)",
+                logger: logger
+            )
+            var origins: Set<String> = []
+            for try await origin in rows.decode(String.self) { origins.insert(origin) }
+            return origins
+        }
+    }
+
     public func updateClient(_ client: Client) async throws {
         try await translatingErrors {
             try await self.leases.transaction(logger: logger) { connection in
                 let rows = try await connection.query(
                     """
                     UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
-                        scopes = \(client.scopes), audiences = \(client.audiences), updated_at = \(client.updatedAt)
+                        scopes = \(client.scopes), audiences = \(client.audiences), allowed_origins = \(client.allowedOrigins),
+                        updated_at = \(client.updatedAt)
                     WHERE tenant_id = \(client.tenantID.uuid) AND client_id = \(client.clientID) RETURNING client_id
                     """,
                     logger: logger

@@ -18,9 +18,11 @@ extension PostgresStore {
     /// `job`'s lease (migration 0011), taken in a committed statement of its own and given back when `body` ends;
     /// nil at once while another holder's lease is unexpired. No connection is held in between, so the pass's own
     /// queries never wait on the lock's connection, and the lease holds behind a transaction-mode pooler too.
+    /// The holder is this store (`schedulerHolder`): a lease it could not give back (the database went away
+    /// mid-pass) is its own again at its next pass, instead of stopping the job everywhere until the lease runs out.
     public func withSchedulerLock<Result: Sendable>(_ job: ScheduledJob, _ body: @Sendable () async throws -> Result) async throws -> Result? {
         let name = Self.schedulerLeaseName(job)
-        let holder = UUID()
+        let holder = schedulerHolder
         let seconds = Double(Self.schedulerLeaseDuration.components.seconds)
         let taken = try await committedWrite { [logger] connection in
             try await connection.query(
@@ -28,7 +30,7 @@ extension PostgresStore {
                 INSERT INTO scheduler_leases (job, holder, expires_at)
                 VALUES (\(name), \(holder), now() + make_interval(secs => \(seconds)))
                 ON CONFLICT (job) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                WHERE scheduler_leases.expires_at <= now()
+                WHERE scheduler_leases.expires_at <= now() OR scheduler_leases.holder = excluded.holder
                 RETURNING holder
                 """,
                 logger: logger

@@ -20,6 +20,8 @@ public struct PostgresStore: BatonStore {
     let rotationBatcher: RotationBatcher?
     /// Straight to PostgreSQL, or through a transaction-mode pooler: what may outlive a transaction.
     let pooling: DatabasePooling
+    /// Who holds the scheduler leases this store takes: one instance, whose passes of a job run one after another.
+    public let schedulerHolder = UUID()
 
     /// `rotationBatches`: 0 rotates each refresh on its own; more sends rotations in batches, at most that many
     /// at the database at once (see `RotationBatcher`).

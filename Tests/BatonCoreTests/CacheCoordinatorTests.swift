@@ -46,6 +46,7 @@ struct CacheCoordinatorTests {
                     grantTypes: ["refresh_token"],
                     scopes: [],
                     audiences: [],
+                    allowedOrigins: [],
                     createdAt: now,
                     updatedAt: now
                 )

@@ -43,6 +43,7 @@ struct CommitConfirmationTests {
                                 grantTypes: ["refresh_token"],
                                 scopes: ["read"],
                                 audiences: [],
+                                allowedOrigins: [],
                                 createdAt: now,
                                 updatedAt: now
                             )

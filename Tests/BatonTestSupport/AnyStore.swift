@@ -74,6 +74,7 @@ extension AnyStore {
     public func clients(tenantID: TenantID, after: String?, limit: Int) async throws -> [Client] {
         try await base.clients(tenantID: tenantID, after: after, limit: limit)
     }
+    public func allowedOrigins(tenantID: TenantID) async throws -> Set<String> { try await base.allowedOrigins(tenantID: tenantID) }
     public func updateClient(_ client: Client) async throws { try await base.updateClient(client) }
     public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool {
         try await base.deleteClient(tenantID: tenantID, clientID: clientID)

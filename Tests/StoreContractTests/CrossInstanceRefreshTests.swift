@@ -40,6 +40,7 @@ struct CrossInstanceRefreshTests {
                         grantTypes: ["refresh_token"],
                         scopes: [],
                         audiences: [],
+                        allowedOrigins: [],
                         createdAt: now,
                         updatedAt: now
                     )

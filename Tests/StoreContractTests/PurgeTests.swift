@@ -34,6 +34,7 @@ struct PurgeTests {
                 grantTypes: ["refresh_token"],
                 scopes: ["read"],
                 audiences: [],
+                allowedOrigins: [],
                 createdAt: now,
                 updatedAt: now
             )

@@ -74,6 +74,7 @@ struct RefreshRotationTests {
                         grantTypes: ["refresh_token"],
                         scopes: ["read"],
                         audiences: [],
+                        allowedOrigins: [],
                         createdAt: now,
                         updatedAt: now
                     )

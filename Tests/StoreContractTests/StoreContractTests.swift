@@ -68,6 +68,7 @@ struct StoreContractTests {
                 grantTypes: ["refresh_token"],
                 scopes: [],
                 audiences: [],
+                allowedOrigins: [],
                 createdAt: now,
                 updatedAt: now
             )
@@ -234,6 +235,7 @@ struct StoreContractTests {
                 grantTypes: ["refresh_token", "client_credentials"],
                 scopes: ["read", "write"],
                 audiences: ["api"],
+                allowedOrigins: [],
                 createdAt: now,
                 updatedAt: now
             )
@@ -268,6 +270,40 @@ struct StoreContractTests {
         }
     }
 
+    @Test("a client's allowed origins read back and update; a tenant's origins are the union of its clients' only", arguments: Backend.allCases)
+    func allowedOrigins(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let a = try await insertTenant("a", into: store)
+            let b = try await insertTenant("b", into: store)
+            func spa(_ id: String, in tenant: Tenant, origins: [String]) -> Client {
+                Client(
+                    tenantID: tenant.id,
+                    clientID: id,
+                    name: id,
+                    kind: .public,
+                    secretDigest: nil,
+                    grantTypes: ["refresh_token"],
+                    scopes: [],
+                    audiences: [],
+                    allowedOrigins: origins,
+                    createdAt: now,
+                    updatedAt: now
+                )
+            }
+            var one = spa("one", in: a, origins: ["https://one.example", "http://localhost:5173"])
+            try await store.createClient(one)
+            try await store.createClient(spa("two", in: a, origins: ["https://two.example", "https://one.example"]))
+            try await store.createClient(spa("other", in: b, origins: ["https://other.example"]))
+            #expect(try await store.client(tenantID: a.id, clientID: "one")?.allowedOrigins == ["https://one.example", "http://localhost:5173"])
+            #expect(try await store.allowedOrigins(tenantID: a.id) == ["https://one.example", "http://localhost:5173", "https://two.example"])
+            #expect(try await store.allowedOrigins(tenantID: b.id) == ["https://other.example"])
+            one.allowedOrigins = []
+            try await store.updateClient(one)
+            #expect(try await store.clients(tenantID: a.id, after: nil, limit: 10).first { $0.clientID == "one" }?.allowedOrigins == [])
+            #expect(try await store.allowedOrigins(tenantID: a.id) == ["https://one.example", "https://two.example"])
+        }
+    }
+
     @Test("the scheduler lock runs its body and returns its result", arguments: Backend.allCases)
     func schedulerLockRuns(_ backend: Backend) async throws {
         try await Self.withIsolatedStore(backend) { store in
@@ -283,17 +319,42 @@ struct StoreContractTests {
         arguments: [Backend.postgres, .pooled]
     )
     func schedulerLockExcludes(_ backend: Backend) async throws {
-        try await Self.withIsolatedStore(backend) { store in
-            // The inner call is another holder, as another instance would be.
-            let inner = try await store.withSchedulerLock(.keyRotation) { try await store.withSchedulerLock(.keyRotation) { "ran" } }
-            #expect(inner == .some(nil))
-            let afterRelease = try await store.withSchedulerLock(.keyRotation) { "ran" }
-            #expect(afterRelease == "ran")
-            // A purge in progress does not stop key rotation, nor the other way round.
-            let otherJob = try await store.withSchedulerLock(.purge) { try await store.withSchedulerLock(.keyRotation) { "ran" } }
-            #expect(otherJob == .some("ran"))
-            let samePurge = try await store.withSchedulerLock(.purge) { try await store.withSchedulerLock(.purge) { "ran" } }
-            #expect(samePurge == .some(nil))
+        try await TestDatabase.withFreshStore(pooling: backend.pooling) { store, url in
+            // Another instance on the same database.
+            try await TestDatabase.withClient(url: url) { client in
+                let other = PostgresStore(client: client, logger: Logger(label: "other-instance"), pooling: backend.pooling)
+                let inner = try await store.withSchedulerLock(.keyRotation) { try await other.withSchedulerLock(.keyRotation) { "ran" } }
+                #expect(inner == .some(nil))
+                let afterRelease = try await other.withSchedulerLock(.keyRotation) { "ran" }
+                #expect(afterRelease == "ran")
+                // A purge in progress does not stop key rotation, nor the other way round.
+                let otherJob = try await store.withSchedulerLock(.purge) { try await other.withSchedulerLock(.keyRotation) { "ran" } }
+                #expect(otherJob == .some("ran"))
+                let samePurge = try await store.withSchedulerLock(.purge) { try await other.withSchedulerLock(.purge) { "ran" } }
+                #expect(samePurge == .some(nil))
+            }
+        }
+    }
+
+    @Test(
+        "on PostgreSQL a lease its instance could not give back is that instance's again at its next pass; another still waits for it to run out",
+        arguments: [Backend.postgres, .pooled]
+    )
+    func schedulerLeaseNotGivenBack(_ backend: Backend) async throws {
+        try await TestDatabase.withFreshStore(pooling: backend.pooling) { store, url in
+            try await TestDatabase.withClient(url: url) { sql in
+                let other = PostgresStore(client: sql, logger: Logger(label: "other-instance"), pooling: backend.pooling)
+                _ = try await store.withSchedulerLock(.purge) { "ran" }
+                // The give-back lost, as when the primary dies mid-pass: the lease stays, unexpired.
+                try await sql.query(
+                    "INSERT INTO scheduler_leases (job, holder, expires_at) VALUES ('purge', \(store.schedulerHolder), now() + interval '10 minutes')"
+                )
+                let waited = try await other.withSchedulerLock(.purge) { "ran" }
+                #expect(waited == nil)
+                #expect(try await store.withSchedulerLock(.purge) { "ran" } == "ran")
+                // Given back this time: the other instance's next pass runs.
+                #expect(try await other.withSchedulerLock(.purge) { "ran" } == "ran")
+            }
         }
     }
 

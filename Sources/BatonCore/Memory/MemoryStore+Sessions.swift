@@ -102,6 +102,10 @@ extension MemoryStore {
             .sorted { $0.clientID < $1.clientID }.prefix(max(0, limit)).map { $0 }
     }
 
+    public func allowedOrigins(tenantID: TenantID) -> Set<String> {
+        Set(clients.values.filter { $0.tenantID == tenantID }.flatMap(\.allowedOrigins))
+    }
+
     public func updateClient(_ client: Client) throws {
         let key = ClientKey(tenantID: client.tenantID, clientID: client.clientID)
         guard clients[key] != nil else { throw BatonError.notFound("no such client") }

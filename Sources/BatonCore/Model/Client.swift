@@ -16,6 +16,8 @@ public struct Client: Sendable, Equatable {
     public var grantTypes: [String]
     public var scopes: [String]
     public var audiences: [String]
+    /// Origins whose pages may read this client's responses (CORS); public clients only. See `BrowserOrigin`.
+    public var allowedOrigins: [String]
     public let createdAt: Date
     public var updatedAt: Date
 
@@ -28,6 +30,7 @@ public struct Client: Sendable, Equatable {
         grantTypes: [String],
         scopes: [String],
         audiences: [String],
+        allowedOrigins: [String],
         createdAt: Date,
         updatedAt: Date
     ) {
@@ -39,6 +42,7 @@ public struct Client: Sendable, Equatable {
         self.grantTypes = grantTypes
         self.scopes = scopes
         self.audiences = audiences
+        self.allowedOrigins = allowedOrigins
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

@@ -1,4 +1,4 @@
-/// Drops this instance's cached tenants, clients and keys when another instance announces a change,
+/// Drops this instance's cached tenants, clients (and their origins) and keys when another instance announces a change,
 /// and everything on the periodic reload that covers a missed announcement.
 public struct CacheCoordinator<Store: TenantStore & ClientStore & AuditStore>: Sendable {
     let tenants: TenantService<Store>
@@ -23,6 +23,7 @@ public struct CacheCoordinator<Store: TenantStore & ClientStore & AuditStore>: S
             await forgetKeys(of: tenantID)
         case .client(let tenantID, let clientID):
             clients.clientCache.invalidate(ClientCacheKey(tenantID: tenantID, clientID: clientID))
+            clients.tenantOriginCache.invalidate(tenantID)
         }
     }
 
@@ -34,6 +35,7 @@ public struct CacheCoordinator<Store: TenantStore & ClientStore & AuditStore>: S
     public func reloadAll() async {
         tenants.tenantCache.invalidateAll()
         clients.clientCache.invalidateAll()
+        clients.tenantOriginCache.invalidateAll()
         await jwksCache.invalidateAll()
         signingKeys.forgetAll()
     }

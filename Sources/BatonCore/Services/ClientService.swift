@@ -10,6 +10,9 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
     let audit: AuditLog<Store>
     /// Clients by tenant and id for the token endpoint's hot path.
     let clientCache: ExpiringCache<ClientCacheKey, Client>
+    /// Every origin some client of a tenant allows, for the preflights and client-less responses of its browser
+    /// endpoints: one entry per tenant, whatever origins strangers send.
+    let tenantOriginCache: ExpiringCache<TenantID, Set<String>>
     let clock: any BatonClock
     let logger: Logger
 
@@ -17,6 +20,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         self.store = store
         self.audit = audit
         self.clientCache = ExpiringCache(lifetime: ExpiringCache<ClientCacheKey, Client>.lookupLifetime, clock: clock)
+        self.tenantOriginCache = ExpiringCache(lifetime: ExpiringCache<TenantID, Set<String>>.lookupLifetime, clock: clock)
         self.clock = clock
         self.logger = logger
     }
@@ -31,6 +35,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         grantTypes: [String]?,
         scopes: [String],
         audiences: [String],
+        allowedOrigins: [String] = [],
         actor: String
     ) async throws -> (Client, secret: String?) {
         let clientID = try rawID.map(Self.validateClientID) ?? "c_\(Base64URL.encode(RandomSecret.bytes(12)))"
@@ -38,6 +43,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         let grantTypes = try Self.validated(grantTypes: grantTypes ?? ["refresh_token"], kind: kind)
         let scopes = try Self.validated(tokens: scopes, field: "scopes")
         let audiences = try Self.validated(tokens: audiences, field: "audiences")
+        let allowedOrigins = try Self.validated(allowedOrigins: allowedOrigins, kind: kind)
         let secret = kind == .confidential ? RandomSecret.token(prefix: Self.secretPrefix) : nil
         let now = clock.now()
         let client = Client(
@@ -49,10 +55,12 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
             grantTypes: grantTypes,
             scopes: scopes,
             audiences: audiences,
+            allowedOrigins: allowedOrigins,
             createdAt: now,
             updatedAt: now
         )
         try await store.createClient(client)
+        tenantOriginCache.invalidate(tenant.id)
         logger.info("client created", metadata: ["tenant": "\(tenant.slug)", "client_id": "\(clientID)", "client_type": "\(kind.rawValue)"])
         await audit.record(.clientCreated, tenant: tenant.id, actor: actor, clientID: clientID, details: ["client_type": kind.rawValue])
         return (client, secret)
@@ -97,6 +105,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         grantTypes: [String]?,
         scopes: [String]?,
         audiences: [String]?,
+        allowedOrigins: [String]? = nil,
         actor: String
     ) async throws -> Client {
         var updated = client
@@ -104,9 +113,11 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         if let grantTypes { updated.grantTypes = try Self.validated(grantTypes: grantTypes, kind: client.kind) }
         if let scopes { updated.scopes = try Self.validated(tokens: scopes, field: "scopes") }
         if let audiences { updated.audiences = try Self.validated(tokens: audiences, field: "audiences") }
+        if let allowedOrigins { updated.allowedOrigins = try Self.validated(allowedOrigins: allowedOrigins, kind: client.kind) }
         updated.updatedAt = clock.now()
         try await store.updateClient(updated)
         clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: client.clientID))
+        tenantOriginCache.invalidate(tenant.id)
         await audit.record(.clientUpdated, tenant: tenant.id, actor: actor, clientID: client.clientID)
         return updated
     }
@@ -123,6 +134,33 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         return grantTypes
     }
 
+    /// A client's origins: valid ones (`BrowserOrigin`), for public clients only, since a confidential client's secret
+    /// must never reach a browser.
+    static func validated(allowedOrigins: [String], kind: Client.Kind) throws(BatonError) -> [String] {
+        guard kind == .public || allowedOrigins.isEmpty else {
+            throw .invalidInput("allowed_origins is for public clients: a confidential client's secret must not reach a browser")
+        }
+        return try BrowserOrigin.validated(allowedOrigins)
+    }
+
+    /// Whether a page on `origin` may read a response of `tenant`'s browser endpoints (CORS). A response to a request
+    /// naming a client is readable where that client allows it, so a page allowed for one client cannot read another's
+    /// answers; preflights, which carry no body, and requests naming none (signup, a request refused before naming
+    /// its client) are readable where any client of the tenant allows it. An unknown client allows nowhere.
+    public func allowsOrigin(_ origin: String, tenant: Tenant, clientID: String?) async throws -> Bool {
+        guard let clientID else {
+            let store = self.store
+            let origins = try await tenantOriginCache.value(for: tenant.id) { try await store.allowedOrigins(tenantID: tenant.id) }
+            return origins?.contains(origin) ?? false
+        }
+        let store = self.store
+        let key = ClientCacheKey(tenantID: tenant.id, clientID: clientID)
+        guard clientID.utf8.count <= 128,
+            let client = try await clientCache.value(for: key, load: { try await store.client(tenantID: key.tenantID, clientID: key.clientID) })
+        else { return false }
+        return client.allowedOrigins.contains(origin)
+    }
+
     /// Scope or audience tokens, each valid, stored once and sorted.
     static func validated(tokens: [String], field: String) throws(BatonError) -> [String] {
         for token in tokens { try ScopeList.validateToken(token, field: field) }
@@ -133,6 +171,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
     public func delete(tenant: Tenant, clientID: String, actor: String) async throws {
         guard try await store.deleteClient(tenantID: tenant.id, clientID: clientID) else { throw BatonError.notFound("no such client") }
         clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: clientID))
+        tenantOriginCache.invalidate(tenant.id)
         await audit.record(.clientDeleted, tenant: tenant.id, actor: actor, clientID: clientID)
     }
 

@@ -5,7 +5,9 @@ public protocol ClientStore: Sendable {
     func client(tenantID: TenantID, clientID: String) async throws -> Client?
     /// Clients by id, those after `after`, at most `limit`.
     func clients(tenantID: TenantID, after: String?, limit: Int) async throws -> [Client]
-    /// Replaces name, secret digest, grant types, scopes, audiences and updated_at; `notFound` if gone.
+    /// Every origin some client of the tenant allows (see `Client.allowedOrigins`).
+    func allowedOrigins(tenantID: TenantID) async throws -> Set<String>
+    /// Replaces name, secret digest, grant types, scopes, audiences, allowed origins and updated_at; `notFound` if gone.
     func updateClient(_ client: Client) async throws
     /// Deletes the client and its sessions; false if there was none.
     func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool

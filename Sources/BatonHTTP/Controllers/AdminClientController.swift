@@ -28,6 +28,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
             grantTypes: body.grantTypes,
             scopes: body.scopes ?? [],
             audiences: body.audiences ?? [],
+            allowedOrigins: body.allowedOrigins ?? [],
             actor: try AdminUserController<Store>.actor(context)
         )
         return try Self.secretResponse(ClientResponse(client, secret: secret), status: .created, request: request, context: context)
@@ -55,6 +56,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
             grantTypes: body.grantTypes,
             scopes: body.scopes,
             audiences: body.audiences,
+            allowedOrigins: body.allowedOrigins,
             actor: try AdminUserController<Store>.actor(context)
         )
         return ClientResponse(updated, secret: nil)

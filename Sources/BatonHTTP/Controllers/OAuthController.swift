@@ -36,7 +36,9 @@ struct OAuthController<Store: BatonStore>: Sendable {
     private func authenticatedClient(_ request: Request, _ context: BatonRequestContext) async throws -> (Tenant, OAuthParameters, Client) {
         let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
-        let client = try await clients.authenticate(ClientCredentialsReader.read(request, parameters: parameters), tenant: tenant)
+        let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
+        context.requestingClient.record(credentials.clientID)
+        let client = try await clients.authenticate(credentials, tenant: tenant)
         return (tenant, parameters, client)
     }
 }

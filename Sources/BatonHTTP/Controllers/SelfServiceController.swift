@@ -54,13 +54,12 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
     private func authenticate(_ request: Request, _ context: BatonRequestContext) async throws -> (Tenant, AuthenticatedSession) {
         let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         do {
-            return (
-                tenant,
-                try await sessions.authenticate(
-                    bearer: AdminAuthMiddleware<Store>.bearerToken(request.headers[.authorization]),
-                    tenant: tenant
-                )
+            let auth = try await sessions.authenticate(
+                bearer: AdminAuthMiddleware<Store>.bearerToken(request.headers[.authorization]),
+                tenant: tenant
             )
+            context.requestingClient.record(auth.claims.clientID)
+            return (tenant, auth)
         } catch let error as BatonError where error.kind == .unauthorized {
             throw APIError.invalidBearerToken
         }

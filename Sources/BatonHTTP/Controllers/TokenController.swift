@@ -17,6 +17,7 @@ struct TokenController<Store: BatonStore>: Sendable {
         let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
+        context.requestingClient.record(credentials.clientID)
         let response = try await passwordLogin.grant(
             tenant: tenant,
             credentials: credentials,
@@ -35,6 +36,7 @@ struct TokenController<Store: BatonStore>: Sendable {
         let parameters = try await OAuthParameters.read(request, context: context)
         let grantType = try parameters.require("grant_type")
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
+        context.requestingClient.record(credentials.clientID)
         let response: TokenResponse
         switch grantType {
         case "refresh_token":

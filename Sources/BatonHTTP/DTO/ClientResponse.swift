@@ -11,6 +11,7 @@ struct ClientResponse: ResponseEncodable {
     let grantTypes: [String]
     let scopes: [String]
     let audiences: [String]
+    let allowedOrigins: [String]
     let createdAt: Date
     let updatedAt: Date
 
@@ -19,6 +20,7 @@ struct ClientResponse: ResponseEncodable {
         case name, type, scopes, audiences
         case clientSecret = "client_secret"
         case grantTypes = "grant_types"
+        case allowedOrigins = "allowed_origins"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -31,6 +33,7 @@ struct ClientResponse: ResponseEncodable {
         grantTypes = client.grantTypes
         scopes = client.scopes
         audiences = client.audiences
+        allowedOrigins = client.allowedOrigins
         createdAt = client.createdAt
         updatedAt = client.updatedAt
     }

@@ -6,11 +6,13 @@ struct CreateClientRequest: Decodable {
     let grantTypes: [String]?
     let scopes: [String]?
     let audiences: [String]?
+    let allowedOrigins: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case clientID = "client_id"
         case name, type, scopes, audiences
         case grantTypes = "grant_types"
+        case allowedOrigins = "allowed_origins"
     }
 
     init(from decoder: any Decoder) throws {
@@ -22,5 +24,6 @@ struct CreateClientRequest: Decodable {
         grantTypes = try c.decodeIfPresentNonNull([String].self, forKey: .grantTypes)
         scopes = try c.decodeIfPresentNonNull([String].self, forKey: .scopes)
         audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
+        allowedOrigins = try c.decodeIfPresentNonNull([String].self, forKey: .allowedOrigins)
     }
 }

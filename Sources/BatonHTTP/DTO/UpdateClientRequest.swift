@@ -4,10 +4,12 @@ struct UpdateClientRequest: Decodable {
     let grantTypes: [String]?
     let scopes: [String]?
     let audiences: [String]?
+    let allowedOrigins: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, scopes, audiences
         case grantTypes = "grant_types"
+        case allowedOrigins = "allowed_origins"
     }
 
     init(from decoder: any Decoder) throws {
@@ -17,5 +19,6 @@ struct UpdateClientRequest: Decodable {
         grantTypes = try c.decodeIfPresentNonNull([String].self, forKey: .grantTypes)
         scopes = try c.decodeIfPresentNonNull([String].self, forKey: .scopes)
         audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
+        allowedOrigins = try c.decodeIfPresentNonNull([String].self, forKey: .allowedOrigins)
     }
 }
