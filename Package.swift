@@ -153,6 +153,7 @@ let package = Package(
             dependencies: [
                 "BatonCore",
                 "BatonPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -163,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BatonCoreTests",
-            dependencies: ["BatonCore", "BatonPasswords"],
+            dependencies: ["BatonCore", "BatonPasswords", "BatonTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,9 +8,10 @@ extension PostgresStore {
             try await connection.query(
                 """
                 INSERT INTO clients (tenant_id, client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins,
-                    created_at, updated_at)
+                    dpop_bound_access_tokens, created_at, updated_at)
                 VALUES (\(client.tenantID.uuid), \(client.clientID), \(client.name), \(client.kind.rawValue), \(client.secretDigest),
-                    \(client.grantTypes), \(client.scopes), \(client.audiences), \(client.allowedOrigins), \(client.createdAt), \(client.updatedAt))
+                    \(client.grantTypes), \(client.scopes), \(client.audiences), \(client.allowedOrigins), \(client.dpopBoundAccessTokens),
+                    \(client.createdAt), \(client.updatedAt))
                 """,
                 logger: logger
             )
@@ -21,13 +22,14 @@ extension PostgresStore {
         try await translatingErrors {
             let rows = try await self.client.query(
                 """
-                SELECT name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at
+                SELECT name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at,
+                    dpop_bound_access_tokens
                 FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID)
                 """,
                 logger: logger
             )
-            for try await (name, type, digest, grants, scopes, audiences, origins, created, updated) in rows.decode(
-                (String, String, Data?, [String], [String], [String], [String], Date, Date).self
+            for try await (name, type, digest, grants, scopes, audiences, origins, created, updated, dpopBound) in rows.decode(
+                (String, String, Data?, [String], [String], [String], [String], Date, Date, Bool).self
             ) {
                 guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
                 return Client(
@@ -41,7 +43,8 @@ extension PostgresStore {
                     audiences: audiences,
                     allowedOrigins: origins,
                     createdAt: created,
-                    updatedAt: updated
+                    updatedAt: updated,
+                    dpopBoundAccessTokens: dpopBound
                 )
             }
             return nil
@@ -54,14 +57,15 @@ extension PostgresStore {
         try await translatingErrors {
             let rows = try await self.client.query(
                 """
-                SELECT client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at
+                SELECT client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at,
+                    dpop_bound_access_tokens
                 FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id > \(after ?? "") ORDER BY client_id LIMIT \(limit)
                 """,
                 logger: logger
             )
             var clients: [Client] = []
-            for try await (clientID, name, type, digest, grants, scopes, audiences, origins, created, updated) in rows.decode(
-                (String, String, String, Data?, [String], [String], [String], [String], Date, Date).self
+            for try await (clientID, name, type, digest, grants, scopes, audiences, origins, created, updated, dpopBound) in rows.decode(
+                (String, String, String, Data?, [String], [String], [String], [String], Date, Date, Bool).self
             ) {
                 guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
                 clients.append(
@@ -76,7 +80,8 @@ extension PostgresStore {
                         audiences: audiences,
                         allowedOrigins: origins,
                         createdAt: created,
-                        updatedAt: updated
+                        updatedAt: updated,
+                        dpopBoundAccessTokens: dpopBound
                     )
                 )
             }
@@ -103,7 +108,7 @@ extension PostgresStore {
                     """
                     UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
                         scopes = \(client.scopes), audiences = \(client.audiences), allowed_origins = \(client.allowedOrigins),
-                        updated_at = \(client.updatedAt)
+                        dpop_bound_access_tokens = \(client.dpopBoundAccessTokens), updated_at = \(client.updatedAt)
                     WHERE tenant_id = \(client.tenantID.uuid) AND client_id = \(client.clientID) RETURNING client_id
                     """,
                     logger: logger

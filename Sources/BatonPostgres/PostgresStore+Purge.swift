@@ -59,4 +59,17 @@ extension PostgresStore {
             ).count()
         }
     }
+
+    public func purgeDPoPProofs(tenantID: TenantID, expiredBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await translatingErrors {
+            try await client.query(
+                """
+                DELETE FROM dpop_proofs WHERE tenant_id = \(tenantID.uuid) AND replay_key IN (
+                    SELECT replay_key FROM dpop_proofs WHERE tenant_id = \(tenantID.uuid) AND expires_at < \(cutoff) LIMIT \(limit)
+                ) RETURNING 1
+                """,
+                logger: logger
+            ).count()
+        }
+    }
 }

@@ -8,11 +8,11 @@ extension PostgresStore {
             try await connection.query(
                 """
                 INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
-                    idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address)
+                    idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt)
                 VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
                     \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
                     \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
-                    \(session.revokeReason), \(session.userAgent), \(session.ipAddress))
+                    \(session.revokeReason), \(session.userAgent), \(session.ipAddress), \(session.dpopJKT))
                 """,
                 logger: logger
             )
@@ -95,12 +95,12 @@ extension PostgresStore {
     /// The columns Baton reads of a session, in the order of `SessionColumns` (and of `rotate_session`'s OUT values).
     static let sessionColumnList = """
         session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at, idle_expires_at, generation,
-        current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address
+        current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt
         """
     static let sessionColumns = "SELECT \(sessionColumnList)"
 
     /// A row of `sessionColumnList`, in that order.
-    typealias SessionColumns = (UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?)
+    typealias SessionColumns = (UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?, String?)
 
     static func decodeSessions(_ rows: PostgresRowSequence, tenantID: TenantID) async throws -> [Session] {
         var sessions: [Session] = []
@@ -111,7 +111,7 @@ extension PostgresStore {
     }
 
     static func session(_ columns: SessionColumns, tenantID: TenantID) -> Session {
-        let (id, user, client, scope, audience, created, absolute, idle, generation, hash, rotated, revoked, reason, agent, ip) = columns
+        let (id, user, client, scope, audience, created, absolute, idle, generation, hash, rotated, revoked, reason, agent, ip, jkt) = columns
         return Session(
             tenantID: tenantID,
             id: id,
@@ -128,7 +128,8 @@ extension PostgresStore {
             revokedAt: revoked,
             revokeReason: reason,
             userAgent: agent,
-            ipAddress: ip
+            ipAddress: ip,
+            dpopJKT: jkt
         )
     }
 }

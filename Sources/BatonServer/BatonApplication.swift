@@ -165,6 +165,7 @@ enum BatonApplication {
                 ChangeListener(
                     configuration: listenerConfiguration,
                     state: listening,
+                    reloadInterval: .seconds(configuration.cacheReloadInterval),
                     clock: monotonicClock,
                     logger: logger,
                     started: startupDone,
@@ -270,10 +271,17 @@ enum BatonApplication {
         let chains = ChainKeyRing(sealer: sealer)
         let signingKeys = SigningKeyRing(sealer: sealer)
         let issuer = AccessTokenIssuer(signingKeys: signingKeys, publicURL: configuration.publicURL, clock: clock)
+        let dpop = DPoPVerifier(
+            store: store,
+            nonces: DPoPNonces(masterKey: configuration.masterKey),
+            publicURL: configuration.publicURL,
+            clock: clock
+        )
         let refreshTokens = RefreshTokenGrant(
             store: store,
             clients: clients,
             issuer: issuer,
+            dpop: dpop,
             chains: chains,
             audit: audit,
             metrics: metrics,
@@ -296,6 +304,7 @@ enum BatonApplication {
             signingKeys: signingKeys,
             chains: chains,
             audit: audit,
+            dpop: dpop,
             publicURL: configuration.publicURL,
             clock: clock,
             logger: logger

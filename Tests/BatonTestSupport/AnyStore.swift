@@ -117,4 +117,10 @@ extension AnyStore {
     public func purgeLoginFailures(tenantID: TenantID, windowStartedBefore cutoff: Date, limit: Int) async throws -> Int {
         try await base.purgeLoginFailures(tenantID: tenantID, windowStartedBefore: cutoff, limit: limit)
     }
+    public func purgeDPoPProofs(tenantID: TenantID, expiredBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await base.purgeDPoPProofs(tenantID: tenantID, expiredBefore: cutoff, limit: limit)
+    }
+    public func recordDPoPProof(tenantID: TenantID, replayKey: Data, expiresAt: Date) async throws -> Bool {
+        try await base.recordDPoPProof(tenantID: tenantID, replayKey: replayKey, expiresAt: expiresAt)
+    }
 }

@@ -9,6 +9,7 @@ extension RefreshTokenGrant {
             store: store,
             clients: ClientService(store: store, audit: audit, clock: clock, logger: logger),
             issuer: AccessTokenIssuer(signingKeys: SigningKeyRing(sealer: sealer), publicURL: "https://auth.example.test", clock: clock),
+            dpop: DPoPVerifier(store: store, nonces: DPoPNonces(masterKey: .generate()), publicURL: "https://auth.example.test", clock: clock),
             chains: ChainKeyRing(sealer: sealer),
             audit: audit,
             clock: clock,

@@ -30,6 +30,14 @@ public struct JSONObjectWriter: Sendable {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// A member whose value is an object of string members.
+    public mutating func add(_ name: String, object members: [(String, String)]) {
+        member(name)
+        var inner = JSONObjectWriter(capacity: 64)
+        for (key, value) in members { inner.add(key, value) }
+        bytes.append(contentsOf: inner.finish())
+    }
+
     /// The finished object.
     public consuming func finish() -> [UInt8] {
         bytes.append(UInt8(ascii: "}"))

@@ -29,6 +29,7 @@ public struct AccessTokenIssuer: Sendable {
         session: Session?,
         refreshToken: RefreshToken?,
         signer: AccessTokenSigner,
+        dpopThumbprint: String? = nil,
         at now: Date? = nil
     ) throws -> TokenResponse {
         let now = now ?? clock.now()
@@ -46,9 +47,16 @@ public struct AccessTokenIssuer: Sendable {
             lifetime: lifetime,
             clientID: client.clientID,
             scope: scope,
-            sessionID: session?.id
+            sessionID: session?.id,
+            dpopThumbprint: dpopThumbprint
         )
-        return TokenResponse(accessToken: try signer.sign(claims), expiresIn: lifetime, refreshToken: refreshToken?.encoded, scope: scope)
+        return TokenResponse(
+            accessToken: try signer.sign(claims),
+            expiresIn: lifetime,
+            refreshToken: refreshToken?.encoded,
+            scope: scope,
+            dpopBound: dpopThumbprint != nil
+        )
     }
 
     /// The requested scope, which the client must be allowed; the client's whole scope when none is asked for.

@@ -3,7 +3,9 @@ import Logging
 
 /// First-party login: a username and password for a public or confidential client start a session. Owns the
 /// login's validation, brute-force limits, refusals, metrics and audit.
-public struct PasswordLogin<Store: UserStore & SessionStore & ChainKeyStore & SigningKeyStore & ClientStore & AuditStore & LoginThrottleStore>:
+public struct PasswordLogin<
+    Store: UserStore & SessionStore & ChainKeyStore & SigningKeyStore & ClientStore & AuditStore & LoginThrottleStore & DPoPProofStore
+>:
     Sendable
 {
     let store: Store
@@ -47,7 +49,8 @@ public struct PasswordLogin<Store: UserStore & SessionStore & ChainKeyStore & Si
         scope rawScope: String?,
         audience rawAudience: String?,
         userAgent: String?,
-        ipAddress: String?
+        ipAddress: String?,
+        dpop presentation: DPoPPresentation? = nil
     ) async throws -> TokenResponse {
         guard password.unicodeScalars.count <= PasswordPolicy.maxLength else {
             throw OAuthError(.invalidRequest, "password must be at most \(PasswordPolicy.maxLength) characters")
@@ -56,6 +59,9 @@ public struct PasswordLogin<Store: UserStore & SessionStore & ChainKeyStore & Si
         guard client.grantTypes.contains("refresh_token") else {
             throw OAuthError(.unauthorizedClient, "this client may not start sessions (grant type refresh_token not allowed)")
         }
+        // Before the password is hashed: a proof without the nonce costs the client a retry, not a throttle slot.
+        let proof = try await refreshTokens.dpop.verify(presentation, tenant: tenant, requireNonce: true)
+        guard proof != nil || !client.dpopBoundAccessTokens else { throw DPoPVerifier<Store>.proofRequired }
         let scope = try issuer.grantedScope(requested: rawScope, allowed: client.scopes)
         let audience = try issuer.grantedAudience(requested: rawAudience, client: client, tenant: tenant)
         let actor = "client:\(client.clientID)"
@@ -93,7 +99,8 @@ public struct PasswordLogin<Store: UserStore & SessionStore & ChainKeyStore & Si
             scope: scope,
             audience: audience,
             userAgent: userAgent,
-            ipAddress: ipAddress
+            ipAddress: ipAddress,
+            dpopJKT: proof?.thumbprint
         )
         logger.info("login succeeded", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(user.id)", "session_id": "\(session.id)"])
         await audit.record(
@@ -122,7 +129,8 @@ public struct PasswordLogin<Store: UserStore & SessionStore & ChainKeyStore & Si
             scope: scope,
             session: session,
             refreshToken: refreshToken,
-            signer: signer
+            signer: signer,
+            dpopThumbprint: proof?.thumbprint
         )
     }
 }

@@ -3,10 +3,11 @@ import Logging
 
 /// `grant_type=refresh_token`, and the chain it spends: starts a session's chain at login, then rotates, grace-retries
 /// or detects reuse. Owns the grant's validation, refusals, metrics and audit.
-public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKeyStore & ClientStore & AuditStore>: Sendable {
+public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKeyStore & ClientStore & AuditStore & DPoPProofStore>: Sendable {
     let store: Store
     let clients: ClientService<Store>
     let issuer: AccessTokenIssuer
+    let dpop: DPoPVerifier<Store>
     let chains: ChainKeyRing
     let audit: AuditLog<Store>
     let metrics: any TokenMetrics
@@ -17,6 +18,7 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         store: Store,
         clients: ClientService<Store>,
         issuer: AccessTokenIssuer,
+        dpop: DPoPVerifier<Store>,
         chains: ChainKeyRing,
         audit: AuditLog<Store>,
         metrics: any TokenMetrics = NoTokenMetrics(),
@@ -26,6 +28,7 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         self.store = store
         self.clients = clients
         self.issuer = issuer
+        self.dpop = dpop
         self.chains = chains
         self.audit = audit
         self.metrics = metrics
@@ -42,7 +45,8 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         scope: [String],
         audience: [String],
         userAgent: String?,
-        ipAddress: String?
+        ipAddress: String?,
+        dpopJKT: String? = nil
     ) async throws -> (Session, RefreshToken) {
         let now = clock.now()
         let secret = RandomSecret.bytes(32)
@@ -60,7 +64,8 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
             generation: 0,
             currentHash: RefreshChain.digest(secret),
             userAgent: userAgent.map { String($0.prefix(512)) },
-            ipAddress: ipAddress
+            ipAddress: ipAddress,
+            dpopJKT: dpopJKT
         )
         let chain = try await chains.chain(for: tenant.id, store: store)
         try await store.createSession(session)
@@ -73,17 +78,27 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         credentials: ClientCredentials,
         refreshToken raw: String,
         scope rawScope: String?,
-        ipAddress: String?
+        ipAddress: String?,
+        dpop presentation: DPoPPresentation? = nil
     ) async throws -> TokenResponse {
         let client = try await clients.authenticate(credentials, tenant: tenant)
         guard client.grantTypes.contains("refresh_token") else { throw OAuthError(.unauthorizedClient, "this client may not use refresh_token") }
+        let proof = try await dpop.verify(presentation, tenant: tenant, requireNonce: true)
+        guard proof != nil || !client.dpopBoundAccessTokens else { throw DPoPVerifier<Store>.proofRequired }
         let requested = try ScopeList.parse(rawScope)
         // Loaded before the rotation: once the token is spent, nothing that could fail stands between the
         // rotation and the answer.
         let signer = try await issuer.signer(for: tenant, store: store)
         // Never wider than the session (RFC 6749 §6), checked inside the rotation; narrower applies to this
         // access token only.
-        let result = try await spend(tenant: tenant, presented: raw, clientID: client.clientID, scope: requested, ipAddress: ipAddress)
+        let result = try await spend(
+            tenant: tenant,
+            presented: raw,
+            clientID: client.clientID,
+            scope: requested,
+            ipAddress: ipAddress,
+            proofThumbprint: proof?.thumbprint
+        )
         let session = result.session
         return try issuer.response(
             tenant: tenant,
@@ -94,6 +109,7 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
             session: session,
             refreshToken: result.refreshToken,
             signer: signer,
+            dpopThumbprint: proof?.thumbprint,
             at: result.decidedAt
         )
     }
@@ -101,13 +117,15 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
     /// Spends `presented` for `clientID`, for at most `scope` (nil: the session's whole scope). Every check that can
     /// refuse is made before or inside the rotation, so a refusal changes nothing: `invalid_grant`, or `invalid_scope`
     /// for a token of the chain asking for more than its session holds. Only detected reuse changes state, and that
-    /// revocation is committed before this throws. Each outcome is counted where it is decided.
+    /// revocation is committed before this throws. Each outcome is counted where it is decided. A session bound to a
+    /// DPoP key rotates only for `proofThumbprint` of that key; any other refuses without revoking anything.
     public func spend(
         tenant: Tenant,
         presented raw: String,
         clientID: String,
         scope: [String]? = nil,
-        ipAddress: String? = nil
+        ipAddress: String? = nil,
+        proofThumbprint: String? = nil
     ) async throws -> RefreshResult {
         guard let token = RefreshToken(parsing: raw) else { throw invalid("the refresh token is invalid") }
         let chain = try await chains.chain(for: tenant.id, store: store)
@@ -124,7 +142,8 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
             successorHash: RefreshChain.digest(successor),
             now: now,
             idleExpiresAt: now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL)),
-            requiredScope: scope ?? []
+            requiredScope: scope ?? [],
+            proofThumbprint: proofThumbprint
         )
         if let rotated = try await store.rotate(request) {
             metrics.refresh(.rotated)
@@ -156,6 +175,12 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         // revokes nothing, so knowing a session id is not enough to log someone out.
         let standing = try await chain.standing(of: token, in: session, store: store)
         guard standing != .foreign else { throw invalid(message) }
+        // A bound session's token without a proof by its key is stolen or misused: refused, and nothing is revoked,
+        // so whoever holds a copy cannot end the victim's session either (RFC 9449 §5).
+        if let bound = session.dpopJKT, bound != request.proofThumbprint {
+            metrics.refresh(.invalid)
+            throw OAuthError(.invalidDPoPProof, "the refresh token is bound to a DPoP key: send a proof signed by that key")
+        }
         // A request for more than the session holds is refused as such, whatever the token's generation (RFC 6749
         // §6); like every refusal but reuse, it rotates and revokes nothing.
         guard Set(request.requiredScope).isSubset(of: session.scope) else {

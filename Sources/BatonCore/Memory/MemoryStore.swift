@@ -10,6 +10,8 @@ public actor MemoryStore: BatonStore {
     var nextAuditID: Int64 = 0
     var loginFailures: [ThrottleKey: (windowStart: Date, failures: Int)] = [:]
     var legacyChainHeads: [UUID: LegacyChainHead] = [:]
+    /// DPoP proofs accepted, by tenant and replay key, until they expire.
+    var dpopProofs: [DPoPProofKey: Date] = [:]
     private var tenantIDsBySlug: [TenantSlug: TenantID] = [:]
     var signingKeysByTenant: [TenantID: [SigningKey]] = [:]
     var chainKeysByTenant: [TenantID: [ChainKey]] = [:]
@@ -54,6 +56,7 @@ public actor MemoryStore: BatonStore {
         sessions = sessions.filter { $0.value.tenantID != id }
         auditEvents.removeAll { $0.tenantID == id }
         loginFailures = loginFailures.filter { $0.key.tenantID != id }
+        dpopProofs = dpopProofs.filter { $0.key.tenantID != id }
         adminKeysByDigest = adminKeysByDigest.filter { $0.value.tenantID != id }
         return true
     }
@@ -85,4 +88,25 @@ public actor MemoryStore: BatonStore {
     }
 
     public func checkReachable() {}
+}
+
+/// A DPoP proof's identity in the memory store.
+struct DPoPProofKey: Hashable, Sendable {
+    let tenantID: TenantID
+    let replayKey: Data
+}
+
+extension MemoryStore {
+    public func recordDPoPProof(tenantID: TenantID, replayKey: Data, expiresAt: Date) -> Bool {
+        let key = DPoPProofKey(tenantID: tenantID, replayKey: replayKey)
+        guard dpopProofs[key] == nil else { return false }
+        dpopProofs[key] = expiresAt
+        return true
+    }
+
+    public func purgeDPoPProofs(tenantID: TenantID, expiredBefore cutoff: Date, limit: Int) -> Int {
+        let expired = dpopProofs.filter { $0.key.tenantID == tenantID && $0.value < cutoff }.keys.prefix(max(0, limit))
+        for key in expired { dpopProofs[key] = nil }
+        return expired.count
+    }
 }

@@ -15,9 +15,16 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var scope: String
     /// The session (token family) this token belongs to; absent for client_credentials tokens.
     public var sid: String?
+    /// RFC 9449 §6.1: the DPoP key the token is bound to, by RFC 7638 thumbprint.
+    public var cnf: Confirmation?
+
+    /// RFC 7800 confirmation: `jkt` only.
+    public struct Confirmation: Codable, Equatable, Sendable {
+        public let jkt: String
+    }
 
     enum CodingKeys: String, CodingKey {
-        case iss, sub, aud, exp, iat, nbf, jti, scope, sid
+        case iss, sub, aud, exp, iat, nbf, jti, scope, sid, cnf
         case clientID = "client_id"
     }
 
@@ -29,7 +36,8 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         lifetime: Int,
         clientID: String,
         scope: [String],
-        sessionID: UUID?
+        sessionID: UUID?,
+        dpopThumbprint: String? = nil
     ) {
         // Whole seconds: NumericDate claims are integers for every verifier.
         let issuedAt = Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down))
@@ -43,6 +51,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.clientID = clientID
         self.scope = scope.joined(separator: " ")
         sid = sessionID?.uuidString.lowercased()
+        cnf = dpopThumbprint.map(Confirmation.init(jkt:))
     }
 
     /// `sid` as a session id; nil when absent or not a UUID.
@@ -62,6 +71,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         writer.add("client_id", clientID)
         writer.add("scope", scope)
         if let sid { writer.add("sid", sid) }
+        if let cnf { writer.add("cnf", object: [("jkt", cnf.jkt)]) }
         return writer.finish()
     }
 

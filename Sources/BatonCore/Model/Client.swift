@@ -18,6 +18,8 @@ public struct Client: Sendable, Equatable {
     public var audiences: [String]
     /// Origins whose pages may read this client's responses (CORS); public clients only. See `BrowserOrigin`.
     public var allowedOrigins: [String]
+    /// RFC 9449 §5.2 `dpop_bound_access_tokens`: every login and refresh of this client must carry a DPoP proof.
+    public var dpopBoundAccessTokens: Bool
     public let createdAt: Date
     public var updatedAt: Date
 
@@ -32,7 +34,8 @@ public struct Client: Sendable, Equatable {
         audiences: [String],
         allowedOrigins: [String],
         createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date,
+        dpopBoundAccessTokens: Bool = false
     ) {
         self.tenantID = tenantID
         self.clientID = clientID
@@ -43,6 +46,7 @@ public struct Client: Sendable, Equatable {
         self.scopes = scopes
         self.audiences = audiences
         self.allowedOrigins = allowedOrigins
+        self.dpopBoundAccessTokens = dpopBoundAccessTokens
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

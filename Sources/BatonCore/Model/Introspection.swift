@@ -17,4 +17,6 @@ public struct Introspection: Sendable, Equatable {
     public let issuedAt: Date?
     public let sessionID: UUID?
     public let jwtID: String?
+    /// The thumbprint of the DPoP key the token is bound to (`cnf.jkt`, RFC 9449 §6.2).
+    public var dpopJKT: String? = nil
 }

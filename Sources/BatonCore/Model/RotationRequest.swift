@@ -20,6 +20,9 @@ public struct RotationRequest: Sendable, Equatable {
     /// The session must not end before this moment (`Session.refreshableUntil(at:)`): a rotation only commits when
     /// the access token it answers with can live at least one whole second.
     public let liveUntil: Date
+    /// The thumbprint of the key that signed the request's DPoP proof, if any: a session bound to a key rotates
+    /// only for a proof by that key.
+    public let proofThumbprint: String?
 
     public init(
         tenantID: TenantID,
@@ -30,7 +33,8 @@ public struct RotationRequest: Sendable, Equatable {
         successorHash: Data,
         now: Date,
         idleExpiresAt: Date,
-        requiredScope: [String] = []
+        requiredScope: [String] = [],
+        proofThumbprint: String? = nil
     ) {
         self.tenantID = tenantID
         self.sessionID = sessionID
@@ -42,13 +46,15 @@ public struct RotationRequest: Sendable, Equatable {
         self.idleExpiresAt = idleExpiresAt
         self.requiredScope = requiredScope
         self.liveUntil = Session.refreshableUntil(at: now)
+        self.proofThumbprint = proofThumbprint
     }
 
     /// Whether `session` may rotate for this request: the memory store's rule. PostgreSQL states it once, in
-    /// `session_rotation_applies` (migration 0010), which both rotation statements call; the store contract tests
-    /// hold the two to agree.
+    /// `session_rotation_applies` (migrations 0010 and 0013), which both rotation statements call; the store
+    /// contract tests hold the two to agree.
     public func applies(to session: Session) -> Bool {
         session.revokedAt == nil && session.expiresAt >= liveUntil && session.clientID == clientID && session.generation == presentedGeneration
             && session.currentHash == presentedHash && Set(requiredScope).isSubset(of: session.scope)
+            && (session.dpopJKT == nil || session.dpopJKT == proofThumbprint)
     }
 }

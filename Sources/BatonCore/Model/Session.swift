@@ -18,6 +18,9 @@ public struct Session: Sendable, Equatable {
     public var revokeReason: String?
     public let userAgent: String?
     public let ipAddress: String?
+    /// RFC 7638 thumbprint of the DPoP key the session is bound to (RFC 9449): every refresh must prove it holds
+    /// that key. Nil: a bearer session.
+    public let dpopJKT: String?
 
     public init(
         tenantID: TenantID,
@@ -35,7 +38,8 @@ public struct Session: Sendable, Equatable {
         revokedAt: Date? = nil,
         revokeReason: String? = nil,
         userAgent: String? = nil,
-        ipAddress: String? = nil
+        ipAddress: String? = nil,
+        dpopJKT: String? = nil
     ) {
         self.tenantID = tenantID
         self.id = id
@@ -53,6 +57,7 @@ public struct Session: Sendable, Equatable {
         self.revokeReason = revokeReason
         self.userAgent = userAgent
         self.ipAddress = ipAddress
+        self.dpopJKT = dpopJKT
     }
 
     /// Live: not revoked, and neither idle nor absolute lifetime is over.

@@ -36,6 +36,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         scopes: [String],
         audiences: [String],
         allowedOrigins: [String] = [],
+        dpopBoundAccessTokens: Bool = false,
         actor: String
     ) async throws -> (Client, secret: String?) {
         let clientID = try rawID.map(Self.validateClientID) ?? "c_\(Base64URL.encode(RandomSecret.bytes(12)))"
@@ -57,7 +58,8 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
             audiences: audiences,
             allowedOrigins: allowedOrigins,
             createdAt: now,
-            updatedAt: now
+            updatedAt: now,
+            dpopBoundAccessTokens: dpopBoundAccessTokens
         )
         try await store.createClient(client)
         tenantOriginCache.invalidate(tenant.id)
@@ -106,6 +108,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         scopes: [String]?,
         audiences: [String]?,
         allowedOrigins: [String]? = nil,
+        dpopBoundAccessTokens: Bool? = nil,
         actor: String
     ) async throws -> Client {
         var updated = client
@@ -114,6 +117,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         if let scopes { updated.scopes = try Self.validated(tokens: scopes, field: "scopes") }
         if let audiences { updated.audiences = try Self.validated(tokens: audiences, field: "audiences") }
         if let allowedOrigins { updated.allowedOrigins = try Self.validated(allowedOrigins: allowedOrigins, kind: client.kind) }
+        if let dpopBoundAccessTokens { updated.dpopBoundAccessTokens = dpopBoundAccessTokens }
         updated.updatedAt = clock.now()
         try await store.updateClient(updated)
         clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: client.clientID))

@@ -1,21 +1,23 @@
 import Foundation
 
 /// Deletes, tenant by tenant and in bounded batches, what `RetentionPolicy` says is over: ended sessions,
-/// old audit events, stale login-failure counters. One instance at a time.
+/// old audit events, stale login-failure counters, expired DPoP proof records. One instance at a time.
 public struct Purger<Store: TenantStore & PurgeStore & SchedulerLockStore>: Sendable {
     /// Rows deleted by one pass.
     public struct Report: Sendable, Equatable {
         public var sessions = 0
         public var auditEvents = 0
         public var loginFailures = 0
+        public var dpopProofs = 0
 
-        public init(sessions: Int = 0, auditEvents: Int = 0, loginFailures: Int = 0) {
+        public init(sessions: Int = 0, auditEvents: Int = 0, loginFailures: Int = 0, dpopProofs: Int = 0) {
             self.sessions = sessions
             self.auditEvents = auditEvents
             self.loginFailures = loginFailures
+            self.dpopProofs = dpopProofs
         }
 
-        public var total: Int { sessions + auditEvents + loginFailures }
+        public var total: Int { sessions + auditEvents + loginFailures + dpopProofs }
     }
 
     let store: Store
@@ -56,6 +58,10 @@ public struct Purger<Store: TenantStore & PurgeStore & SchedulerLockStore>: Send
                 }
                 report.loginFailures += try await drain(batch) {
                     try await store.purgeLoginFailures(tenantID: tenant.id, windowStartedBefore: throttleCutoff, limit: $0)
+                }
+                // A record outlives its proof's acceptance window by nothing: expired, it guards against nothing.
+                report.dpopProofs += try await drain(batch) {
+                    try await store.purgeDPoPProofs(tenantID: tenant.id, expiredBefore: now, limit: $0)
                 }
             }
             return report

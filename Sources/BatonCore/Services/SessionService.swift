@@ -3,6 +3,12 @@ import JWTKit
 import Logging
 
 /// What a valid bearer access token proves: its claims, and the live session it belongs to.
+/// How an access token was presented (RFC 6750 `Bearer`, RFC 9449 `DPoP`).
+public enum AccessTokenScheme: Sendable {
+    case bearer
+    case dpop
+}
+
 public struct AuthenticatedSession: Sendable {
     public let claims: AccessTokenClaims
     public let session: Session
@@ -10,8 +16,9 @@ public struct AuthenticatedSession: Sendable {
 
 /// Introspection, revocation, and a user's view of their own sessions. Revocation is seen at once by
 /// introspection and by every endpoint that takes a bearer token, because they all check the session row.
-public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeyStore & AuditStore>: Sendable {
+public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeyStore & AuditStore & DPoPProofStore>: Sendable {
     let store: Store
+    let dpop: DPoPVerifier<Store>
     let signingKeys: SigningKeyRing
     let chains: ChainKeyRing
     let audit: AuditLog<Store>
@@ -24,11 +31,13 @@ public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeySto
         signingKeys: SigningKeyRing,
         chains: ChainKeyRing,
         audit: AuditLog<Store>,
+        dpop: DPoPVerifier<Store>,
         publicURL: String,
         clock: any BatonClock,
         logger: Logger
     ) {
         self.store = store
+        self.dpop = dpop
         self.signingKeys = signingKeys
         self.chains = chains
         self.audit = audit
@@ -39,6 +48,20 @@ public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeySto
 
     /// A bearer access token of a user session that is still live (not revoked, not expired); `unauthorized` otherwise.
     public func authenticate(bearer token: String?, tenant: Tenant) async throws -> AuthenticatedSession {
+        try await authenticate(accessToken: token, scheme: .bearer, dpop: nil, tenant: tenant)
+    }
+
+    /// An access token as its scheme requires (RFC 9449 §7): an unbound token as `Bearer`; a DPoP-bound one
+    /// (`cnf.jkt`) as `DPoP`, with a proof by that key over this request and the token's hash (`ath`), else
+    /// `invalid_dpop_proof`. Resource requests need no server nonce.
+    public func authenticate(
+        accessToken token: String?,
+        scheme: AccessTokenScheme,
+        dpop presentation: DPoPPresentation?,
+        tenant: Tenant
+    )
+        async throws -> AuthenticatedSession
+    {
         let failure = BatonError.unauthorized("a valid access token is required")
         let now = clock.now()
         guard let token,
@@ -52,6 +75,17 @@ public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeySto
             let sid = claims.sessionID,
             let session = try await store.session(tenantID: tenant.id, id: sid), session.isLive(at: now)
         else { throw failure }
+        guard let bound = claims.cnf?.jkt else {
+            guard scheme == .bearer else { throw failure }
+            return AuthenticatedSession(claims: claims, session: session)
+        }
+        guard scheme == .dpop else {
+            throw OAuthError(.invalidDPoPProof, "this access token is DPoP-bound: send it as Authorization: DPoP, with a proof")
+        }
+        guard let proof = try await dpop.verify(presentation, tenant: tenant, accessToken: token, requireNonce: false) else {
+            throw OAuthError(.invalidDPoPProof, "DPoP proof: missing")
+        }
+        guard proof.thumbprint == bound else { throw OAuthError(.invalidDPoPProof, "DPoP proof: signed by another key than the token is bound to") }
         return AuthenticatedSession(claims: claims, session: session)
     }
 
@@ -75,7 +109,8 @@ public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeySto
                 expiresAt: session.expiresAt,
                 issuedAt: session.lastRotatedAt ?? session.createdAt,
                 sessionID: session.id,
-                jwtID: nil
+                jwtID: nil,
+                dpopJKT: session.dpopJKT
             )
         }
         guard
@@ -98,7 +133,8 @@ public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeySto
             expiresAt: claims.exp.value,
             issuedAt: claims.iat.value,
             sessionID: claims.sessionID,
-            jwtID: claims.jti.value
+            jwtID: claims.jti.value,
+            dpopJKT: claims.cnf?.jkt
         )
     }
 

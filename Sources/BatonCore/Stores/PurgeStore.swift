@@ -10,6 +10,8 @@ public protocol PurgeStore: Sendable {
     func purgeAuditEvents(tenantID: TenantID, occurredBefore cutoff: Date, limit: Int) async throws -> Int
     /// Deletes up to `limit` of the tenant's login-failure counters whose window started before `cutoff`; returns how many.
     func purgeLoginFailures(tenantID: TenantID, windowStartedBefore cutoff: Date, limit: Int) async throws -> Int
+    /// Deletes up to `limit` of the tenant's DPoP proof records that expired before `cutoff`; returns how many.
+    func purgeDPoPProofs(tenantID: TenantID, expiredBefore cutoff: Date, limit: Int) async throws -> Int
 }
 
 /// What one batch of the session purge did, and where the next one starts.

@@ -29,6 +29,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
             scopes: body.scopes ?? [],
             audiences: body.audiences ?? [],
             allowedOrigins: body.allowedOrigins ?? [],
+            dpopBoundAccessTokens: body.dpopBoundAccessTokens ?? false,
             actor: try AdminUserController<Store>.actor(context)
         )
         return try Self.secretResponse(ClientResponse(client, secret: secret), status: .created, request: request, context: context)
@@ -57,6 +58,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
             scopes: body.scopes,
             audiences: body.audiences,
             allowedOrigins: body.allowedOrigins,
+            dpopBoundAccessTokens: body.dpopBoundAccessTokens,
             actor: try AdminUserController<Store>.actor(context)
         )
         return ClientResponse(updated, secret: nil)

@@ -53,15 +53,27 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
 
     private func authenticate(_ request: Request, _ context: BatonRequestContext) async throws -> (Tenant, AuthenticatedSession) {
         let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
+        let (scheme, token) = Self.accessToken(request.headers[.authorization])
         do {
-            let auth = try await sessions.authenticate(
-                bearer: AdminAuthMiddleware<Store>.bearerToken(request.headers[.authorization]),
-                tenant: tenant
-            )
+            let auth = try await sessions.authenticate(accessToken: token, scheme: scheme, dpop: TokenController<Store>.dpop(request), tenant: tenant)
             context.requestingClient.record(auth.claims.clientID)
             return (tenant, auth)
         } catch let error as BatonError where error.kind == .unauthorized {
             throw APIError.invalidBearerToken
+        } catch let error as OAuthError where error.code == .invalidDPoPProof || error.code == .useDPoPNonce {
+            throw APIError.resourceDPoP(error)
+        }
+    }
+
+    /// The `Authorization` header's scheme (`Bearer` or `DPoP`, any case) and token; no token otherwise.
+    static func accessToken(_ header: String?) -> (AccessTokenScheme, String?) {
+        guard let header else { return (.bearer, nil) }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2 else { return (.bearer, nil) }
+        switch parts[0].lowercased() {
+        case "bearer": return (.bearer, String(parts[1]))
+        case "dpop": return (.dpop, String(parts[1]))
+        default: return (.bearer, nil)
         }
     }
 }

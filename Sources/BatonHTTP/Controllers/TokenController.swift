@@ -26,7 +26,8 @@ struct TokenController<Store: BatonStore>: Sendable {
             scope: parameters["scope"],
             audience: parameters["audience"],
             userAgent: request.headers[.userAgent],
-            ipAddress: Self.sourceIP(context)
+            ipAddress: Self.sourceIP(context),
+            dpop: Self.dpop(request)
         )
         return TokenResponseBody.response(response)
     }
@@ -45,7 +46,8 @@ struct TokenController<Store: BatonStore>: Sendable {
                 credentials: credentials,
                 refreshToken: parameters.require("refresh_token"),
                 scope: parameters["scope"],
-                ipAddress: Self.sourceIP(context)
+                ipAddress: Self.sourceIP(context),
+                dpop: Self.dpop(request)
             )
         case "client_credentials":
             response = try await clientCredentials.grant(
@@ -58,6 +60,11 @@ struct TokenController<Store: BatonStore>: Sendable {
             throw OAuthError(.unsupportedGrantType, "grant_type must be refresh_token or client_credentials")
         }
         return TokenResponseBody.response(response)
+    }
+
+    /// The request's `DPoP` headers, for the proof's checks (RFC 9449 §4.3).
+    static func dpop(_ request: Request) -> DPoPPresentation {
+        DPoPPresentation(headerValues: request.headers[values: APIError.dpop], method: request.method.rawValue, path: request.uri.path)
     }
 
     static func sourceIP(_ context: BatonRequestContext) -> String? {

@@ -12,6 +12,7 @@ struct ClientResponse: ResponseEncodable {
     let scopes: [String]
     let audiences: [String]
     let allowedOrigins: [String]
+    let dpopBoundAccessTokens: Bool
     let createdAt: Date
     let updatedAt: Date
 
@@ -21,6 +22,7 @@ struct ClientResponse: ResponseEncodable {
         case clientSecret = "client_secret"
         case grantTypes = "grant_types"
         case allowedOrigins = "allowed_origins"
+        case dpopBoundAccessTokens = "dpop_bound_access_tokens"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }
@@ -34,6 +36,7 @@ struct ClientResponse: ResponseEncodable {
         scopes = client.scopes
         audiences = client.audiences
         allowedOrigins = client.allowedOrigins
+        dpopBoundAccessTokens = client.dpopBoundAccessTokens
         createdAt = client.createdAt
         updatedAt = client.updatedAt
     }

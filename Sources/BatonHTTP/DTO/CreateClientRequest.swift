@@ -7,12 +7,14 @@ struct CreateClientRequest: Decodable {
     let scopes: [String]?
     let audiences: [String]?
     let allowedOrigins: [String]?
+    let dpopBoundAccessTokens: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case clientID = "client_id"
         case name, type, scopes, audiences
         case grantTypes = "grant_types"
         case allowedOrigins = "allowed_origins"
+        case dpopBoundAccessTokens = "dpop_bound_access_tokens"
     }
 
     init(from decoder: any Decoder) throws {
@@ -25,5 +27,6 @@ struct CreateClientRequest: Decodable {
         scopes = try c.decodeIfPresentNonNull([String].self, forKey: .scopes)
         audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
         allowedOrigins = try c.decodeIfPresentNonNull([String].self, forKey: .allowedOrigins)
+        dpopBoundAccessTokens = try c.decodeIfPresentNonNull(Bool.self, forKey: .dpopBoundAccessTokens)
     }
 }

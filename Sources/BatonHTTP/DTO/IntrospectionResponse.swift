@@ -8,7 +8,7 @@ struct IntrospectionResponse: Encodable {
     init(_ introspection: Introspection?) { self.introspection = introspection }
 
     enum CodingKeys: String, CodingKey {
-        case active, scope, sub, iss, aud, exp, iat, jti, sid
+        case active, scope, sub, iss, aud, exp, iat, jti, sid, cnf
         case clientID = "client_id"
         case tokenType = "token_type"
     }
@@ -30,5 +30,6 @@ struct IntrospectionResponse: Encodable {
         try c.encode(token.tokenType.rawValue, forKey: .tokenType)
         try c.encodeIfPresent(token.jwtID, forKey: .jti)
         try c.encodeIfPresent(token.sessionID?.uuidString.lowercased(), forKey: .sid)
+        try c.encodeIfPresent(token.dpopJKT.map { ["jkt": $0] }, forKey: .cnf)
     }
 }

@@ -1,3 +1,4 @@
+import BatonCore
 import Hummingbird
 
 /// RFC 8414 authorization server metadata for one tenant.
@@ -14,6 +15,8 @@ struct ServerMetadata: ResponseEncodable {
     let introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
     /// The algorithms of the keys in this tenant's JWKS, so resource servers can pin an allow-list (RFC 8725 §3.1).
     let accessTokenSigningAlgValuesSupported: [String]
+    /// RFC 9449 §5.1: the algorithms Baton accepts in DPoP proofs.
+    let dpopSigningAlgValuesSupported = DPoPProof.algorithms
 
     enum CodingKeys: String, CodingKey {
         case issuer
@@ -27,6 +30,7 @@ struct ServerMetadata: ResponseEncodable {
         case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
         case introspectionEndpointAuthMethodsSupported = "introspection_endpoint_auth_methods_supported"
         case accessTokenSigningAlgValuesSupported = "access_token_signing_alg_values_supported"
+        case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
     }
 
     init(issuer: String, signingAlgorithms: [String]) {

@@ -5,11 +5,13 @@ struct UpdateClientRequest: Decodable {
     let scopes: [String]?
     let audiences: [String]?
     let allowedOrigins: [String]?
+    let dpopBoundAccessTokens: Bool?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, scopes, audiences
         case grantTypes = "grant_types"
         case allowedOrigins = "allowed_origins"
+        case dpopBoundAccessTokens = "dpop_bound_access_tokens"
     }
 
     init(from decoder: any Decoder) throws {
@@ -20,5 +22,6 @@ struct UpdateClientRequest: Decodable {
         scopes = try c.decodeIfPresentNonNull([String].self, forKey: .scopes)
         audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
         allowedOrigins = try c.decodeIfPresentNonNull([String].self, forKey: .allowedOrigins)
+        dpopBoundAccessTokens = try c.decodeIfPresentNonNull(Bool.self, forKey: .dpopBoundAccessTokens)
     }
 }

@@ -49,6 +49,9 @@ struct BatonConfiguration: Sendable {
     /// request is answered 503 whatever the driver does; 0 for no limit. The driver can lose a query on a connection
     /// the server has just closed, and without this its request would never be answered.
     var databaseOperationTimeout: Int = Setting.databaseOperationTimeout.defaultNumber
+    /// Seconds between the change listener's reloads of every cache, which cover a notice lost with its connection.
+    /// Not a setting: tests lengthen it to show that a change arrived by notice.
+    var cacheReloadInterval = 30
     /// Milliseconds `DatabaseProbe`'s `SELECT 1` may take before the database counts as silent and requests fail
     /// fast. Tests not about the probe set it long: on a loaded machine a healthy database can take longer.
     var databaseProbeTimeout: Int = Setting.databaseProbeTimeout.defaultNumber
