@@ -4,18 +4,55 @@ import PostgresNIO
 
 extension PostgresStore {
     public func createSession(_ session: Session) async throws {
-        try await committedWrite { connection in
-            try await connection.query(
-                """
-                INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
-                    idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt)
-                VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
-                    \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
-                    \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
-                    \(session.revokeReason), \(session.userAgent), \(session.ipAddress), \(session.dpopJKT))
-                """,
-                logger: logger
-            )
+        try await committedWrite { [logger] connection in try await Self.insert(session, on: connection, logger: logger) }
+    }
+
+    static func insert(_ session: Session, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(
+            """
+            INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
+                idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt)
+            VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
+                \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
+                \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
+                \(session.revokeReason), \(session.userAgent), \(session.ipAddress), \(session.dpopJKT))
+            """,
+            logger: logger
+        )
+    }
+
+    /// The user's row is locked first: concurrent logins of one user, on any instance, count and evict in turn.
+    public func createSession(_ session: Session, within limit: SessionLimit) async throws -> [Session]? {
+        try await translatingErrors {
+            try await leases.transaction(logger: logger) { [logger] connection in
+                let tenant = session.tenantID.uuid
+                let users = try await connection.query(
+                    "SELECT user_id FROM users WHERE tenant_id = \(tenant) AND user_id = \(session.userID) FOR UPDATE",
+                    logger: logger
+                )
+                guard try await users.count() == 1 else { throw BatonError.notFound("a record this one refers to does not exist") }
+                let rows = try await connection.query(
+                    """
+                    \(unescaped: Self.sessionColumns) FROM sessions
+                    WHERE tenant_id = \(tenant) AND user_id = \(session.userID) AND revoked_at IS NULL
+                        AND idle_expires_at > \(session.createdAt) AND absolute_expires_at > \(session.createdAt)
+                    ORDER BY created_at, session_id
+                    """,
+                    logger: logger
+                )
+                guard let evicted = limit.evictions(live: try await Self.decodeSessions(rows, tenantID: session.tenantID)) else { return nil }
+                if !evicted.isEmpty {
+                    try await connection.query(
+                        """
+                        UPDATE sessions SET revoked_at = \(session.createdAt), revoke_reason = \(SessionLimit.evictionReason)
+                        WHERE tenant_id = \(tenant) AND session_id = ANY(\(evicted.map(\.id))) AND revoked_at IS NULL
+                        """,
+                        logger: logger
+                    )
+                }
+                try await Self.insert(session, on: connection, logger: logger)
+                return evicted
+            }
         }
     }
 

@@ -10,10 +10,12 @@ extension PostgresStore {
                 try await connection.query(
                     """
                     INSERT INTO tenants (tenant_id, slug, display_name, access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl,
-                        reuse_grace, signing_alg, key_rotation_interval, jwks_max_age, allow_signup, audiences, created_at, updated_at)
+                        reuse_grace, signing_alg, key_rotation_interval, jwks_max_age, allow_signup, audiences, max_sessions_per_user,
+                        on_session_limit, created_at, updated_at)
                     VALUES (\(tenant.id.uuid), \(tenant.slug.value), \(tenant.displayName), \(s.accessTokenTTL), \(s.refreshIdleTTL),
                         \(s.refreshAbsoluteTTL), \(s.reuseGrace), \(s.signingAlgorithm.rawValue), \(s.keyRotationInterval),
-                        \(s.jwksMaxAge), \(s.allowSignup), \(s.audiences), \(tenant.createdAt), \(tenant.updatedAt))
+                        \(s.jwksMaxAge), \(s.allowSignup), \(s.audiences), \(s.maxSessionsPerUser), \(s.onSessionLimit.rawValue),
+                        \(tenant.createdAt), \(tenant.updatedAt))
                     """,
                     logger: logger
                 )
@@ -59,7 +61,8 @@ extension PostgresStore {
                         refresh_idle_ttl = \(s.refreshIdleTTL), refresh_absolute_ttl = \(s.refreshAbsoluteTTL),
                         reuse_grace = \(s.reuseGrace), signing_alg = \(s.signingAlgorithm.rawValue),
                         key_rotation_interval = \(s.keyRotationInterval), jwks_max_age = \(s.jwksMaxAge),
-                        allow_signup = \(s.allowSignup), audiences = \(s.audiences), updated_at = \(tenant.updatedAt)
+                        allow_signup = \(s.allowSignup), audiences = \(s.audiences), max_sessions_per_user = \(s.maxSessionsPerUser),
+                        on_session_limit = \(s.onSessionLimit.rawValue), updated_at = \(tenant.updatedAt)
                     WHERE tenant_id = \(tenant.id.uuid)
                     RETURNING tenant_id
                     """,
@@ -84,14 +87,17 @@ extension PostgresStore {
 
     static let tenantColumns = """
         SELECT tenant_id, slug, display_name, access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl, reuse_grace,
-            signing_alg, key_rotation_interval, jwks_max_age, allow_signup, audiences, created_at, updated_at
+            signing_alg, key_rotation_interval, jwks_max_age, allow_signup, audiences, created_at, updated_at,
+            max_sessions_per_user, on_session_limit
         FROM tenants
         """
 
     static func decodeTenants(_ rows: PostgresRowSequence) async throws -> [Tenant] {
         var tenants: [Tenant] = []
-        let decoded = rows.decode((UUID, String, String, Int, Int, Int, Int, String, Int, Int, Bool, [String], Date, Date).self)
-        for try await (id, slug, name, accessTTL, idleTTL, absoluteTTL, grace, alg, rotation, maxAge, signup, audiences, created, updated)
+        let decoded = rows.decode((UUID, String, String, Int, Int, Int, Int, String, Int, Int, Bool, [String], Date, Date, Int, String).self)
+        for try await (
+            id, slug, name, accessTTL, idleTTL, absoluteTTL, grace, alg, rotation, maxAge, signup, audiences, created, updated, cap, onLimit
+        )
             in decoded
         {
             let settings = TenantSettings(
@@ -103,7 +109,9 @@ extension PostgresStore {
                 keyRotationInterval: rotation,
                 jwksMaxAge: maxAge,
                 allowSignup: signup,
-                audiences: audiences
+                audiences: audiences,
+                maxSessionsPerUser: cap,
+                onSessionLimit: SessionLimit.Action(rawValue: onLimit) ?? .reject
             )
             tenants.append(
                 Tenant(

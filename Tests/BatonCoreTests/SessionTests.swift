@@ -45,3 +45,30 @@ struct SessionTests {
         #expect(!Self.session(idle: 2_000, absolute: 2_000, revoked: true).isLive(at: now))
     }
 }
+
+@Suite("Session limits")
+struct SessionLimitRuleTests {
+    @Test("below the cap nothing is evicted; at it, reject refuses and evict_oldest names the oldest to make room")
+    func evictions() {
+        let sessions = (0..<4).map { index in
+            Session(
+                tenantID: TenantID(),
+                id: UUID(),
+                userID: UUID(),
+                clientID: "app",
+                scope: [],
+                audience: [],
+                createdAt: Date(timeIntervalSince1970: TimeInterval(index)),
+                absoluteExpiresAt: .distantFuture,
+                idleExpiresAt: .distantFuture,
+                generation: 0,
+                currentHash: Data()
+            )
+        }
+        #expect(SessionLimit(maxPerUser: 3, action: .reject).evictions(live: Array(sessions.prefix(2))) == [])
+        #expect(SessionLimit(maxPerUser: 3, action: .reject).evictions(live: Array(sessions.prefix(3))) == nil)
+        #expect(SessionLimit(maxPerUser: 3, action: .evictOldest).evictions(live: Array(sessions.prefix(3))) == [sessions[0]])
+        #expect(SessionLimit(maxPerUser: 2, action: .evictOldest).evictions(live: sessions) == Array(sessions.prefix(3)))
+        #expect(SessionLimit(maxPerUser: 1, action: .evictOldest).evictions(live: []) == [])
+    }
+}

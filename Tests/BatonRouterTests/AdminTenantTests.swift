@@ -28,7 +28,7 @@ struct AdminTenantTests {
             #expect(settings["signing_alg"] as? String == "EdDSA")
             #expect(settings["reuse_grace"] as? Int == 10)
             #expect(settings["audiences"] as? [String] == ["api://x"])
-            #expect(Set(settings.keys).count == 9)
+            #expect(Set(settings.keys).count == 11)
 
             let read = try await client.send(.get, "/admin/v1/tenants/acme", key: key)
             #expect(read.status == .ok)

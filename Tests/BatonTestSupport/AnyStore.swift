@@ -76,6 +76,9 @@ extension AnyStore {
     }
     public func allowedOrigins(tenantID: TenantID) async throws -> Set<String> { try await base.allowedOrigins(tenantID: tenantID) }
     public func updateClient(_ client: Client) async throws { try await base.updateClient(client) }
+    public func createSession(_ session: Session, within limit: SessionLimit) async throws -> [Session]? {
+        try await base.createSession(session, within: limit)
+    }
     public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool {
         try await base.deleteClient(tenantID: tenantID, clientID: clientID)
     }

@@ -11,6 +11,8 @@ public struct OAuthError: Error, Equatable, Sendable, CustomStringConvertible {
         case invalidDPoPProof = "invalid_dpop_proof"
         /// RFC 9449 §8: the proof must carry the server nonce sent in `dpopNonce`.
         case useDPoPNonce = "use_dpop_nonce"
+        /// Baton's own: a login past the tenant's `max_sessions_per_user` with `on_limit: reject`.
+        case sessionLimitReached = "session_limit_reached"
     }
 
     public let code: Code

@@ -68,7 +68,25 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
             dpopJKT: dpopJKT
         )
         let chain = try await chains.chain(for: tenant.id, store: store)
-        try await store.createSession(session)
+        guard let limit = tenant.settings.sessionLimit else {
+            try await store.createSession(session)
+            return (session, chain.token(sessionID: session.id, generation: 0, secret: secret))
+        }
+        guard let evicted = try await store.createSession(session, within: limit) else {
+            throw OAuthError(.sessionLimitReached, "the user has \(limit.maxPerUser) live sessions, the tenant's limit: end one first")
+        }
+        for old in evicted {
+            logger.info("session evicted", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(old.id)", "user_id": "\(userID)"])
+            await audit.record(
+                .sessionRevoked,
+                tenant: tenant.id,
+                actor: "client:\(clientID)",
+                sessionID: old.id,
+                userID: userID,
+                clientID: old.clientID,
+                details: ["reason": SessionLimit.evictionReason]
+            )
+        }
         return (session, chain.token(sessionID: session.id, generation: 0, secret: secret))
     }
 

@@ -36,6 +36,19 @@ extension MemoryStore {
         sessions[session.id] = session
     }
 
+    public func createSession(_ session: Session, within limit: SessionLimit) throws -> [Session]? {
+        let live = sessions.values
+            .filter { $0.tenantID == session.tenantID && $0.userID == session.userID && $0.isLive(at: session.createdAt) }
+            .sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
+        guard let evicted = limit.evictions(live: live) else { return nil }
+        try createSession(session)
+        for old in evicted {
+            sessions[old.id]?.revokedAt = session.createdAt
+            sessions[old.id]?.revokeReason = SessionLimit.evictionReason
+        }
+        return evicted
+    }
+
     public func session(tenantID: TenantID, id: UUID) -> Session? {
         sessions[id].flatMap { $0.tenantID == tenantID ? $0 : nil }
     }

@@ -9,6 +9,10 @@ public struct TenantSettings: Sendable, Equatable {
     public var jwksMaxAge: Int
     public var allowSignup: Bool
     public var audiences: [String]
+    /// Live sessions per user; 0: no cap.
+    public var maxSessionsPerUser: Int
+    /// What a login past `maxSessionsPerUser` does.
+    public var onSessionLimit: SessionLimit.Action
 
     public static let `default` = TenantSettings(
         accessTokenTTL: 900,
@@ -31,7 +35,9 @@ public struct TenantSettings: Sendable, Equatable {
         keyRotationInterval: Int,
         jwksMaxAge: Int,
         allowSignup: Bool,
-        audiences: [String]
+        audiences: [String],
+        maxSessionsPerUser: Int = 0,
+        onSessionLimit: SessionLimit.Action = .reject
     ) {
         self.accessTokenTTL = accessTokenTTL
         self.refreshIdleTTL = refreshIdleTTL
@@ -42,5 +48,12 @@ public struct TenantSettings: Sendable, Equatable {
         self.jwksMaxAge = jwksMaxAge
         self.allowSignup = allowSignup
         self.audiences = audiences
+        self.maxSessionsPerUser = maxSessionsPerUser
+        self.onSessionLimit = onSessionLimit
+    }
+
+    /// The cap on each user's live sessions, if any.
+    public var sessionLimit: SessionLimit? {
+        maxSessionsPerUser > 0 ? SessionLimit(maxPerUser: maxSessionsPerUser, action: onSessionLimit) : nil
     }
 }

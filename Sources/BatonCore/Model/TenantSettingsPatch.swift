@@ -9,6 +9,8 @@ public struct TenantSettingsPatch: Sendable, Equatable {
     public var jwksMaxAge: Int?
     public var allowSignup: Bool?
     public var audiences: [String]?
+    public var maxSessionsPerUser: Int?
+    public var onSessionLimit: SessionLimit.Action?
 
     public init(
         accessTokenTTL: Int? = nil,
@@ -19,7 +21,9 @@ public struct TenantSettingsPatch: Sendable, Equatable {
         keyRotationInterval: Int? = nil,
         jwksMaxAge: Int? = nil,
         allowSignup: Bool? = nil,
-        audiences: [String]? = nil
+        audiences: [String]? = nil,
+        maxSessionsPerUser: Int? = nil,
+        onSessionLimit: SessionLimit.Action? = nil
     ) {
         self.accessTokenTTL = accessTokenTTL
         self.refreshIdleTTL = refreshIdleTTL
@@ -30,6 +34,8 @@ public struct TenantSettingsPatch: Sendable, Equatable {
         self.jwksMaxAge = jwksMaxAge
         self.allowSignup = allowSignup
         self.audiences = audiences
+        self.maxSessionsPerUser = maxSessionsPerUser
+        self.onSessionLimit = onSessionLimit
     }
 
     /// The settings with this patch applied, validated; throws naming the first setting out of range.
@@ -44,6 +50,8 @@ public struct TenantSettingsPatch: Sendable, Equatable {
         if let jwksMaxAge { result.jwksMaxAge = jwksMaxAge }
         if let allowSignup { result.allowSignup = allowSignup }
         if let audiences { result.audiences = audiences }
+        if let maxSessionsPerUser { result.maxSessionsPerUser = maxSessionsPerUser }
+        if let onSessionLimit { result.onSessionLimit = onSessionLimit }
         try TenantSettingsPolicy.validate(result)
         return result
     }

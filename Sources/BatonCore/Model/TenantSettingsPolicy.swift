@@ -8,6 +8,8 @@ public enum TenantSettingsPolicy {
     /// 0 turns scheduled rotation off.
     public static let keyRotationInterval = 3_600...(400 * day)
     public static let jwksMaxAge = 0...(7 * day)
+    /// 0: no cap.
+    public static let maxSessionsPerUser = 0...1_000
     public static let maxAudiences = 20
     public static let maxAudienceLength = 256
 
@@ -17,6 +19,9 @@ public enum TenantSettingsPolicy {
         try check("refresh_absolute_ttl", settings.refreshAbsoluteTTL, in: refreshAbsoluteTTL)
         try check("reuse_grace", settings.reuseGrace, in: reuseGrace)
         try check("jwks_max_age", settings.jwksMaxAge, in: jwksMaxAge)
+        guard maxSessionsPerUser.contains(settings.maxSessionsPerUser) else {
+            throw .invalidInput("max_sessions_per_user must be between 0 (no cap) and \(maxSessionsPerUser.upperBound)")
+        }
         if settings.keyRotationInterval != 0 {
             try check("key_rotation_interval", settings.keyRotationInterval, in: keyRotationInterval, zeroAllowed: true)
             // A pending key must be published for jwks_max_age before it signs, so a shorter interval could never rotate safely.

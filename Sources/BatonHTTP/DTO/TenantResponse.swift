@@ -21,6 +21,8 @@ struct TenantResponse: ResponseEncodable {
         let jwksMaxAge: Int
         let allowSignup: Bool
         let audiences: [String]
+        let maxSessionsPerUser: Int
+        let onLimit: String
 
         enum CodingKeys: String, CodingKey {
             case accessTokenTTL = "access_token_ttl"
@@ -32,6 +34,8 @@ struct TenantResponse: ResponseEncodable {
             case jwksMaxAge = "jwks_max_age"
             case allowSignup = "allow_signup"
             case audiences
+            case maxSessionsPerUser = "max_sessions_per_user"
+            case onLimit = "on_limit"
         }
     }
 
@@ -58,7 +62,9 @@ struct TenantResponse: ResponseEncodable {
             keyRotationInterval: s.keyRotationInterval,
             jwksMaxAge: s.jwksMaxAge,
             allowSignup: s.allowSignup,
-            audiences: s.audiences
+            audiences: s.audiences,
+            maxSessionsPerUser: s.maxSessionsPerUser,
+            onLimit: s.onSessionLimit.rawValue
         )
         createdAt = tenant.createdAt
         updatedAt = tenant.updatedAt

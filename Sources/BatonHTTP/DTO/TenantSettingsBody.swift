@@ -14,6 +14,8 @@ struct TenantSettingsBody: Decodable {
         case jwksMaxAge = "jwks_max_age"
         case allowSignup = "allow_signup"
         case audiences
+        case maxSessionsPerUser = "max_sessions_per_user"
+        case onSessionLimit = "on_limit"
     }
 
     init(from decoder: any Decoder) throws {
@@ -30,7 +32,12 @@ struct TenantSettingsBody: Decodable {
             keyRotationInterval: try c.decodeIfPresentNonNull(Int.self, forKey: .keyRotationInterval),
             jwksMaxAge: try c.decodeIfPresentNonNull(Int.self, forKey: .jwksMaxAge),
             allowSignup: try c.decodeIfPresentNonNull(Bool.self, forKey: .allowSignup),
-            audiences: try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
+            audiences: try c.decodeIfPresentNonNull([String].self, forKey: .audiences),
+            maxSessionsPerUser: try c.decodeIfPresentNonNull(Int.self, forKey: .maxSessionsPerUser),
+            onSessionLimit: try c.decodeIfPresentNonNull(String.self, forKey: .onSessionLimit).map { raw throws(BatonError) in
+                guard let action = SessionLimit.Action(rawValue: raw) else { throw .invalidInput("on_limit must be reject or evict_oldest") }
+                return action
+            }
         )
     }
 }

@@ -1,0 +1,91 @@
+import BatonCore
+import BatonPostgres
+import BatonTestSupport
+import Foundation
+import Testing
+
+/// `max_sessions_per_user`: enforced atomically with session creation, across instances.
+extension StoreContractTests {
+    func session(of user: User, in tenant: Tenant, at offset: TimeInterval) -> Session {
+        Session(
+            tenantID: tenant.id,
+            id: UUID(),
+            userID: user.id,
+            clientID: "app",
+            scope: [],
+            audience: ["api"],
+            createdAt: now.addingTimeInterval(offset),
+            absoluteExpiresAt: now.addingTimeInterval(3_600),
+            idleExpiresAt: now.addingTimeInterval(600),
+            generation: 0,
+            currentHash: Data(repeating: 7, count: 32)
+        )
+    }
+
+    // Direct connections only: through PgBouncer, under the whole suite's load, the waiters' lock waits passed the
+    // pooled role's 5 s statement timeout (each waiter holds one of the pool's server connections); the sequential
+    // test below covers the pooled path.
+    @Test(
+        "at the cap, concurrent creations from two instances never leave more live sessions than the cap",
+        arguments: [Backend.memory, .postgres, .postgresBatched],
+        [SessionLimit.Action.reject, .evictOldest]
+    )
+    func capUnderRace(_ backend: Backend, action: SessionLimit.Action) async throws {
+        try await Self.withStore(backend) { store in
+            let tenant = try await insertTenant(into: store)
+            let user = try await insertAppAndUser(in: tenant, into: store)
+            let limit = SessionLimit(maxPerUser: 3, action: action)
+            try await Self.withStore(backend) { other in
+                let second = backend.isPostgres ? other : store
+                let outcomes = try await withThrowingTaskGroup(of: [Session]?.self) { group in
+                    // Eight at once: they take the user's lock in turn, and the last must not wait past the pooled role's
+                    // statement timeout on a loaded machine.
+                    for attempt in 0..<8 {
+                        let instance = attempt.isMultiple(of: 2) ? store : second
+                        let candidate = session(of: user, in: tenant, at: 1)
+                        group.addTask { try await instance.createSession(candidate, within: limit) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                let live = try await store.sessions(tenantID: tenant.id, userID: user.id, now: now.addingTimeInterval(2))
+                #expect(live.count == 3)
+                switch action {
+                case .reject:
+                    #expect(outcomes.filter { $0 != nil }.count == 3)
+                    #expect(outcomes.compactMap { $0 }.allSatisfy { $0.isEmpty })
+                case .evictOldest:
+                    #expect(outcomes.allSatisfy { $0 != nil })
+                    #expect(outcomes.compactMap { $0 }.flatMap { $0 }.count == 5)
+                }
+            }
+        }
+    }
+
+    @Test(
+        "evict_oldest revokes the oldest live sessions with reason session_limit; expired and revoked ones do not count",
+        arguments: Backend.allCases
+    )
+    func evictOldest(_ backend: Backend) async throws {
+        try await Self.withStore(backend) { store in
+            let tenant = try await insertTenant(into: store)
+            let user = try await insertAppAndUser(in: tenant, into: store)
+            let limit = SessionLimit(maxPerUser: 2, action: .evictOldest)
+            let first = session(of: user, in: tenant, at: 1)
+            let second = session(of: user, in: tenant, at: 2)
+            var ended = session(of: user, in: tenant, at: 0)
+            ended.revokedAt = now
+            try await store.createSession(ended)
+            #expect(try await store.createSession(first, within: limit) == [])
+            #expect(try await store.createSession(second, within: limit) == [])
+            let evicted = try #require(try await store.createSession(session(of: user, in: tenant, at: 3), within: limit))
+            #expect(evicted.map(\.id) == [first.id])
+            let stored = try #require(try await store.session(tenantID: tenant.id, id: first.id))
+            #expect(stored.revokeReason == SessionLimit.evictionReason)
+            #expect(try await store.session(tenantID: tenant.id, id: second.id)?.revokedAt == nil)
+            // Refused: nothing written.
+            let refused = session(of: user, in: tenant, at: 4)
+            #expect(try await store.createSession(refused, within: SessionLimit(maxPerUser: 2, action: .reject)) == nil)
+            #expect(try await store.session(tenantID: tenant.id, id: refused.id) == nil)
+        }
+    }
+}
