@@ -50,21 +50,8 @@ struct SessionTests {
 struct SessionLimitRuleTests {
     @Test("below the cap nothing is evicted; at it, reject refuses and evict_oldest names the oldest to make room")
     func evictions() {
-        let sessions = (0..<4).map { index in
-            Session(
-                tenantID: TenantID(),
-                id: UUID(),
-                userID: UUID(),
-                clientID: "app",
-                scope: [],
-                audience: [],
-                createdAt: Date(timeIntervalSince1970: TimeInterval(index)),
-                absoluteExpiresAt: .distantFuture,
-                idleExpiresAt: .distantFuture,
-                generation: 0,
-                currentHash: Data()
-            )
-        }
+        // Oldest first, as the stores list them; each with an id of its own.
+        let sessions = (0..<4).map { _ in SessionTests.session(idle: 1_000, absolute: 1_000) }
         #expect(SessionLimit(maxPerUser: 3, action: .reject).evictions(live: Array(sessions.prefix(2))) == [])
         #expect(SessionLimit(maxPerUser: 3, action: .reject).evictions(live: Array(sessions.prefix(3))) == nil)
         #expect(SessionLimit(maxPerUser: 3, action: .evictOldest).evictions(live: Array(sessions.prefix(3))) == [sessions[0]])

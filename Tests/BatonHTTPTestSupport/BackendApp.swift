@@ -42,8 +42,10 @@ enum BackendApp {
 
     static func withApp(_ backend: Backend, _ body: @Sendable (any TestClientProtocol, Fixture) async throws -> Void) async throws {
         var configuration = try configuration(backend)
-        // Dozens of these apps run at once: the smallest pool keeps them all within the test server's connections.
-        configuration.databasePoolSize = BatonConfiguration.minimumDatabasePoolSize
+        // Dozens of these apps run at once: a small pool keeps them all within the test server's connections. Two,
+        // not one: with one, a request waits behind every query of the app's own scheduled passes, which walk every
+        // tenant of the shared test database (thousands by the end of the suite) and could outlast its deadline.
+        configuration.databasePoolSize = 2
         try await TestApp.run(configuration: configuration) { client in
             let tenant = try await client.createTenant(settings: #"{"allow_signup": true}"#)
             let admin = "/admin/v1/tenants/\(tenant)"

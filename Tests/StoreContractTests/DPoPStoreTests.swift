@@ -13,29 +13,16 @@ extension StoreContractTests {
         try await Self.withStore(backend) { store in
             let tenant = try await insertTenant(into: store)
             let user = try await insertAppAndUser(in: tenant, into: store)
-            let session = Session(
-                tenantID: tenant.id,
-                id: UUID(),
-                userID: user.id,
-                clientID: "app",
-                scope: [],
-                audience: ["api"],
-                createdAt: now,
-                absoluteExpiresAt: now.addingTimeInterval(3_600),
-                idleExpiresAt: now.addingTimeInterval(600),
-                generation: 0,
-                currentHash: Data(repeating: 1, count: 32),
-                dpopJKT: "key-one"
-            )
-            try await store.createSession(session)
-            #expect(try await store.session(tenantID: tenant.id, id: session.id)?.dpopJKT == "key-one")
+            let bound = session(of: user, in: tenant, at: 0, dpopJKT: "key-one")
+            try await store.createSession(bound)
+            #expect(try await store.session(tenantID: tenant.id, id: bound.id)?.dpopJKT == "key-one")
             func request(_ thumbprint: String?) -> RotationRequest {
                 RotationRequest(
                     tenantID: tenant.id,
-                    sessionID: session.id,
+                    sessionID: bound.id,
                     clientID: "app",
                     presentedGeneration: 0,
-                    presentedHash: session.currentHash,
+                    presentedHash: bound.currentHash,
                     successorHash: Data(repeating: 2, count: 32),
                     now: now.addingTimeInterval(10),
                     idleExpiresAt: now.addingTimeInterval(610),
@@ -43,10 +30,10 @@ extension StoreContractTests {
                 )
             }
             for refused in [nil, "key-two", ""] {
-                #expect(!request(refused).applies(to: session))
+                #expect(!request(refused).applies(to: bound))
                 #expect(try await store.rotate(request(refused)) == nil, "\(refused ?? "no proof")")
             }
-            #expect(request("key-one").applies(to: session))
+            #expect(request("key-one").applies(to: bound))
             let rotated = try #require(try await store.rotate(request("key-one")))
             #expect(rotated.generation == 1)
             #expect(rotated.dpopJKT == "key-one")
@@ -63,7 +50,7 @@ extension StoreContractTests {
             try await Self.withStore(backend) { other in
                 let second = backend.isPostgres ? other : store
                 let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
-                    for attempt in 0..<16 {
+                    for attempt in 0..<8 {
                         let instance = attempt.isMultiple(of: 2) ? store : second
                         group.addTask { try await instance.recordDPoPProof(tenantID: tenant.id, replayKey: key, expiresAt: expires) }
                     }
