@@ -11,7 +11,7 @@ extension APIError {
             self.init(status: .unauthorized, code: error.code.rawValue, description: error.message, headers: headers)
         case .useDPoPNonce:
             var headers: HTTPFields = [:]
-            if let nonce = error.dpopNonce { headers[Self.dpopNonce] = nonce }
+            if let nonce = error.dpopNonce { headers[.dpopNonce] = nonce }
             self.init(status: .badRequest, code: error.code.rawValue, description: error.message, headers: headers)
         default:
             self.init(status: .badRequest, code: error.code.rawValue, description: error.message)
@@ -20,15 +20,12 @@ extension APIError {
 }
 
 extension APIError {
-    static let dpopNonce = HTTPField.Name("DPoP-Nonce")!
-    static let dpop = HTTPField.Name("DPoP")!
-
     /// A resource request's DPoP failure (RFC 9449 §7.1): 401 with a `DPoP` challenge naming the error.
     static func resourceDPoP(_ error: OAuthError) -> Self {
         var headers: HTTPFields = [
             .wwwAuthenticate: "DPoP error=\"\(error.code.rawValue)\", algs=\"\(DPoPProof.algorithms.joined(separator: " "))\""
         ]
-        if let nonce = error.dpopNonce { headers[dpopNonce] = nonce }
+        if let nonce = error.dpopNonce { headers[.dpopNonce] = nonce }
         return .init(status: .unauthorized, code: error.code.rawValue, description: error.message, headers: headers)
     }
 }

@@ -13,8 +13,9 @@ public struct BatonRequestContext: RequestContext, RemoteAddressRequestContext {
     /// Set by `AdminAuthMiddleware` on admin routes.
     public var adminPrincipal: AdminPrincipal?
 
-    /// The client the request names, once a controller has read it: whose allowed origins may read the response.
-    public let requestingClient = RequestingClient()
+    /// Where the controller records the client the request names, whose allowed origins may read the response.
+    /// Set by `CORSMiddleware` for requests with an `Origin` only: other requests allocate nothing for it.
+    public var requestingClient: RequestingClient?
 
     /// The peer's address, for audit and brute-force accounting.
     public let remoteAddress: SocketAddress?

@@ -111,7 +111,7 @@ extension PostgresStore {
                 allowSignup: signup,
                 audiences: audiences,
                 maxSessionsPerUser: cap,
-                onSessionLimit: SessionLimit.Action(rawValue: onLimit) ?? .reject
+                onSessionLimit: try SessionLimit.Action(parsing: onLimit)
             )
             tenants.append(
                 Tenant(

@@ -146,6 +146,18 @@ struct CORSTests {
             )
             #expect(refreshed.status == .ok)
             #expect(refreshed.headers[.accessControlAllowOrigin] == Self.originA)
+            // Revocation: the client the form names.
+            for (origin, readable) in [(Self.originA, true), (Self.originB, false)] {
+                let revoked = try await client.send(
+                    .post,
+                    "/t/demo/oauth/revoke",
+                    json: Flows.form([("client_id", "spa-a"), ("token", "unknown-token")]),
+                    contentType: "application/x-www-form-urlencoded",
+                    headers: [.origin: origin]
+                )
+                #expect(revoked.status == .ok)
+                #expect((revoked.headers[.accessControlAllowOrigin] == origin) == readable, "\(origin)")
+            }
 
             // Bearer endpoints: the access token's client.
             let accessB = try #require(try await Self.login(client, clientID: "spa-b", origin: Self.originB).json["access_token"] as? String)

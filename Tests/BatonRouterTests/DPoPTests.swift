@@ -62,11 +62,17 @@ struct DPoPTests {
         )
     }
 
-    static func refresh(_ client: any TestClientProtocol, _ token: String, holder: Holder, tenant: String = "demo") async throws -> TestResponse {
+    static func refresh(
+        _ client: any TestClientProtocol,
+        _ token: String,
+        holder: Holder,
+        tenant: String = "demo",
+        clientID: String = "demo-app"
+    ) async throws -> TestResponse {
         try await post(
             client,
             "/t/\(tenant)/oauth/token",
-            body: Flows.form([("grant_type", "refresh_token"), ("client_id", "demo-app"), ("refresh_token", token)]),
+            body: Flows.form([("grant_type", "refresh_token"), ("client_id", clientID), ("refresh_token", token)]),
             holder: holder
         )
     }
@@ -255,6 +261,25 @@ struct DPoPTests {
                 json: #"{"dpop_bound_access_tokens": false}"#
             )
             #expect(off.json["dpop_bound_access_tokens"] as? Bool == false)
+
+            // A session started without a proof, before the client required them: its refresh now needs one, and
+            // the refusal spends nothing.
+            let unbound = try #require(
+                try await client.send(
+                    .post,
+                    "/t/demo/login",
+                    json: #"{"client_id": "mobile", "username": "demo", "password": "\#(TestApp.demoPassword)"}"#
+                ).json["refresh_token"] as? String
+            )
+            _ = try await client.send(
+                .patch,
+                "/admin/v1/tenants/demo/clients/mobile",
+                key: TestApp.operatorKey,
+                json: #"{"dpop_bound_access_tokens": true}"#
+            )
+            let bareRefresh = try await Flows.refresh(client, unbound, clientID: "mobile")
+            #expect(bareRefresh.errorCode == "invalid_dpop_proof")
+            #expect(try await Self.refresh(client, unbound, holder: holder, clientID: "mobile").status == .ok)
         }
     }
 }

@@ -155,6 +155,11 @@ struct PurgeTests {
                 ended.append(session.id)
             }
             _ = try await f.store.reserveLoginAttempt(tenantID: f.tenant.id, limits: ["k": 5], now: f.clock.now(), window: 900)
+            // A DPoP proof record that will have expired, and one still guarding its proof after the clock moves.
+            let expiring = f.clock.now().addingTimeInterval(DPoPProof.lifetime)
+            #expect(try await f.store.recordDPoPProof(tenantID: f.tenant.id, replayKey: Data("old proof".utf8), expiresAt: expiring))
+            let lasting = expiring.addingTimeInterval(4 * 86_400)
+            #expect(try await f.store.recordDPoPProof(tenantID: other.tenant.id, replayKey: Data("live proof".utf8), expiresAt: lasting))
             for tenant in [f.tenant, other.tenant] {
                 try await f.store.appendAuditEvent(AuditEvent(tenantID: tenant.id, kind: .userUpdated, occurredAt: f.clock.now(), actor: "t"))
             }
@@ -162,7 +167,9 @@ struct PurgeTests {
             f.clock.advance(by: 86_400 + 3_601)  // a day after the idle expiry
             let (live, liveToken) = try await f.start()
             try await f.store.appendAuditEvent(AuditEvent(tenantID: f.tenant.id, kind: .userUpdated, occurredAt: f.clock.now(), actor: "t"))
-            #expect(try await purger.runOnce() == Purger<AnyStore>.Report(sessions: 4, auditEvents: 0, loginFailures: 1))
+            #expect(try await purger.runOnce() == Purger<AnyStore>.Report(sessions: 4, auditEvents: 0, loginFailures: 1, dpopProofs: 1))
+            // The live record still refuses its proof's replay.
+            #expect(!(try await f.store.recordDPoPProof(tenantID: other.tenant.id, replayKey: Data("live proof".utf8), expiresAt: lasting)))
             for id in ended { #expect(try await f.store.session(tenantID: f.tenant.id, id: id) == nil) }
             #expect(try await f.store.session(tenantID: other.tenant.id, id: ended[3]) == nil)
             _ = try await f.service.spend(tenant: f.tenant, presented: liveToken.encoded, clientID: "app")

@@ -319,19 +319,28 @@ struct StoreContractTests {
         arguments: [Backend.postgres, .pooled]
     )
     func schedulerLockExcludes(_ backend: Backend) async throws {
+        try await Self.withTwoInstances(backend) { store, other, _ in
+            let inner = try await store.withSchedulerLock(.keyRotation) { try await other.withSchedulerLock(.keyRotation) { "ran" } }
+            #expect(inner == .some(nil))
+            let afterRelease = try await other.withSchedulerLock(.keyRotation) { "ran" }
+            #expect(afterRelease == "ran")
+            // A purge in progress does not stop key rotation, nor the other way round.
+            let otherJob = try await store.withSchedulerLock(.purge) { try await other.withSchedulerLock(.keyRotation) { "ran" } }
+            #expect(otherJob == .some("ran"))
+            let samePurge = try await store.withSchedulerLock(.purge) { try await other.withSchedulerLock(.purge) { "ran" } }
+            #expect(samePurge == .some(nil))
+        }
+    }
+
+    /// Two instances on a fresh PostgreSQL database of their own (scheduler leases are database-wide), with a client
+    /// for statements of the test's own.
+    static func withTwoInstances(
+        _ backend: Backend,
+        _ body: @Sendable (_ store: PostgresStore, _ other: PostgresStore, _ sql: PostgresClient) async throws -> Void
+    ) async throws {
         try await TestDatabase.withFreshStore(pooling: backend.pooling) { store, url in
-            // Another instance on the same database.
-            try await TestDatabase.withClient(url: url) { client in
-                let other = PostgresStore(client: client, logger: Logger(label: "other-instance"), pooling: backend.pooling)
-                let inner = try await store.withSchedulerLock(.keyRotation) { try await other.withSchedulerLock(.keyRotation) { "ran" } }
-                #expect(inner == .some(nil))
-                let afterRelease = try await other.withSchedulerLock(.keyRotation) { "ran" }
-                #expect(afterRelease == "ran")
-                // A purge in progress does not stop key rotation, nor the other way round.
-                let otherJob = try await store.withSchedulerLock(.purge) { try await other.withSchedulerLock(.keyRotation) { "ran" } }
-                #expect(otherJob == .some("ran"))
-                let samePurge = try await store.withSchedulerLock(.purge) { try await other.withSchedulerLock(.purge) { "ran" } }
-                #expect(samePurge == .some(nil))
+            try await TestDatabase.withClient(url: url) { sql in
+                try await body(store, PostgresStore(client: sql, logger: Logger(label: "other-instance"), pooling: backend.pooling), sql)
             }
         }
     }
@@ -341,20 +350,17 @@ struct StoreContractTests {
         arguments: [Backend.postgres, .pooled]
     )
     func schedulerLeaseNotGivenBack(_ backend: Backend) async throws {
-        try await TestDatabase.withFreshStore(pooling: backend.pooling) { store, url in
-            try await TestDatabase.withClient(url: url) { sql in
-                let other = PostgresStore(client: sql, logger: Logger(label: "other-instance"), pooling: backend.pooling)
-                _ = try await store.withSchedulerLock(.purge) { "ran" }
-                // The give-back lost, as when the primary dies mid-pass: the lease stays, unexpired.
-                try await sql.query(
-                    "INSERT INTO scheduler_leases (job, holder, expires_at) VALUES ('purge', \(store.schedulerHolder), now() + interval '10 minutes')"
-                )
-                let waited = try await other.withSchedulerLock(.purge) { "ran" }
-                #expect(waited == nil)
-                #expect(try await store.withSchedulerLock(.purge) { "ran" } == "ran")
-                // Given back this time: the other instance's next pass runs.
-                #expect(try await other.withSchedulerLock(.purge) { "ran" } == "ran")
-            }
+        try await Self.withTwoInstances(backend) { store, other, sql in
+            _ = try await store.withSchedulerLock(.purge) { "ran" }
+            // The give-back lost, as when the primary dies mid-pass: the lease stays, unexpired.
+            try await sql.query(
+                "INSERT INTO scheduler_leases (job, holder, expires_at) VALUES ('purge', \(store.schedulerHolder), now() + interval '10 minutes')"
+            )
+            let waited = try await other.withSchedulerLock(.purge) { "ran" }
+            #expect(waited == nil)
+            #expect(try await store.withSchedulerLock(.purge) { "ran" } == "ran")
+            // Given back this time: the other instance's next pass runs.
+            #expect(try await other.withSchedulerLock(.purge) { "ran" } == "ran")
         }
     }
 

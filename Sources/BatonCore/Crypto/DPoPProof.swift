@@ -3,7 +3,7 @@ import CryptoExtras
 import Foundation
 
 /// A DPoP proof (RFC 9449 §4.2) that passed every check of §4.3 but the replay and nonce checks, which need state
-/// and are `DPoPProofs`' to make: its key's RFC 7638 thumbprint and the claims those checks read.
+/// and are `DPoPVerifier`'s to make: its key's RFC 7638 thumbprint and the claims those checks read.
 public struct DPoPProof: Sendable, Equatable {
     /// The proof key's thumbprint: what a session and an access token (`cnf.jkt`) are bound to.
     public let thumbprint: String
@@ -17,6 +17,8 @@ public struct DPoPProof: Sendable, Equatable {
     static let privateMembers: Set<String> = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
     /// The longest proof Baton reads; a header of that size is refused before any parsing.
     public static let maximumLength = 8_192
+    /// Seconds a proof is accepted after its `iat`, and its `jti` remembered against replay.
+    public static let lifetime: TimeInterval = 300
 
     /// Checks `compact` (the `DPoP` header's value) for a request of `method` to `url` (built from
     /// `BATON_PUBLIC_URL`, never from the request's Host), at `now`: `iat` no more than `maxAge` in the past or
@@ -28,7 +30,7 @@ public struct DPoPProof: Sendable, Equatable {
         url: String,
         accessToken: String? = nil,
         now: Date,
-        maxAge: TimeInterval = 300,
+        maxAge: TimeInterval = lifetime,
         maxSkew: TimeInterval = 60
     ) throws(OAuthError) {
         func refuse(_ reason: String) -> OAuthError { OAuthError(.invalidDPoPProof, "DPoP proof: \(reason)") }

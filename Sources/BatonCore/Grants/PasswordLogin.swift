@@ -60,8 +60,7 @@ public struct PasswordLogin<
             throw OAuthError(.unauthorizedClient, "this client may not start sessions (grant type refresh_token not allowed)")
         }
         // Before the password is hashed: a proof without the nonce costs the client a retry, not a throttle slot.
-        let proof = try await refreshTokens.dpop.verify(presentation, tenant: tenant, requireNonce: true)
-        guard proof != nil || !client.dpopBoundAccessTokens else { throw DPoPVerifier<Store>.proofRequired }
+        let proof = try await refreshTokens.dpop.verifyTokenRequest(presentation, tenant: tenant, client: client)
         let scope = try issuer.grantedScope(requested: rawScope, allowed: client.scopes)
         let audience = try issuer.grantedAudience(requested: rawAudience, client: client, tenant: tenant)
         let actor = "client:\(client.clientID)"

@@ -101,8 +101,7 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
     ) async throws -> TokenResponse {
         let client = try await clients.authenticate(credentials, tenant: tenant)
         guard client.grantTypes.contains("refresh_token") else { throw OAuthError(.unauthorizedClient, "this client may not use refresh_token") }
-        let proof = try await dpop.verify(presentation, tenant: tenant, requireNonce: true)
-        guard proof != nil || !client.dpopBoundAccessTokens else { throw DPoPVerifier<Store>.proofRequired }
+        let proof = try await dpop.verifyTokenRequest(presentation, tenant: tenant, client: client)
         let requested = try ScopeList.parse(rawScope)
         // Loaded before the rotation: once the token is spent, nothing that could fail stands between the
         // rotation and the answer.

@@ -7,6 +7,12 @@ public struct SessionLimit: Sendable, Equatable {
         case reject
         /// The user's oldest live sessions are revoked (reason `session_limit`, audited) to make room.
         case evictOldest = "evict_oldest"
+
+        /// `raw` as `on_limit` spells it; `invalidInput` otherwise.
+        public init(parsing raw: String) throws(BatonError) {
+            guard let action = Self(rawValue: raw) else { throw .invalidInput("on_limit must be reject or evict_oldest") }
+            self = action
+        }
     }
 
     /// Live sessions a user may hold; at least 1.

@@ -77,13 +77,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
     public func authenticate(_ credentials: ClientCredentials, tenant: Tenant) async throws -> Client {
         let basic = credentials.method == .basic
         let failure = OAuthError(.invalidClient, "client authentication failed", usedBasicAuthentication: basic)
-        let store = self.store
-        let key = ClientCacheKey(tenantID: tenant.id, clientID: credentials.clientID)
-        guard credentials.clientID.utf8.count <= 128,
-            let client = try await clientCache.value(for: key, load: { try await store.client(tenantID: key.tenantID, clientID: key.clientID) })
-        else {
-            throw failure
-        }
+        guard let client = try await cachedClient(credentials.clientID, tenant: tenant) else { throw failure }
         switch client.kind {
         case .confidential:
             guard let secret = credentials.secret, secret.utf8.count <= 256, let digest = client.secretDigest,
@@ -152,17 +146,21 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
     /// answers; preflights, which carry no body, and requests naming none (signup, a request refused before naming
     /// its client) are readable where any client of the tenant allows it. An unknown client allows nowhere.
     public func allowsOrigin(_ origin: String, tenant: Tenant, clientID: String?) async throws -> Bool {
+        let store = self.store
         guard let clientID else {
-            let store = self.store
             let origins = try await tenantOriginCache.value(for: tenant.id) { try await store.allowedOrigins(tenantID: tenant.id) }
             return origins?.contains(origin) ?? false
         }
+        return try await cachedClient(clientID, tenant: tenant)?.allowedOrigins.contains(origin) ?? false
+    }
+
+    /// The client by id from the hot-path cache (loaded on a miss); nil for none, and for an id longer than any
+    /// client's, which is not looked up.
+    private func cachedClient(_ clientID: String, tenant: Tenant) async throws -> Client? {
+        guard clientID.utf8.count <= 128 else { return nil }
         let store = self.store
         let key = ClientCacheKey(tenantID: tenant.id, clientID: clientID)
-        guard clientID.utf8.count <= 128,
-            let client = try await clientCache.value(for: key, load: { try await store.client(tenantID: key.tenantID, clientID: key.clientID) })
-        else { return false }
-        return client.allowedOrigins.contains(origin)
+        return try await clientCache.value(for: key) { try await store.client(tenantID: key.tenantID, clientID: key.clientID) }
     }
 
     /// Scope or audience tokens, each valid, stored once and sorted.

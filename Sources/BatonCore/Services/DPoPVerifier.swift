@@ -22,8 +22,6 @@ public struct DPoPVerifier<Store: DPoPProofStore>: Sendable {
     let nonces: DPoPNonces
     let publicURL: String
     let clock: any BatonClock
-    /// Seconds a proof is accepted after its `iat`, and its `jti` remembered.
-    public static var proofLifetime: TimeInterval { 300 }
 
     public init(store: Store, nonces: DPoPNonces, publicURL: String, clock: any BatonClock) {
         self.store = store
@@ -51,8 +49,7 @@ public struct DPoPVerifier<Store: DPoPProofStore>: Sendable {
             method: presentation.method,
             url: publicURL + presentation.path,
             accessToken: accessToken,
-            now: now,
-            maxAge: Self.proofLifetime
+            now: now
         )
         if requireNonce {
             guard let nonce = proof.nonce, nonces.accepts(nonce, tenant: tenant.id, now: now) else {
@@ -67,20 +64,20 @@ public struct DPoPVerifier<Store: DPoPProofStore>: Sendable {
             try await store.recordDPoPProof(
                 tenantID: tenant.id,
                 replayKey: Self.replayKey(thumbprint: proof.thumbprint, jti: proof.jti),
-                expiresAt: proof.issuedAt.addingTimeInterval(Self.proofLifetime)
+                expiresAt: proof.issuedAt.addingTimeInterval(DPoPProof.lifetime)
             )
         else { throw OAuthError(.invalidDPoPProof, "DPoP proof: this proof was used before") }
         return proof
     }
 
-    /// A client whose tokens must be DPoP-bound sent no proof.
-    public static var proofRequired: OAuthError {
-        OAuthError(.invalidDPoPProof, "this client's tokens are DPoP-bound: send a DPoP proof")
-    }
-
-    /// The nonce a client should use next for `tenant`.
-    public func currentNonce(for tenant: Tenant) -> String {
-        nonces.current(tenant: tenant.id, now: clock.now())
+    /// The proof of a login or token request (server nonce required), which `client` must send when its tokens
+    /// are DPoP-bound (`dpop_bound_access_tokens`); nil when it sent none and need not.
+    public func verifyTokenRequest(_ presentation: DPoPPresentation?, tenant: Tenant, client: Client) async throws -> DPoPProof? {
+        let proof = try await verify(presentation, tenant: tenant, requireNonce: true)
+        guard proof != nil || !client.dpopBoundAccessTokens else {
+            throw OAuthError(.invalidDPoPProof, "this client's tokens are DPoP-bound: send a DPoP proof")
+        }
+        return proof
     }
 
     /// What identifies a proof for replay: its `jti` under its key, hashed (the key keeps one client's `jti`s

@@ -2,13 +2,13 @@ import Foundation
 import JWTKit
 import Logging
 
-/// What a valid bearer access token proves: its claims, and the live session it belongs to.
 /// How an access token was presented (RFC 6750 `Bearer`, RFC 9449 `DPoP`).
 public enum AccessTokenScheme: Sendable {
     case bearer
     case dpop
 }
 
+/// What a valid access token proves: its claims, and the live session it belongs to.
 public struct AuthenticatedSession: Sendable {
     public let claims: AccessTokenClaims
     public let session: Session
@@ -46,12 +46,8 @@ public struct SessionService<Store: SessionStore & SigningKeyStore & ChainKeySto
         self.logger = logger
     }
 
-    /// A bearer access token of a user session that is still live (not revoked, not expired); `unauthorized` otherwise.
-    public func authenticate(bearer token: String?, tenant: Tenant) async throws -> AuthenticatedSession {
-        try await authenticate(accessToken: token, scheme: .bearer, dpop: nil, tenant: tenant)
-    }
-
-    /// An access token as its scheme requires (RFC 9449 §7): an unbound token as `Bearer`; a DPoP-bound one
+    /// An access token of a user session that is still live (not revoked, not expired), `unauthorized` otherwise,
+    /// presented as its scheme requires (RFC 9449 §7): an unbound token as `Bearer`; a DPoP-bound one
     /// (`cnf.jkt`) as `DPoP`, with a proof by that key over this request and the token's hash (`ath`), else
     /// `invalid_dpop_proof`. Resource requests need no server nonce.
     public func authenticate(

@@ -37,7 +37,7 @@ struct OAuthController<Store: BatonStore>: Sendable {
         let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
-        context.requestingClient.record(credentials.clientID)
+        context.requestingClient?.record(credentials.clientID)
         let client = try await clients.authenticate(credentials, tenant: tenant)
         return (tenant, parameters, client)
     }

@@ -55,8 +55,8 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
         let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let (scheme, token) = Self.accessToken(request.headers[.authorization])
         do {
-            let auth = try await sessions.authenticate(accessToken: token, scheme: scheme, dpop: TokenController<Store>.dpop(request), tenant: tenant)
-            context.requestingClient.record(auth.claims.clientID)
+            let auth = try await sessions.authenticate(accessToken: token, scheme: scheme, dpop: DPoPPresentation(request), tenant: tenant)
+            context.requestingClient?.record(auth.claims.clientID)
             return (tenant, auth)
         } catch let error as BatonError where error.kind == .unauthorized {
             throw APIError.invalidBearerToken
@@ -67,13 +67,10 @@ struct SelfServiceController<Store: BatonStore>: Sendable {
 
     /// The `Authorization` header's scheme (`Bearer` or `DPoP`, any case) and token; no token otherwise.
     static func accessToken(_ header: String?) -> (AccessTokenScheme, String?) {
-        guard let header else { return (.bearer, nil) }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2 else { return (.bearer, nil) }
-        switch parts[0].lowercased() {
-        case "bearer": return (.bearer, String(parts[1]))
-        case "dpop": return (.dpop, String(parts[1]))
-        default: return (.bearer, nil)
+        switch AuthorizationHeader.parse(header) {
+        case let ("bearer", token)?: (.bearer, token)
+        case let ("dpop", token)?: (.dpop, token)
+        default: (.bearer, nil)
         }
     }
 }

@@ -17,7 +17,7 @@ struct TokenController<Store: BatonStore>: Sendable {
         let tenant = try await tenants.tenant(slug: context.parameters.require("tenant"))
         let parameters = try await OAuthParameters.read(request, context: context)
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
-        context.requestingClient.record(credentials.clientID)
+        context.requestingClient?.record(credentials.clientID)
         let response = try await passwordLogin.grant(
             tenant: tenant,
             credentials: credentials,
@@ -27,7 +27,7 @@ struct TokenController<Store: BatonStore>: Sendable {
             audience: parameters["audience"],
             userAgent: request.headers[.userAgent],
             ipAddress: Self.sourceIP(context),
-            dpop: Self.dpop(request)
+            dpop: DPoPPresentation(request)
         )
         return TokenResponseBody.response(response)
     }
@@ -37,7 +37,7 @@ struct TokenController<Store: BatonStore>: Sendable {
         let parameters = try await OAuthParameters.read(request, context: context)
         let grantType = try parameters.require("grant_type")
         let credentials = try ClientCredentialsReader.read(request, parameters: parameters)
-        context.requestingClient.record(credentials.clientID)
+        context.requestingClient?.record(credentials.clientID)
         let response: TokenResponse
         switch grantType {
         case "refresh_token":
@@ -47,7 +47,7 @@ struct TokenController<Store: BatonStore>: Sendable {
                 refreshToken: parameters.require("refresh_token"),
                 scope: parameters["scope"],
                 ipAddress: Self.sourceIP(context),
-                dpop: Self.dpop(request)
+                dpop: DPoPPresentation(request)
             )
         case "client_credentials":
             response = try await clientCredentials.grant(
@@ -60,11 +60,6 @@ struct TokenController<Store: BatonStore>: Sendable {
             throw OAuthError(.unsupportedGrantType, "grant_type must be refresh_token or client_credentials")
         }
         return TokenResponseBody.response(response)
-    }
-
-    /// The request's `DPoP` headers, for the proof's checks (RFC 9449 §4.3).
-    static func dpop(_ request: Request) -> DPoPPresentation {
-        DPoPPresentation(headerValues: request.headers[values: APIError.dpop], method: request.method.rawValue, path: request.uri.path)
     }
 
     static func sourceIP(_ context: BatonRequestContext) -> String? {

@@ -35,8 +35,7 @@ struct TenantSettingsBody: Decodable {
             audiences: try c.decodeIfPresentNonNull([String].self, forKey: .audiences),
             maxSessionsPerUser: try c.decodeIfPresentNonNull(Int.self, forKey: .maxSessionsPerUser),
             onSessionLimit: try c.decodeIfPresentNonNull(String.self, forKey: .onSessionLimit).map { raw throws(BatonError) in
-                guard let action = SessionLimit.Action(rawValue: raw) else { throw .invalidInput("on_limit must be reject or evict_oldest") }
-                return action
+                try SessionLimit.Action(parsing: raw)
             }
         )
     }

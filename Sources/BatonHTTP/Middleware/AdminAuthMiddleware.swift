@@ -35,9 +35,7 @@ struct AdminAuthMiddleware<Store: BatonStore>: RouterMiddleware {
     }
 
     static func bearerToken(_ header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return String(parts[1])
+        guard let (scheme, token) = AuthorizationHeader.parse(header), scheme == "bearer" else { return nil }
+        return token
     }
 }

@@ -18,7 +18,7 @@ struct CORSMiddleware<Store: BatonStore>: RouterMiddleware {
     let routeTable: RouteTable
 
     /// The request headers a browser client needs beyond the CORS-safelisted ones.
-    static var allowedHeaders: [String] { ["authorization", "content-type", "dpop"] }
+    static var allowedHeaders: [String] { ["Authorization", "Content-Type", "DPoP"] }
     /// The response headers a browser client must be able to read.
     static var exposedHeaders: String { "WWW-Authenticate, Retry-After, DPoP-Nonce" }
     /// Seconds a browser may keep a preflight's answer.
@@ -57,15 +57,18 @@ struct CORSMiddleware<Store: BatonStore>: RouterMiddleware {
                 response.headers[values: .vary].append("Origin")
                 return response
             }
+            let requestingClient = RequestingClient()
+            var context = context
+            context.requestingClient = requestingClient
             var response = try await next(request, context)
             response.headers[values: .vary].append("Origin")
-            if await allows(origin, slug: slug, clientID: context.requestingClient.clientID, context: context) {
+            if await allows(origin, slug: slug, clientID: requestingClient.clientID, context: context) {
                 response.headers[.accessControlAllowOrigin] = origin
                 response.headers[.accessControlExposeHeaders] = Self.exposedHeaders
             } else {
                 context.logger.notice(
                     "cross-origin response withheld",
-                    metadata: ["origin": "\(Self.loggable(origin))", "path": "\(path)", "client_id": "\(context.requestingClient.clientID ?? "-")"]
+                    metadata: ["origin": "\(Self.loggable(origin))", "path": "\(path)", "client_id": "\(requestingClient.clientID ?? "-")"]
                 )
             }
             return response
@@ -83,13 +86,14 @@ struct CORSMiddleware<Store: BatonStore>: RouterMiddleware {
         let requested = (request.headers[.accessControlRequestHeaders] ?? "").split(separator: ",").map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
         }.filter { !$0.isEmpty }
-        if let header = requested.first(where: { !Self.allowedHeaders.contains($0) }) {
+        let allowed = Self.allowedHeaders.map { $0.lowercased() }
+        if let header = requested.first(where: { !allowed.contains($0) }) {
             return try APIError.forbidden("request header \(Self.loggable(header)) is not accepted").response(from: request, context: context)
         }
         var response = Response(status: .noContent)
         response.headers[.accessControlAllowOrigin] = allowOrigin
         response.headers[.accessControlAllowMethods] = methods.map(\.rawValue).joined(separator: ", ")
-        response.headers[.accessControlAllowHeaders] = "Authorization, Content-Type, DPoP"
+        response.headers[.accessControlAllowHeaders] = Self.allowedHeaders.joined(separator: ", ")
         response.headers[.accessControlMaxAge] = "\(Self.maxAge)"
         return response
     }
