@@ -1,7 +1,8 @@
 import BatonCore
+import BatonTestSupport
 import Testing
 
-@Suite("Once flag", .timeLimit(.minutes(1)))
+@Suite("Once flag", .hangGuard)
 struct OnceFlagTests {
     @Test("wait returns once the flag is set elsewhere, and at once when it already is")
     func waitsForSet() async throws {

@@ -32,6 +32,10 @@ enum TestApp {
         // The probe's timeout is real time: on a loaded machine a healthy test database can miss 2 s, and every
         // request would then fail fast. The probe's own tests run it on a test clock (DatabaseOutageTests).
         configuration.databaseProbeTimeout = 60_000
+        // Likewise the operation deadline: under a CPU hog, dozens of apps setting up at once on the shared database
+        // made a tenant's creation wait past 10 s for one of its app's two connections. The deadline's own tests
+        // set theirs (SlowDatabaseTests, DatabaseCrashTests, DatabaseDeadlineTests).
+        configuration.databaseOperationTimeout = 60_000
         return configuration
     }
 

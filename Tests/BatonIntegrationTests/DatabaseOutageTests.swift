@@ -13,7 +13,7 @@ import Testing
 @testable import BatonHTTPTestSupport
 @testable import BatonServer
 
-@Suite("Database outage over HTTP", .timeLimit(.minutes(1)))
+@Suite("Database outage over HTTP", .hangGuard)
 struct DatabaseOutageTests {
     @Test("with the database silent, a refresh is answered 503 unavailable with Retry-After at once, not after the pool's minute")
     func refreshFailsFast() async throws {

@@ -12,7 +12,7 @@ import Testing
 
 /// Two Baton applications on one PostgreSQL database agree on keys through LISTEN/NOTIFY: connected directly, and
 /// through PgBouncer in transaction mode, where notices come over the listener's direct connection.
-@Suite("Key changes across instances", .timeLimit(.minutes(2)))
+@Suite("Key changes across instances", .hangGuard)
 struct MultiInstanceKeyTests {
     /// An instance; `reloading: false` puts its periodic cache reload an hour away (past the suite's time limit), so
     /// what it learns comes by notice. Its clock runs: a frozen one would also freeze its start-up's retries (a

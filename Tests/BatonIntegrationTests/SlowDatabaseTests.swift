@@ -14,7 +14,7 @@ import Testing
 
 /// A database that answers, but too slowly: the statement timeout turns a stuck refresh into a quick 503 that
 /// spent nothing, and the operation deadline answers even when no statement timeout does.
-@Suite("Slow database over HTTP", .timeLimit(.minutes(2)))
+@Suite("Slow database over HTTP", .hangGuard)
 struct SlowDatabaseTests {
     /// A tenant with a public client and a user on the test database, and the form body of a refresh of a new login.
     static func refreshOfNewLogin(_ client: some TestClientProtocol, slug: String) async throws -> String {

@@ -9,7 +9,7 @@ import Testing
 /// A write is reported only once PostgreSQL has committed it. Over the extended protocol a statement outside a
 /// transaction is answered before its commit; a commit that then fails (here: a deferred constraint trigger, which
 /// runs at commit; in production: a server crash) must not be reported as done.
-@Suite("Writes are reported only once committed", .timeLimit(.minutes(1)))
+@Suite("Writes are reported only once committed", .hangGuard)
 struct CommitConfirmationTests {
     static let logger = Logger(label: "commit-test")
 

@@ -7,7 +7,7 @@ import Testing
 
 @testable import BatonPostgres
 
-@Suite("Admission to the database", .timeLimit(.minutes(1)))
+@Suite("Admission to the database", .hangGuard)
 struct DatabaseAdmissionTests {
     @Test("places are taken up to the limit, refused beyond it, and given back")
     func counting() {

@@ -5,7 +5,7 @@ import Testing
 @testable import BatonPostgres
 
 /// The race every bounded attempt runs: the attempt's value, or the fallback at the timeout or on cancellation.
-@Suite("First answer within a timeout", .timeLimit(.minutes(1)))
+@Suite("First answer within a timeout", .hangGuard)
 struct FirstAnswerTests {
     @Test("an attempt that answers in time gives its value, and its timer sleeps no longer")
     func answersInTime() async throws {

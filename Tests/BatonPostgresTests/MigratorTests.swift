@@ -8,7 +8,7 @@ import Testing
 
 @testable import BatonPostgres
 
-@Suite("Migrator against PostgreSQL", .timeLimit(.minutes(1)))
+@Suite("Migrator against PostgreSQL", .hangGuard)
 struct MigratorTests {
     let logger = Logger(label: "migrator-test")
 

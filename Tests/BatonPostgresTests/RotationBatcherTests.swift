@@ -8,7 +8,7 @@ import Testing
 @testable import BatonPostgres
 
 /// The batching itself, without a database: who goes together, and what a failure touches.
-@Suite("Rotation batcher", .timeLimit(.minutes(1)))
+@Suite("Rotation batcher", .hangGuard)
 struct RotationBatcherTests {
     /// What the fake database saw, and a gate holding the first batch until the test opens it.
     final class Database: Sendable {

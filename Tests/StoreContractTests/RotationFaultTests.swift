@@ -21,7 +21,7 @@ struct RotationFaultTests {
 
     @Test(
         "leaves the client a retry that gets the identical successor, or rotates if nothing committed",
-        .timeLimit(.minutes(1)),
+        .hangGuard,
         arguments: cases
     )
     func brokenRotation(_ backend: Backend, _ fault: Fault) async throws {
