@@ -4,13 +4,17 @@ import NIOCore
 import PostgresNIO
 
 /// Many rotations in one UPDATE: each session row found by primary key and rotated only as
-/// `session_rotation_applies` (migration 0010) says, the rule `rotate_session_if_allowed` applies to one. A session presented twice in one batch rotates
+/// `session_rotation_applies` (migrations 0010 and 0013) says, with the idle expiry of `rotated_idle_expiry` (0015): the
+/// rule `rotate_session_with_lifetimes` applies to one. A session presented twice in one batch rotates
 /// once (PostgreSQL updates a row at most once per statement). Returns each rotated row with its request's
 /// 1-based position. The rows are locked first, in the batch's order (`locked`: a sorted `FOR UPDATE`), whatever
 /// join order the planner picks for the UPDATE, so batches sorted alike never wait on each other in a cycle.
 /// Columns are cast so a migration changing a column's type cannot break this prepared statement.
 struct BatchRotationStatement: PostgresPreparedStatement {
-    typealias Row = (Int, UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?, String?)
+    typealias Row = (
+        Int, UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?, String?,
+        Int?, Int?, Int?, Int?
+    )
 
     static let sql = """
         WITH r AS MATERIALIZED (
@@ -24,7 +28,7 @@ struct BatchRotationStatement: PostgresPreparedStatement {
         )
         UPDATE sessions AS s
         SET generation = s.generation + 1, current_hash = r.successor_hash, last_rotated_at = r.rotated_at,
-            idle_expires_at = rotated_idle_expiry(r.idle_until, s.absolute_expires_at)
+            idle_expires_at = rotated_idle_expiry(s, r.rotated_at, r.idle_until)
         FROM r JOIN locked USING (ordinal)
         WHERE s.tenant_id = r.tenant_id AND s.session_id = r.session_id
             AND session_rotation_applies(s, r.client_id, r.generation, r.presented_hash, string_to_array(r.required_scope, ' '), r.live_until,
@@ -32,7 +36,8 @@ struct BatchRotationStatement: PostgresPreparedStatement {
         RETURNING r.ordinal::integer, s.session_id::uuid, s.user_id::uuid, s.client_id::text, s.scope::text[], s.audience::text[],
             s.created_at::timestamptz, s.absolute_expires_at::timestamptz, s.idle_expires_at::timestamptz, s.generation::integer,
             s.current_hash::bytea, s.last_rotated_at::timestamptz, s.revoked_at::timestamptz, s.revoke_reason::text, s.user_agent::text,
-            s.ip_address::text, s.dpop_jkt::text
+            s.ip_address::text, s.dpop_jkt::text, s.access_token_ttl::integer, s.refresh_idle_ttl::integer, s.refresh_absolute_ttl::integer,
+            s.reuse_grace::integer
         """
 
     let requests: [RotationRequest]
@@ -61,7 +66,10 @@ struct BatchRotationStatement: PostgresPreparedStatement {
     /// The row's 1-based position in the batch and the session it rotated.
     static func rotated(_ row: Row, tenantID: TenantID) -> (position: Int, session: Session) {
         let session = PostgresStore.session(
-            (row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16),
+            (
+                row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15, row.16, row.17,
+                row.18, row.19, row.20
+            ),
             tenantID: tenantID
         )
         return (row.0, session)

@@ -8,10 +8,13 @@ extension PostgresStore {
             try await connection.query(
                 """
                 INSERT INTO clients (tenant_id, client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins,
-                    dpop_bound_access_tokens, created_at, updated_at)
+                    dpop_bound_access_tokens, created_at, updated_at, access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl, reuse_grace,
+                    max_sessions_per_user, on_session_limit)
                 VALUES (\(client.tenantID.uuid), \(client.clientID), \(client.name), \(client.kind.rawValue), \(client.secretDigest),
                     \(client.grantTypes), \(client.scopes), \(client.audiences), \(client.allowedOrigins), \(client.dpopBoundAccessTokens),
-                    \(client.createdAt), \(client.updatedAt))
+                    \(client.createdAt), \(client.updatedAt), \(client.sessionPolicy.accessTokenTTL), \(client.sessionPolicy.refreshIdleTTL),
+                    \(client.sessionPolicy.refreshAbsoluteTTL), \(client.sessionPolicy.reuseGrace), \(client.sessionPolicy.maxSessionsPerUser),
+                    \(client.sessionPolicy.onSessionLimit.rawValue))
                 """,
                 logger: logger
             )
@@ -21,34 +24,53 @@ extension PostgresStore {
     public func client(tenantID: TenantID, clientID: String) async throws -> Client? {
         try await translatingErrors {
             let rows = try await self.client.query(
-                """
-                SELECT name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at,
-                    dpop_bound_access_tokens
-                FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID)
-                """,
+                "\(unescaped: Self.clientColumns) FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id = \(clientID)",
                 logger: logger
             )
-            for try await (name, type, digest, grants, scopes, audiences, origins, created, updated, dpopBound) in rows.decode(
-                (String, String, Data?, [String], [String], [String], [String], Date, Date, Bool).self
-            ) {
-                guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
-                return Client(
-                    tenantID: tenantID,
-                    clientID: clientID,
-                    name: name,
-                    kind: kind,
-                    secretDigest: digest,
-                    grantTypes: grants,
-                    scopes: scopes,
-                    audiences: audiences,
-                    allowedOrigins: origins,
-                    createdAt: created,
-                    updatedAt: updated,
-                    dpopBoundAccessTokens: dpopBound
-                )
-            }
-            return nil
+            return try await Self.decodeClients(rows, tenantID: tenantID).first
         }
+    }
+
+    /// The columns Baton reads of a client, in the order of `ClientColumns`.
+    static let clientColumns = """
+        SELECT client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at,
+            dpop_bound_access_tokens, access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl, reuse_grace, max_sessions_per_user,
+            on_session_limit
+        """
+    typealias ClientColumns = (
+        String, String, String, Data?, [String], [String], [String], [String], Date, Date, Bool, Int?, Int?, Int?, Int?, Int?, String
+    )
+
+    static func decodeClients(_ rows: PostgresRowSequence, tenantID: TenantID) async throws -> [Client] {
+        var clients: [Client] = []
+        for try await c in rows.decode(ClientColumns.self) {
+            guard let kind = Client.Kind(rawValue: c.2), let onLimit = SessionLimit.Action(rawValue: c.16) else { throw BatonError.storeFailure }
+            clients.append(
+                Client(
+                    tenantID: tenantID,
+                    clientID: c.0,
+                    name: c.1,
+                    kind: kind,
+                    secretDigest: c.3,
+                    grantTypes: c.4,
+                    scopes: c.5,
+                    audiences: c.6,
+                    allowedOrigins: c.7,
+                    createdAt: c.8,
+                    updatedAt: c.9,
+                    dpopBoundAccessTokens: c.10,
+                    sessionPolicy: ClientSessionPolicy(
+                        accessTokenTTL: c.11,
+                        refreshIdleTTL: c.12,
+                        refreshAbsoluteTTL: c.13,
+                        reuseGrace: c.14,
+                        maxSessionsPerUser: c.15,
+                        onSessionLimit: onLimit
+                    )
+                )
+            )
+        }
+        return clients
     }
 }
 
@@ -57,35 +79,20 @@ extension PostgresStore {
         try await translatingErrors {
             let rows = try await self.client.query(
                 """
-                SELECT client_id, name, client_type, secret_digest, grant_types, scopes, audiences, allowed_origins, created_at, updated_at,
-                    dpop_bound_access_tokens
-                FROM clients WHERE tenant_id = \(tenantID.uuid) AND client_id > \(after ?? "") ORDER BY client_id LIMIT \(limit)
+                \(unescaped: Self.clientColumns) FROM clients
+                WHERE tenant_id = \(tenantID.uuid) AND client_id > \(after ?? "") ORDER BY client_id LIMIT \(limit)
                 """,
                 logger: logger
             )
-            var clients: [Client] = []
-            for try await (clientID, name, type, digest, grants, scopes, audiences, origins, created, updated, dpopBound) in rows.decode(
-                (String, String, String, Data?, [String], [String], [String], [String], Date, Date, Bool).self
-            ) {
-                guard let kind = Client.Kind(rawValue: type) else { throw BatonError.storeFailure }
-                clients.append(
-                    Client(
-                        tenantID: tenantID,
-                        clientID: clientID,
-                        name: name,
-                        kind: kind,
-                        secretDigest: digest,
-                        grantTypes: grants,
-                        scopes: scopes,
-                        audiences: audiences,
-                        allowedOrigins: origins,
-                        createdAt: created,
-                        updatedAt: updated,
-                        dpopBoundAccessTokens: dpopBound
-                    )
-                )
-            }
-            return clients
+            return try await Self.decodeClients(rows, tenantID: tenantID)
+        }
+    }
+
+    public func longestAccessTokenTTL(tenantID: TenantID) async throws -> Int? {
+        try await translatingErrors {
+            let rows = try await self.client.query("SELECT max(access_token_ttl) FROM clients WHERE tenant_id = \(tenantID.uuid)", logger: logger)
+            for try await longest in rows.decode(Int?.self) { return longest }
+            return nil
         }
     }
 
@@ -108,7 +115,11 @@ extension PostgresStore {
                     """
                     UPDATE clients SET name = \(client.name), secret_digest = \(client.secretDigest), grant_types = \(client.grantTypes),
                         scopes = \(client.scopes), audiences = \(client.audiences), allowed_origins = \(client.allowedOrigins),
-                        dpop_bound_access_tokens = \(client.dpopBoundAccessTokens), updated_at = \(client.updatedAt)
+                        dpop_bound_access_tokens = \(client.dpopBoundAccessTokens), updated_at = \(client.updatedAt),
+                        access_token_ttl = \(client.sessionPolicy.accessTokenTTL), refresh_idle_ttl = \(client.sessionPolicy.refreshIdleTTL),
+                        refresh_absolute_ttl = \(client.sessionPolicy.refreshAbsoluteTTL), reuse_grace = \(client.sessionPolicy.reuseGrace),
+                        max_sessions_per_user = \(client.sessionPolicy.maxSessionsPerUser),
+                        on_session_limit = \(client.sessionPolicy.onSessionLimit.rawValue)
                     WHERE tenant_id = \(client.tenantID.uuid) AND client_id = \(client.clientID) RETURNING client_id
                     """,
                     logger: logger

@@ -11,18 +11,21 @@ extension PostgresStore {
         try await connection.query(
             """
             INSERT INTO sessions (tenant_id, session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at,
-                idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt)
+                idle_expires_at, generation, current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt,
+                access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl, reuse_grace)
             VALUES (\(session.tenantID.uuid), \(session.id), \(session.userID), \(session.clientID), \(session.scope),
                 \(session.audience), \(session.createdAt), \(session.absoluteExpiresAt), \(session.idleExpiresAt),
                 \(session.generation), \(session.currentHash), \(session.lastRotatedAt), \(session.revokedAt),
-                \(session.revokeReason), \(session.userAgent), \(session.ipAddress), \(session.dpopJKT))
+                \(session.revokeReason), \(session.userAgent), \(session.ipAddress), \(session.dpopJKT),
+                \(session.lifetimes?.accessTokenTTL), \(session.lifetimes?.refreshIdleTTL), \(session.lifetimes?.refreshAbsoluteTTL),
+                \(session.lifetimes?.reuseGrace))
             """,
             logger: logger
         )
     }
 
     /// The user's row is locked first: concurrent logins of one user, on any instance, count and evict in turn.
-    public func createSession(_ session: Session, within limit: SessionLimit) async throws -> [Session]? {
+    public func createSession(_ session: Session, within limits: [SessionLimit]) async throws -> [Session]? {
         try await translatingErrors {
             try await leases.transaction(logger: logger) { [logger] connection in
                 let tenant = session.tenantID.uuid
@@ -40,7 +43,8 @@ extension PostgresStore {
                     """,
                     logger: logger
                 )
-                guard let evicted = limit.evictions(live: try await Self.decodeSessions(rows, tenantID: session.tenantID)) else { return nil }
+                let live = try await Self.decodeSessions(rows, tenantID: session.tenantID)
+                guard let evicted = SessionLimit.evictions(limits, live: live) else { return nil }
                 if !evicted.isEmpty {
                     try await connection.query(
                         """
@@ -129,15 +133,20 @@ extension PostgresStore {
         try await committedWrite(operation: operation) { [logger] connection in try await connection.query(update, logger: logger).count() }
     }
 
-    /// The columns Baton reads of a session, in the order of `SessionColumns` (and of `rotate_session`'s OUT values).
+    /// The columns Baton reads of a session, in the order of `SessionColumns` (and of `rotate_session_with_lifetimes`'s
+    /// OUT values).
     static let sessionColumnList = """
         session_id, user_id, client_id, scope, audience, created_at, absolute_expires_at, idle_expires_at, generation,
-        current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt
+        current_hash, last_rotated_at, revoked_at, revoke_reason, user_agent, ip_address, dpop_jkt,
+        access_token_ttl, refresh_idle_ttl, refresh_absolute_ttl, reuse_grace
         """
     static let sessionColumns = "SELECT \(sessionColumnList)"
 
     /// A row of `sessionColumnList`, in that order.
-    typealias SessionColumns = (UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?, String?)
+    typealias SessionColumns = (
+        UUID, UUID, String, [String], [String], Date, Date, Date, Int, Data, Date?, Date?, String?, String?, String?, String?,
+        Int?, Int?, Int?, Int?
+    )
 
     static func decodeSessions(_ rows: PostgresRowSequence, tenantID: TenantID) async throws -> [Session] {
         var sessions: [Session] = []
@@ -147,26 +156,30 @@ extension PostgresStore {
         return sessions
     }
 
-    static func session(_ columns: SessionColumns, tenantID: TenantID) -> Session {
-        let (id, user, client, scope, audience, created, absolute, idle, generation, hash, rotated, revoked, reason, agent, ip, jkt) = columns
+    static func session(_ c: SessionColumns, tenantID: TenantID) -> Session {
+        var lifetimes: SessionLifetimes?
+        if let access = c.16, let idle = c.17, let absolute = c.18, let grace = c.19 {
+            lifetimes = SessionLifetimes(accessTokenTTL: access, refreshIdleTTL: idle, refreshAbsoluteTTL: absolute, reuseGrace: grace)
+        }
         return Session(
             tenantID: tenantID,
-            id: id,
-            userID: user,
-            clientID: client,
-            scope: scope,
-            audience: audience,
-            createdAt: created,
-            absoluteExpiresAt: absolute,
-            idleExpiresAt: idle,
-            generation: generation,
-            currentHash: hash,
-            lastRotatedAt: rotated,
-            revokedAt: revoked,
-            revokeReason: reason,
-            userAgent: agent,
-            ipAddress: ip,
-            dpopJKT: jkt
+            id: c.0,
+            userID: c.1,
+            clientID: c.2,
+            scope: c.3,
+            audience: c.4,
+            createdAt: c.5,
+            absoluteExpiresAt: c.6,
+            idleExpiresAt: c.7,
+            generation: c.8,
+            currentHash: c.9,
+            lastRotatedAt: c.10,
+            revokedAt: c.11,
+            revokeReason: c.12,
+            userAgent: c.13,
+            ipAddress: c.14,
+            dpopJKT: c.15,
+            lifetimes: lifetimes
         )
     }
 }

@@ -331,7 +331,7 @@ enum BatonApplication {
             signup: SignupService(users: users, store: store, clock: clock, logger: logger),
             passwordLogin: passwordLogin,
             refreshTokens: refreshTokens,
-            clientCredentials: ClientCredentialsGrant(store: store, clients: clients, issuer: issuer),
+            clientCredentials: ClientCredentialsGrant(store: store, clients: clients, issuer: issuer, dpop: dpop),
             sessions: sessions,
             audit: audit,
             metrics: metrics,

@@ -282,4 +282,36 @@ struct DPoPTests {
             #expect(try await Self.refresh(client, unbound, holder: holder, clientID: "mobile").status == .ok)
         }
     }
+
+    @Test("client_credentials with a proof gives a token bound to the key; a client requiring proofs gets none without one")
+    func clientCredentials() async throws {
+        try await TestApp.run { client in
+            let created = try await client.send(
+                .post,
+                "/admin/v1/tenants/demo/clients",
+                key: TestApp.operatorKey,
+                json: #"{"client_id": "worker", "name": "Worker", "type": "confidential", "grant_types": ["client_credentials"]}"#
+            )
+            let secret = try #require(created.json["client_secret"] as? String)
+            let body = Flows.form([("grant_type", "client_credentials"), ("client_id", "worker"), ("client_secret", secret)])
+            let holder = Holder()
+            let bound = try await Self.post(client, "/t/demo/oauth/token", body: body, holder: holder)
+            #expect(bound.status == .ok, "\(String(buffer: bound.body))")
+            #expect(bound.json["token_type"] as? String == "DPoP")
+            let access = try #require(bound.json["access_token"] as? String)
+            #expect((Flows.claims(of: access)?["cnf"] as? [String: Any])?["jkt"] as? String == holder.key.thumbprint)
+
+            let bearer = try await client.send(.post, "/t/demo/oauth/token", json: body, contentType: "application/x-www-form-urlencoded")
+            #expect(bearer.json["token_type"] as? String == "Bearer")
+            _ = try await client.send(
+                .patch,
+                "/admin/v1/tenants/demo/clients/worker",
+                key: TestApp.operatorKey,
+                json: #"{"dpop_bound_access_tokens": true}"#
+            )
+            let refused = try await client.send(.post, "/t/demo/oauth/token", json: body, contentType: "application/x-www-form-urlencoded")
+            #expect(refused.errorCode == "invalid_dpop_proof")
+            #expect(try await Self.post(client, "/t/demo/oauth/token", body: body, holder: holder).status == .ok)
+        }
+    }
 }

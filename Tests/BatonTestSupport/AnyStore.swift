@@ -75,9 +75,10 @@ extension AnyStore {
         try await base.clients(tenantID: tenantID, after: after, limit: limit)
     }
     public func allowedOrigins(tenantID: TenantID) async throws -> Set<String> { try await base.allowedOrigins(tenantID: tenantID) }
+    public func longestAccessTokenTTL(tenantID: TenantID) async throws -> Int? { try await base.longestAccessTokenTTL(tenantID: tenantID) }
     public func updateClient(_ client: Client) async throws { try await base.updateClient(client) }
-    public func createSession(_ session: Session, within limit: SessionLimit) async throws -> [Session]? {
-        try await base.createSession(session, within: limit)
+    public func createSession(_ session: Session, within limits: [SessionLimit]) async throws -> [Session]? {
+        try await base.createSession(session, within: limits)
     }
     public func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool {
         try await base.deleteClient(tenantID: tenantID, clientID: clientID)

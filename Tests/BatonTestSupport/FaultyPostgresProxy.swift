@@ -207,7 +207,7 @@ private final class ClientSide: ChannelInboundHandler, @unchecked Sendable {
                 if type == UInt8(ascii: "P") {
                     // Parse: name (empty for the unnamed statement), then the SQL.
                     let unnamed = bytes.getInteger(at: bytes.readerIndex + 5, as: UInt8.self) == 0
-                    if unnamed { link.unnamedIsRotation = text.contains("session_rotation_applies") || text.contains("rotate_session_if_allowed") }
+                    if unnamed { link.unnamedIsRotation = text.contains("session_rotation_applies") || text.contains("CALL rotate_session") }
                 }
                 if type == UInt8(ascii: "B") {
                     // Bind: portal name, then statement name.

@@ -33,8 +33,10 @@ public struct AccessTokenIssuer: Sendable {
         at now: Date? = nil
     ) throws -> TokenResponse {
         let now = now ?? clock.now()
-        // Never past the end of its session: resource servers verify offline and cannot see that the session ended.
-        let lifetime = min(tenant.settings.accessTokenTTL, session?.wholeSecondsLeft(at: now) ?? .max)
+        // The session's lifetime, fixed at its login (without a session, the client's own or the tenant's); never past
+        // the end of its session: resource servers verify offline and cannot see that the session ended.
+        let ttl = session?.lifetimes(under: tenant.settings).accessTokenTTL ?? client.sessionPolicy.lifetimes(under: tenant.settings).accessTokenTTL
+        let lifetime = min(ttl, session?.wholeSecondsLeft(at: now) ?? .max)
         // A session ending within this very second would get an access token expired on issue (exp = iat, expires_in
         // 0): for the client it has ended, and it is told so. A refresh never gets here with such a session (its
         // rotation or grace retry required `Session.refreshableUntil` at `now`), so this refuses only a login.

@@ -1,15 +1,18 @@
 import Foundation
 
 /// `grant_type=client_credentials`: a confidential client's access token for itself; no session, no refresh token.
-public struct ClientCredentialsGrant<Store: ClientStore & SigningKeyStore & AuditStore>: Sendable {
+/// With a DPoP proof the token is bound to the proof's key (`cnf.jkt`, RFC 9449 §5).
+public struct ClientCredentialsGrant<Store: ClientStore & SigningKeyStore & AuditStore & DPoPProofStore>: Sendable {
     let store: Store
     let clients: ClientService<Store>
     let issuer: AccessTokenIssuer
+    let dpop: DPoPVerifier<Store>
 
-    public init(store: Store, clients: ClientService<Store>, issuer: AccessTokenIssuer) {
+    public init(store: Store, clients: ClientService<Store>, issuer: AccessTokenIssuer, dpop: DPoPVerifier<Store>) {
         self.store = store
         self.clients = clients
         self.issuer = issuer
+        self.dpop = dpop
     }
 
     /// `grant_type=client_credentials`: an access token for the client itself; no session, no refresh token.
@@ -17,7 +20,8 @@ public struct ClientCredentialsGrant<Store: ClientStore & SigningKeyStore & Audi
         tenant: Tenant,
         credentials: ClientCredentials,
         scope rawScope: String?,
-        audience rawAudience: String?
+        audience rawAudience: String?,
+        dpop presentation: DPoPPresentation? = nil
     ) async throws -> TokenResponse {
         let client = try await clients.authenticate(credentials, tenant: tenant)
         guard client.kind == .confidential, client.grantTypes.contains("client_credentials") else {
@@ -25,6 +29,7 @@ public struct ClientCredentialsGrant<Store: ClientStore & SigningKeyStore & Audi
         }
         let scope = try issuer.grantedScope(requested: rawScope, allowed: client.scopes)
         let audience = try issuer.grantedAudience(requested: rawAudience, client: client, tenant: tenant)
+        let proof = try await dpop.verifyTokenRequest(presentation, tenant: tenant, client: client)
         let signer = try await issuer.signer(for: tenant, store: store)
         return try issuer.response(
             tenant: tenant,
@@ -34,7 +39,8 @@ public struct ClientCredentialsGrant<Store: ClientStore & SigningKeyStore & Audi
             scope: scope,
             session: nil,
             refreshToken: nil,
-            signer: signer
+            signer: signer,
+            dpopThumbprint: proof?.thumbprint
         )
     }
 }

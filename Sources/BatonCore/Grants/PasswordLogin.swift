@@ -95,6 +95,7 @@ public struct PasswordLogin<
             tenant: tenant,
             userID: user.id,
             clientID: client.clientID,
+            policy: client.sessionPolicy,
             scope: scope,
             audience: audience,
             userAgent: userAgent,

@@ -36,12 +36,14 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         self.logger = logger
     }
 
-    /// Creates a session for a login and returns it with its generation-0 refresh token (256 random bits, and its
-    /// chain proof).
+    /// Creates a session of client `clientID` for a login, with the lifetimes and under the caps its `policy` and
+    /// the tenant's settings give, and returns it with its generation-0 refresh token (256 random bits, and its chain
+    /// proof).
     public func startSession(
         tenant: Tenant,
         userID: UUID,
         clientID: String,
+        policy: ClientSessionPolicy = ClientSessionPolicy(),
         scope: [String],
         audience: [String],
         userAgent: String?,
@@ -50,7 +52,8 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
     ) async throws -> (Session, RefreshToken) {
         let now = clock.now()
         let secret = RandomSecret.bytes(32)
-        let absolute = now.addingTimeInterval(TimeInterval(tenant.settings.refreshAbsoluteTTL))
+        let lifetimes = policy.lifetimes(under: tenant.settings)
+        let absolute = now.addingTimeInterval(TimeInterval(lifetimes.refreshAbsoluteTTL))
         let session = Session(
             tenantID: tenant.id,
             id: UUID(),
@@ -60,20 +63,23 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
             audience: audience,
             createdAt: now,
             absoluteExpiresAt: absolute,
-            idleExpiresAt: min(absolute, now.addingTimeInterval(TimeInterval(tenant.settings.refreshIdleTTL))),
+            idleExpiresAt: min(absolute, now.addingTimeInterval(TimeInterval(lifetimes.refreshIdleTTL))),
             generation: 0,
             currentHash: RefreshChain.digest(secret),
             userAgent: userAgent.map { String($0.prefix(512)) },
             ipAddress: ipAddress,
-            dpopJKT: dpopJKT
+            dpopJKT: dpopJKT,
+            lifetimes: lifetimes
         )
         let chain = try await chains.chain(for: tenant.id, store: store)
-        guard let limit = tenant.settings.sessionLimit else {
+        let limits = policy.sessionLimits(clientID: clientID, under: tenant.settings)
+        guard !limits.isEmpty else {
             try await store.createSession(session)
             return (session, chain.token(sessionID: session.id, generation: 0, secret: secret))
         }
-        guard let evicted = try await store.createSession(session, within: limit) else {
-            throw OAuthError(.sessionLimitReached, "the user has \(limit.maxPerUser) live sessions, the tenant's limit: end one first")
+        guard let evicted = try await store.createSession(session, within: limits) else {
+            let limit = limits.map { "\($0.maxPerUser) live sessions\($0.clientID == nil ? "" : " of this client")" }.joined(separator: " and ")
+            throw OAuthError(.sessionLimitReached, "the user has reached the limit of \(limit): end one first")
         }
         for old in evicted {
             logger.info("session evicted", metadata: ["tenant": "\(tenant.slug)", "session_id": "\(old.id)", "user_id": "\(userID)"])
@@ -207,7 +213,7 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         // Revoked or expired sessions (or ones ending within this second) answer the same, grace or not; so does the
         // current token whose rotation did not apply for another reason.
         guard standing != .current, session.expiresAt >= request.liveUntil, session.revokedAt == nil else { throw invalid(message) }
-        let grace = TimeInterval(tenant.settings.reuseGrace)
+        let grace = TimeInterval(session.lifetimes(under: tenant.settings).reuseGrace)
         if case .predecessor(let current) = standing, grace > 0, let rotatedAt = session.lastRotatedAt,
             request.now < rotatedAt.addingTimeInterval(grace)
         {

@@ -36,11 +36,11 @@ extension MemoryStore {
         sessions[session.id] = session
     }
 
-    public func createSession(_ session: Session, within limit: SessionLimit) throws -> [Session]? {
+    public func createSession(_ session: Session, within limits: [SessionLimit]) throws -> [Session]? {
         let live = sessions.values
             .filter { $0.tenantID == session.tenantID && $0.userID == session.userID && $0.isLive(at: session.createdAt) }
             .sorted { ($0.createdAt, $0.id.uuidString) < ($1.createdAt, $1.id.uuidString) }
-        guard let evicted = limit.evictions(live: live) else { return nil }
+        guard let evicted = SessionLimit.evictions(limits, live: live) else { return nil }
         try createSession(session)
         for old in evicted {
             sessions[old.id]?.revokedAt = session.createdAt
@@ -58,7 +58,7 @@ extension MemoryStore {
         session.generation += 1
         session.currentHash = request.successorHash
         session.lastRotatedAt = request.now
-        session.idleExpiresAt = min(request.idleExpiresAt, session.absoluteExpiresAt)
+        session.idleExpiresAt = request.rotatedIdleExpiry(of: session)
         sessions[session.id] = session
         return session
     }
@@ -113,6 +113,10 @@ extension MemoryStore {
     public func clients(tenantID: TenantID, after: String?, limit: Int) -> [Client] {
         clients.values.filter { client in client.tenantID == tenantID && (after.map { client.clientID > $0 } ?? true) }
             .sorted { $0.clientID < $1.clientID }.prefix(max(0, limit)).map { $0 }
+    }
+
+    public func longestAccessTokenTTL(tenantID: TenantID) -> Int? {
+        clients.values.filter { $0.tenantID == tenantID }.compactMap(\.sessionPolicy.accessTokenTTL).max()
     }
 
     public func allowedOrigins(tenantID: TenantID) -> Set<String> {

@@ -20,6 +20,8 @@ public struct Client: Sendable, Equatable {
     public var allowedOrigins: [String]
     /// RFC 9449 §5.2 `dpop_bound_access_tokens`: every login and refresh of this client must carry a DPoP proof.
     public var dpopBoundAccessTokens: Bool
+    /// Token lifetimes and a session cap of the client's own, in place of the tenant's.
+    public var sessionPolicy: ClientSessionPolicy
     public let createdAt: Date
     public var updatedAt: Date
 
@@ -35,7 +37,8 @@ public struct Client: Sendable, Equatable {
         allowedOrigins: [String],
         createdAt: Date,
         updatedAt: Date,
-        dpopBoundAccessTokens: Bool = false
+        dpopBoundAccessTokens: Bool = false,
+        sessionPolicy: ClientSessionPolicy = ClientSessionPolicy()
     ) {
         self.tenantID = tenantID
         self.clientID = clientID
@@ -47,6 +50,7 @@ public struct Client: Sendable, Equatable {
         self.audiences = audiences
         self.allowedOrigins = allowedOrigins
         self.dpopBoundAccessTokens = dpopBoundAccessTokens
+        self.sessionPolicy = sessionPolicy
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }

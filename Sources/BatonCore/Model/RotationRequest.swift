@@ -12,7 +12,8 @@ public struct RotationRequest: Sendable, Equatable {
     public let presentedHash: Data
     public let successorHash: Data
     public let now: Date
-    /// The new idle expiry; the store caps it at the absolute expiry.
+    /// The new idle expiry of a session whose lifetimes were not fixed at login (the tenant's idle lifetime from
+    /// now); see `rotatedIdleExpiry(of:)`.
     public let idleExpiresAt: Date
     /// The scope the refresh asks for: the session must hold all of it (RFC 6749 §6), else nothing rotates. Empty
     /// asks for no more than the session has.
@@ -56,5 +57,13 @@ public struct RotationRequest: Sendable, Equatable {
         session.revokedAt == nil && session.expiresAt >= liveUntil && session.clientID == clientID && session.generation == presentedGeneration
             && session.currentHash == presentedHash && Set(requiredScope).isSubset(of: session.scope)
             && (session.dpopJKT == nil || session.dpopJKT == proofThumbprint)
+    }
+
+    /// The idle expiry `session` gets when this request rotates it: its own idle lifetime from now (the tenant's,
+    /// `idleExpiresAt`, if none was fixed at its login), never past its absolute expiry. The memory store's rule;
+    /// PostgreSQL's is `rotated_idle_expiry` (migration 0015), and the store contract tests hold the two to agree.
+    public func rotatedIdleExpiry(of session: Session) -> Date {
+        let idle = session.lifetimes.map { now.addingTimeInterval(TimeInterval($0.refreshIdleTTL)) } ?? idleExpiresAt
+        return min(idle, session.absoluteExpiresAt)
     }
 }

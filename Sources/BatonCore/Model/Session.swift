@@ -21,6 +21,9 @@ public struct Session: Sendable, Equatable {
     /// RFC 7638 thumbprint of the DPoP key the session is bound to (RFC 9449): every refresh must prove it holds
     /// that key. Nil: a bearer session.
     public let dpopJKT: String?
+    /// The lifetimes fixed at login (the client's, else the tenant's). Nil only for a session that began before
+    /// they were fixed (migration 0015): it follows its tenant's current settings.
+    public let lifetimes: SessionLifetimes?
 
     public init(
         tenantID: TenantID,
@@ -39,7 +42,8 @@ public struct Session: Sendable, Equatable {
         revokeReason: String? = nil,
         userAgent: String? = nil,
         ipAddress: String? = nil,
-        dpopJKT: String? = nil
+        dpopJKT: String? = nil,
+        lifetimes: SessionLifetimes? = nil
     ) {
         self.tenantID = tenantID
         self.id = id
@@ -58,6 +62,12 @@ public struct Session: Sendable, Equatable {
         self.userAgent = userAgent
         self.ipAddress = ipAddress
         self.dpopJKT = dpopJKT
+        self.lifetimes = lifetimes
+    }
+
+    /// The session's lifetimes: those fixed at its login, else its tenant's current ones.
+    public func lifetimes(under tenant: TenantSettings) -> SessionLifetimes {
+        lifetimes ?? ClientSessionPolicy().lifetimes(under: tenant)
     }
 
     /// Live: not revoked, and neither idle nor absolute lifetime is over.

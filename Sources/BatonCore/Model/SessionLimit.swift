@@ -1,5 +1,5 @@
-/// A tenant's cap on each user's live sessions (`max_sessions_per_user`, `on_limit`), applied when a login
-/// creates a session, atomically with that creation across instances.
+/// A cap on each user's live sessions (`max_sessions_per_user`, `on_limit`), the tenant's over all its clients or a
+/// client's over its own, applied when a login creates a session, atomically with that creation across instances.
 public struct SessionLimit: Sendable, Equatable {
     /// What a login past the cap does.
     public enum Action: String, Sendable, CaseIterable {
@@ -18,10 +18,13 @@ public struct SessionLimit: Sendable, Equatable {
     /// Live sessions a user may hold; at least 1.
     public let maxPerUser: Int
     public let action: Action
+    /// The client whose sessions this cap counts; nil: every session of the user in the tenant.
+    public let clientID: String?
 
-    public init(maxPerUser: Int, action: Action) {
+    public init(maxPerUser: Int, action: Action, clientID: String? = nil) {
         self.maxPerUser = maxPerUser
         self.action = action
+        self.clientID = clientID
     }
 
     /// The revoke reason of an evicted session.
@@ -30,8 +33,25 @@ public struct SessionLimit: Sendable, Equatable {
     /// What creating one more session does to a user holding `live` (oldest first): the sessions to evict, or nil
     /// when the login must be refused. The one rule both stores apply inside their creation.
     public func evictions(live: [Session]) -> [Session]? {
-        let excess = live.count - (maxPerUser - 1)
+        let counted = live.filter { clientID == nil || $0.clientID == clientID }
+        let excess = counted.count - (maxPerUser - 1)
         guard excess > 0 else { return [] }
-        return action == .reject ? nil : Array(live.prefix(excess))
+        return action == .reject ? nil : Array(counted.prefix(excess))
+    }
+
+    /// `evictions(live:)` for several caps at once, in order (a client's before the tenant's, so that what the
+    /// client's cap evicts also makes room under the tenant's): nil when any refuses; else every session to evict,
+    /// oldest first.
+    public static func evictions(_ limits: [SessionLimit], live: [Session]) -> [Session]? {
+        var remaining = live
+        var evicted: [Session] = []
+        for limit in limits {
+            guard let more = limit.evictions(live: remaining) else { return nil }
+            let ids = Set(more.map(\.id))
+            remaining.removeAll { ids.contains($0.id) }
+            evicted += more
+        }
+        let order = Dictionary(uniqueKeysWithValues: live.enumerated().map { ($1.id, $0) })
+        return evicted.sorted { order[$0.id, default: 0] < order[$1.id, default: 0] }
     }
 }

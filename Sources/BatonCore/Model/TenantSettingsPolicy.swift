@@ -47,10 +47,10 @@ public enum TenantSettingsPolicy {
         }
     }
 
-    private static func check(_ name: String, _ value: Int, in range: ClosedRange<Int>, zeroAllowed: Bool = false) throws(BatonError) {
-        guard range.contains(value) else {
-            let zero = zeroAllowed ? " (or 0 to turn it off)" : ""
-            throw .invalidInput("\(name) must be between \(range.lowerBound) and \(range.upperBound) seconds\(zero)")
-        }
+    /// `value` (nil: not set, nothing to check) within `range`.
+    static func check(_ name: String, _ value: Int?, in range: ClosedRange<Int>, zeroAllowed: Bool = false) throws(BatonError) {
+        guard let value, !range.contains(value) else { return }
+        let zero = zeroAllowed ? " (or 0 to turn it off)" : ""
+        throw .invalidInput("\(name) must be between \(range.lowerBound) and \(range.upperBound) seconds\(zero)")
     }
 }

@@ -37,6 +37,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         audiences: [String],
         allowedOrigins: [String] = [],
         dpopBoundAccessTokens: Bool = false,
+        sessionPolicy: ClientSessionPolicy = ClientSessionPolicy(),
         actor: String
     ) async throws -> (Client, secret: String?) {
         let clientID = try rawID.map(Self.validateClientID) ?? "c_\(Base64URL.encode(RandomSecret.bytes(12)))"
@@ -45,6 +46,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         let scopes = try Self.validated(tokens: scopes, field: "scopes")
         let audiences = try Self.validated(tokens: audiences, field: "audiences")
         let allowedOrigins = try Self.validated(allowedOrigins: allowedOrigins, kind: kind)
+        try sessionPolicy.validate(under: tenant.settings)
         let secret = kind == .confidential ? RandomSecret.token(prefix: Self.secretPrefix) : nil
         let now = clock.now()
         let client = Client(
@@ -59,7 +61,8 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
             allowedOrigins: allowedOrigins,
             createdAt: now,
             updatedAt: now,
-            dpopBoundAccessTokens: dpopBoundAccessTokens
+            dpopBoundAccessTokens: dpopBoundAccessTokens,
+            sessionPolicy: sessionPolicy
         )
         try await store.createClient(client)
         tenantOriginCache.invalidate(tenant.id)
@@ -103,6 +106,7 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         audiences: [String]?,
         allowedOrigins: [String]? = nil,
         dpopBoundAccessTokens: Bool? = nil,
+        sessionPolicy: ClientSessionPolicyPatch = ClientSessionPolicyPatch(),
         actor: String
     ) async throws -> Client {
         var updated = client
@@ -112,6 +116,10 @@ public struct ClientService<Store: ClientStore & AuditStore>: Sendable {
         if let audiences { updated.audiences = try Self.validated(tokens: audiences, field: "audiences") }
         if let allowedOrigins { updated.allowedOrigins = try Self.validated(allowedOrigins: allowedOrigins, kind: client.kind) }
         if let dpopBoundAccessTokens { updated.dpopBoundAccessTokens = dpopBoundAccessTokens }
+        if sessionPolicy != ClientSessionPolicyPatch() {
+            updated.sessionPolicy = sessionPolicy.applied(to: client.sessionPolicy)
+            try updated.sessionPolicy.validate(under: tenant.settings)
+        }
         updated.updatedAt = clock.now()
         try await store.updateClient(updated)
         clientCache.invalidate(ClientCacheKey(tenantID: tenant.id, clientID: client.clientID))

@@ -4,7 +4,7 @@ import Logging
 /// The signing-key lifecycle of a tenant: rotate (pending → active → retiring, new pending), emergency revoke,
 /// and retirement of keys whose last token has expired. Every change is one store transaction that refuses
 /// to apply if the keys changed meanwhile, so concurrent calls never leave two active keys.
-public struct KeyRotationService<Store: SigningKeyStore & TenantStore & AuditStore>: Sendable {
+public struct KeyRotationService<Store: SigningKeyStore & TenantStore & ClientStore & AuditStore>: Sendable {
     /// Clock skew allowed between Baton and resource servers when deciding a retiring key's last use.
     public static var clockLeeway: TimeInterval { 60 }
 
@@ -67,7 +67,9 @@ public struct KeyRotationService<Store: SigningKeyStore & TenantStore & AuditSto
         let retiring = active
         active.state = .retiring
         active.retiringAt = now
-        active.retireAfter = now.addingTimeInterval(TimeInterval(tenant.settings.accessTokenTTL) + Self.clockLeeway)
+        // The last token the key signed may be any client's: retirement waits for the longest lifetime set now.
+        let longest = max(tenant.settings.accessTokenTTL, try await store.longestAccessTokenTTL(tenantID: tenant.id) ?? 0)
+        active.retireAfter = now.addingTimeInterval(TimeInterval(longest) + Self.clockLeeway)
         pending.state = .active
         pending.activatedAt = now
         let next = try await keyFactory.makeSigningKey(tenantID: tenant.id, algorithm: tenant.settings.signingAlgorithm, state: .pending, now: now)

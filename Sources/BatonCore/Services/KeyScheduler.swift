@@ -3,7 +3,7 @@ import Logging
 
 /// Scheduled key work for every tenant: rotate where `key_rotation_interval` has elapsed since the active key
 /// was activated (and rotation is safe), and retire keys whose last token has expired. One instance at a time.
-public struct KeyScheduler<Store: TenantStore & SigningKeyStore & SchedulerLockStore & AuditStore>: Sendable {
+public struct KeyScheduler<Store: TenantStore & SigningKeyStore & ClientStore & SchedulerLockStore & AuditStore>: Sendable {
     let store: Store
     let rotation: KeyRotationService<Store>
     let clock: any BatonClock

@@ -7,7 +7,9 @@ public protocol ClientStore: Sendable {
     func clients(tenantID: TenantID, after: String?, limit: Int) async throws -> [Client]
     /// Every origin some client of the tenant allows (see `Client.allowedOrigins`).
     func allowedOrigins(tenantID: TenantID) async throws -> Set<String>
-    /// Replaces name, secret digest, grant types, scopes, audiences, allowed origins and updated_at; `notFound` if gone.
+    /// The longest `access_token_ttl` a client of the tenant sets for itself; nil when none sets one.
+    func longestAccessTokenTTL(tenantID: TenantID) async throws -> Int?
+    /// Replaces name, secret digest, grant types, scopes, audiences, allowed origins, session policy and updated_at; `notFound` if gone.
     func updateClient(_ client: Client) async throws
     /// Deletes the client and its sessions; false if there was none.
     func deleteClient(tenantID: TenantID, clientID: String) async throws -> Bool

@@ -3,10 +3,10 @@ import Foundation
 /// Persistence of sessions (token families). Rotation is one conditional write on one row.
 public protocol SessionStore: Sendable {
     func createSession(_ session: Session) async throws
-    /// Creates `session` under `limit` on its user's live sessions at `session.createdAt`, atomically with every other
-    /// creation for that user on any instance: nil, writing nothing, when `limit.evictions` refuses; else the
-    /// sessions it evicted (revoked with `SessionLimit.evictionReason`), committed with the creation.
-    func createSession(_ session: Session, within limit: SessionLimit) async throws -> [Session]?
+    /// Creates `session` under `limits` on its user's live sessions at `session.createdAt` (oldest first), atomically
+    /// with every other creation for that user on any instance: nil, writing nothing, when `SessionLimit.evictions`
+    /// refuses; else the sessions it evicted (revoked with `SessionLimit.evictionReason`), committed with the creation.
+    func createSession(_ session: Session, within limits: [SessionLimit]) async throws -> [Session]?
     func session(tenantID: TenantID, id: UUID) async throws -> Session?
     /// Applies `request` atomically; returns the rotated session, or nil when the condition did not hold
     /// (another generation, another hash, revoked or expired) and nothing was changed.
@@ -19,4 +19,11 @@ public protocol SessionStore: Sendable {
     func revokeSessions(tenantID: TenantID, userID: UUID, reason: String, at: Date) async throws -> Int
     /// The session's head when refresh-token proofs were introduced; nil for sessions started since.
     func legacyChainHead(tenantID: TenantID, sessionID: UUID) async throws -> LegacyChainHead?
+}
+
+extension SessionStore {
+    /// `createSession(_:within:)` under one cap.
+    public func createSession(_ session: Session, within limit: SessionLimit) async throws -> [Session]? {
+        try await createSession(session, within: [limit])
+    }
 }

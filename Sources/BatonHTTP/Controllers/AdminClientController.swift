@@ -30,6 +30,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
             audiences: body.audiences ?? [],
             allowedOrigins: body.allowedOrigins ?? [],
             dpopBoundAccessTokens: body.dpopBoundAccessTokens ?? false,
+            sessionPolicy: body.sessionPolicy.applied(to: ClientSessionPolicy()),
             actor: try AdminUserController<Store>.actor(context)
         )
         return try Self.secretResponse(ClientResponse(client, secret: secret), status: .created, request: request, context: context)
@@ -59,6 +60,7 @@ struct AdminClientController<Store: BatonStore>: Sendable {
             audiences: body.audiences,
             allowedOrigins: body.allowedOrigins,
             dpopBoundAccessTokens: body.dpopBoundAccessTokens,
+            sessionPolicy: body.sessionPolicy,
             actor: try AdminUserController<Store>.actor(context)
         )
         return ClientResponse(updated, secret: nil)

@@ -54,7 +54,8 @@ struct TokenController<Store: BatonStore>: Sendable {
                 tenant: tenant,
                 credentials: credentials,
                 scope: parameters["scope"],
-                audience: parameters["audience"]
+                audience: parameters["audience"],
+                dpop: DPoPPresentation(request)
             )
         default:
             throw OAuthError(.unsupportedGrantType, "grant_type must be refresh_token or client_credentials")

@@ -1,3 +1,5 @@
+import BatonCore
+
 /// `POST /admin/v1/tenants/{tenant}/clients` body.
 struct CreateClientRequest: Decodable {
     let clientID: String?
@@ -8,6 +10,8 @@ struct CreateClientRequest: Decodable {
     let audiences: [String]?
     let allowedOrigins: [String]?
     let dpopBoundAccessTokens: Bool?
+    /// Lifetimes and a session cap of the client's own (`access_token_ttl`, …, `on_limit`); `null` is the tenant's.
+    let sessionPolicy: ClientSessionPolicyPatch
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case clientID = "client_id"
@@ -18,7 +22,7 @@ struct CreateClientRequest: Decodable {
     }
 
     init(from decoder: any Decoder) throws {
-        try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
+        try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self, ClientSessionPolicyBody.CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         clientID = try c.decodeIfPresentNonNull(String.self, forKey: .clientID)
         name = try c.decode(String.self, forKey: .name)
@@ -28,5 +32,6 @@ struct CreateClientRequest: Decodable {
         audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
         allowedOrigins = try c.decodeIfPresentNonNull([String].self, forKey: .allowedOrigins)
         dpopBoundAccessTokens = try c.decodeIfPresentNonNull(Bool.self, forKey: .dpopBoundAccessTokens)
+        sessionPolicy = try ClientSessionPolicyBody(from: decoder).patch
     }
 }

@@ -1,3 +1,5 @@
+import BatonCore
+
 /// `PATCH /admin/v1/tenants/{tenant}/clients/{client_id}` body; absent members stay as they are.
 struct UpdateClientRequest: Decodable {
     let name: String?
@@ -6,6 +8,8 @@ struct UpdateClientRequest: Decodable {
     let audiences: [String]?
     let allowedOrigins: [String]?
     let dpopBoundAccessTokens: Bool?
+    /// Lifetimes and a session cap of the client's own (`access_token_ttl`, …, `on_limit`); `null` is the tenant's.
+    let sessionPolicy: ClientSessionPolicyPatch
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, scopes, audiences
@@ -15,7 +19,7 @@ struct UpdateClientRequest: Decodable {
     }
 
     init(from decoder: any Decoder) throws {
-        try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self)
+        try StrictKeys.rejectUnknown(in: decoder, allowed: CodingKeys.self, ClientSessionPolicyBody.CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresentNonNull(String.self, forKey: .name)
         grantTypes = try c.decodeIfPresentNonNull([String].self, forKey: .grantTypes)
@@ -23,5 +27,6 @@ struct UpdateClientRequest: Decodable {
         audiences = try c.decodeIfPresentNonNull([String].self, forKey: .audiences)
         allowedOrigins = try c.decodeIfPresentNonNull([String].self, forKey: .allowedOrigins)
         dpopBoundAccessTokens = try c.decodeIfPresentNonNull(Bool.self, forKey: .dpopBoundAccessTokens)
+        sessionPolicy = try ClientSessionPolicyBody(from: decoder).patch
     }
 }
