@@ -28,15 +28,15 @@ extension StoreContractTests {
     // pooled role's 5 s statement timeout (each waiter holds one of the pool's server connections); the sequential
     // test below covers the pooled path.
     @Test(
-        "at the cap, concurrent creations from two instances never leave more live sessions than the cap",
+        "at the cap (the tenant's, or the client's), concurrent creations from two instances never leave more live sessions than the cap",
         arguments: [Backend.memory, .postgres, .postgresBatched],
-        [SessionLimit.Action.reject, .evictOldest]
+        [nil, "app"].flatMap { scope in [SessionLimit.Action.reject, .evictOldest].map { SessionLimit(maxPerUser: 3, action: $0, clientID: scope) } }
     )
-    func capUnderRace(_ backend: Backend, action: SessionLimit.Action) async throws {
+    func capUnderRace(_ backend: Backend, limit: SessionLimit) async throws {
+        let action = limit.action
         try await Self.withStore(backend) { store in
             let tenant = try await insertTenant(into: store)
             let user = try await insertAppAndUser(in: tenant, into: store)
-            let limit = SessionLimit(maxPerUser: 3, action: action)
             try await Self.withStore(backend) { other in
                 let second = backend.isPostgres ? other : store
                 let outcomes = try await withThrowingTaskGroup(of: [Session]?.self) { group in
