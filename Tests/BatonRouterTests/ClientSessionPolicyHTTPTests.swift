@@ -162,6 +162,23 @@ struct ClientSessionPolicyHTTPTests {
         }
     }
 
+    @Test("a policy the tenant's later settings contradict blocks no unrelated change, and a change to the policy must fix it")
+    func policyRevalidatedOnlyWhenChanged() async throws {
+        try await TestApp.run { client in
+            let tenant = try await Self.tenant(client, policy: #""refresh_idle_ttl": 3000"#)
+            let lowered = try await client.send(
+                .patch,
+                "/admin/v1/tenants/\(tenant)",
+                key: TestApp.operatorKey,
+                json: #"{"settings": {"refresh_absolute_ttl": 2000}}"#
+            )
+            #expect(lowered.status == .ok, "\(String(buffer: lowered.body))")
+            #expect(try await Self.patch(client, tenant, #"{"name": "Renamed"}"#).status == .ok)
+            #expect(try await Self.patch(client, tenant, #"{"reuse_grace": 5}"#).errorCode == "invalid_request")
+            #expect(try await Self.patch(client, tenant, #"{"reuse_grace": 5, "refresh_idle_ttl": null}"#).status == .ok)
+        }
+    }
+
     @Test("a retiring key stays published for the longest access-token lifetime of the tenant and its clients")
     func retirementWaitsForTheLongestLifetime() async throws {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
