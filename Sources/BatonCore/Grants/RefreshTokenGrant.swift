@@ -113,15 +113,10 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         // rotation and the answer.
         let signer = try await issuer.signer(for: tenant, store: store)
         // Never wider than the session (RFC 6749 §6), checked inside the rotation; narrower applies to this
-        // access token only.
-        let result = try await spend(
-            tenant: tenant,
-            presented: raw,
-            clientID: client.clientID,
-            scope: requested,
-            ipAddress: ipAddress,
-            proofThumbprint: proof?.thumbprint
-        )
+        // access token only. The store is called from here, not through `spend`: one call less on the hot path.
+        let spending = try await prepare(raw, tenant: tenant, clientID: client.clientID, scope: requested, proofThumbprint: proof?.thumbprint)
+        let rotated = try await store.rotate(spending.request)
+        let result = try await settle(spending, rotated: rotated, tenant: tenant, ipAddress: ipAddress)
         let session = result.session
         return try issuer.response(
             tenant: tenant,
@@ -137,11 +132,12 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         )
     }
 
-    /// Spends `presented` for `clientID`, for at most `scope` (nil: the session's whole scope). Every check that can
-    /// refuse is made before or inside the rotation, so a refusal changes nothing: `invalid_grant`, or `invalid_scope`
-    /// for a token of the chain asking for more than its session holds. Only detected reuse changes state, and that
-    /// revocation is committed before this throws. Each outcome is counted where it is decided. A session bound to a
-    /// DPoP key rotates only for `proofThumbprint` of that key; any other refuses without revoking anything.
+    /// Spends `presented` for `clientID`, for at most `scope` (nil: the session's whole scope): what `grant` does once
+    /// it has authenticated the client, for a caller that has done so itself. Every check that can refuse is made
+    /// before or inside the rotation, so a refusal changes nothing: `invalid_grant`, or `invalid_scope` for a token of
+    /// the chain asking for more than its session holds. Only detected reuse changes state, and that revocation is
+    /// committed before this throws. Each outcome is counted where it is decided. A session bound to a DPoP key
+    /// rotates only for `proofThumbprint` of that key; any other refuses without revoking anything.
     public func spend(
         tenant: Tenant,
         presented raw: String,
@@ -150,6 +146,28 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
         ipAddress: String? = nil,
         proofThumbprint: String? = nil
     ) async throws -> RefreshResult {
+        let spending = try await prepare(raw, tenant: tenant, clientID: clientID, scope: scope, proofThumbprint: proofThumbprint)
+        let rotated = try await store.rotate(spending.request)
+        return try await settle(spending, rotated: rotated, tenant: tenant, ipAddress: ipAddress)
+    }
+
+    /// A presented refresh token made ready to spend: the rotation it asks for, and the successor that rotation
+    /// makes current.
+    private struct Spending: Sendable {
+        let token: RefreshToken
+        let chain: RefreshChain
+        let successor: Data
+        let request: RotationRequest
+    }
+
+    /// Parses `raw` (refusing a token Baton did not issue before any store call) and states its rotation.
+    private func prepare(
+        _ raw: String,
+        tenant: Tenant,
+        clientID: String,
+        scope: [String]?,
+        proofThumbprint: String?
+    ) async throws -> Spending {
         guard let token = RefreshToken(parsing: raw) else { throw invalid("the refresh token is invalid") }
         let chain = try await chains.chain(for: tenant.id, store: store)
         // A proof that does not hold: not a token Baton issued, refused before any store call.
@@ -168,16 +186,28 @@ public struct RefreshTokenGrant<Store: SessionStore & ChainKeyStore & SigningKey
             requiredScope: scope ?? [],
             proofThumbprint: proofThumbprint
         )
-        if let rotated = try await store.rotate(request) {
-            metrics.refresh(.rotated)
-            return RefreshResult(
-                kind: .rotated,
-                session: rotated,
-                refreshToken: chain.token(sessionID: rotated.id, generation: rotated.generation, secret: successor),
-                decidedAt: now
+        return Spending(token: token, chain: chain, successor: successor, request: request)
+    }
+
+    /// The refresh's outcome once the store has answered the rotation: the successor when it applied, else what
+    /// `classifyFailedRotation` decides.
+    private func settle(_ spending: Spending, rotated: Session?, tenant: Tenant, ipAddress: String?) async throws -> RefreshResult {
+        guard let rotated else {
+            return try await classifyFailedRotation(
+                spending.token,
+                request: spending.request,
+                chain: spending.chain,
+                tenant: tenant,
+                ipAddress: ipAddress
             )
         }
-        return try await classifyFailedRotation(token, request: request, chain: chain, tenant: tenant, ipAddress: ipAddress)
+        metrics.refresh(.rotated)
+        return RefreshResult(
+            kind: .rotated,
+            session: rotated,
+            refreshToken: spending.chain.token(sessionID: rotated.id, generation: rotated.generation, secret: spending.successor),
+            decidedAt: spending.request.now
+        )
     }
 
     /// The rotation did not apply: decide between a scope refusal, grace retry, reuse, and a plain invalid token.
