@@ -59,9 +59,33 @@ struct ConnectionLeases: Sendable {
         case suspect
     }
 
-    /// `body` in a transaction on a `leased` connection.
+    /// `body` in a transaction on a `leased` connection. Not PostgresNIO's `withTransaction`: after an error that
+    /// closed the connection it would still write a ROLLBACK, which is never answered (see `endFailedTransaction`).
     func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await leased { connection in try await connection.withTransaction(logger: logger) { try await body($0) } }
+        try await leased { connection in
+            try await connection.query("BEGIN", logger: logger)
+            let result: Result
+            do {
+                result = try await body(connection)
+            } catch {
+                await Self.endFailedTransaction(on: connection, after: error, logger: logger)
+                throw error
+            }
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        }
+    }
+
+    /// Ends `connection`'s transaction after `error`: a ROLLBACK when the connection can still answer one, else the
+    /// connection is closed, and the server rolls back a transaction whose connection ends. PostgresNIO 1.33 never
+    /// answers a query written to a connection that is closed or closing, as one is when the pool shuts down under a
+    /// query in flight (a signal, a cancelled task group): a ROLLBACK written then would wait for ever.
+    static func endFailedTransaction(on connection: PostgresConnection, after error: any Error, logger: Logger) async {
+        if connection.isClosed || PostgresErrorTranslator.leavesConnectionUnusable(error) {
+            try? await connection.close()
+        } else {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+        }
     }
 
     /// `statement`'s rows on a `leased` connection (see `PostgresConnection.rows(of:pooling:logger:)`).

@@ -66,6 +66,9 @@ public struct Migrator: Sendable {
                     logger: logger
                 )
             } catch {
+                // The driver's error is known only here: a connection it left unusable is closed now, so that
+                // `locked` writes no ROLLBACK to it (see `ConnectionLeases.endFailedTransaction`).
+                if PostgresErrorTranslator.leavesConnectionUnusable(error) { try? await connection.close() }
                 // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
                 throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
             }
@@ -93,7 +96,7 @@ public struct Migrator: Sendable {
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                await ConnectionLeases.endFailedTransaction(on: connection, after: error, logger: logger)
                 throw error
             }
         }

@@ -17,6 +17,14 @@ struct MigratorTests {
         statementTimeout: Int? = nil,
         _ body: @Sendable @escaping (PostgresClient) async throws -> Result
     ) async throws -> Result {
+        try await withFreshClient(statementTimeout: statementTimeout) { client, _ in try await body(client) }
+    }
+
+    /// `withFreshClient`, with the fresh database's URL for clients of the test's own.
+    func withFreshClient<Result: Sendable>(
+        statementTimeout: Int? = nil,
+        _ body: @Sendable @escaping (PostgresClient, _ url: String) async throws -> Result
+    ) async throws -> Result {
         try await TestDatabase.withFreshDatabase { url in
             var configuration = try DatabaseURL.configuration(from: url)
             if let statementTimeout { configuration.options.additionalStartupParameters.append(("statement_timeout", "\(statementTimeout)")) }
@@ -27,7 +35,7 @@ struct MigratorTests {
                     return nil
                 }
                 defer { group.cancelAll() }
-                return try await body(client)
+                return try await body(client, url)
             }
         }
     }
@@ -60,6 +68,31 @@ struct MigratorTests {
             try await migrating.value
             try await holder
             #expect(applied.withLock { $0 } == [])
+        }
+    }
+
+    @Test("a migrate whose connection the pool closes while it waits for the migrators' lock ends, and applies nothing")
+    func connectionClosedWhileWaiting() async throws {
+        try await withFreshClient { client, url in
+            let key = Int(Migrator.advisoryLockKey)
+            try await CancelledTransactionTests.holdingLock(key, on: client, logger: logger) {
+                let pool = PostgresClient(configuration: try DatabaseURL.configuration(from: url), backgroundLogger: logger)
+                let running = Task { await pool.run() }
+                let ended = OnceFlag()
+                let migrating = Task {
+                    defer { ended.set() }
+                    return try await Migrator(client: pool, migrations: try Migration.bundled(), logger: logger).migrate()
+                }
+                try await waitUntil("migrate waits for the lock") { try await CancelledTransactionTests.lockWaiters(key, client) > 0 }
+                running.cancel()
+                // A ROLLBACK written to the closed connection would never be answered, and migrate would wait for ever.
+                try await waitUntil("the migrate ends") { ended.isSet }
+                await #expect(throws: (any Error).self) { try await migrating.value }
+                await running.value
+            }
+            let everything = try Migration.bundled().map(\.version)
+            let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
+            await #expect(throws: MigrationError.behind(pending: everything)) { try await migrator.verifyCurrent() }
         }
     }
 
