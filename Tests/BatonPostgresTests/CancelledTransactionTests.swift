@@ -21,7 +21,7 @@ struct CancelledTransactionTests {
             // Small enough to be pg_locks' objid as it is.
             let lockKey = Int.random(in: 1_000_000...2_000_000_000)
             try await client.query("CREATE TABLE \(unescaped: table) (n int)")
-            try await Self.holdingLock(lockKey, on: client, logger: logger) {
+            try await AdvisoryLock.holding(lockKey, on: client, logger: logger) {
                 let pool = PostgresClient(configuration: try DatabaseURL.configuration(from: TestDatabase.url()), backgroundLogger: logger)
                 let running = Task { await pool.run() }
                 let ended = OnceFlag()
@@ -32,7 +32,7 @@ struct CancelledTransactionTests {
                         _ = try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger).count()
                     }
                 }
-                try await waitUntil("the transaction waits for the lock") { try await Self.lockWaiters(lockKey, client) > 0 }
+                try await waitUntil("the transaction waits for the lock") { try await AdvisoryLock.waiters(lockKey, client) > 0 }
                 running.cancel()
                 // PostgresNIO's `withTransaction` would write its ROLLBACK to the closed connection and wait for ever.
                 try await waitUntil("the transaction ends") { ended.isSet }
@@ -43,41 +43,6 @@ struct CancelledTransactionTests {
             for try await count in rows.decode(Int.self) { #expect(count == 0) }
             try await client.query("DROP TABLE \(unescaped: table)")
         }
-    }
-
-    /// `body` while a connection of `client` holds the session advisory lock `key`.
-    static func holdingLock(_ key: Int, on client: PostgresClient, logger: Logger, _ body: () async throws -> Void) async throws {
-        let locked = OnceFlag()
-        let release = OnceFlag()
-        async let holder: Void = client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(\(key))", logger: logger)
-            locked.set()
-            try await release.wait()
-            try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
-        }
-        try await locked.wait()
-        do {
-            try await body()
-        } catch {
-            release.set()
-            try? await holder
-            throw error
-        }
-        release.set()
-        try await holder
-    }
-
-    /// How many sessions wait for the advisory lock `key` in `client`'s database.
-    static func lockWaiters(_ key: Int, _ client: PostgresClient) async throws -> Int {
-        let rows = try await client.query(
-            """
-            SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND (classid::bigint << 32 | objid::bigint) = \(key) AND NOT granted
-              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-            """
-        )
-        var waiters = 0
-        for try await count in rows.decode(Int.self) { waiters = count }
-        return waiters
     }
 
     @Test("a transaction whose body fails is rolled back, and its connection serves the next one")

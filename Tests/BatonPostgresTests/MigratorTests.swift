@@ -3,7 +3,6 @@ import BatonTestSupport
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
 import Testing
 
 @testable import BatonPostgres
@@ -45,29 +44,20 @@ struct MigratorTests {
         try await withFreshClient { client in
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             #expect(try await migrator.migrate() == Migration.bundled().map(\.version))
-            let locked = OnceFlag()
-            let release = OnceFlag()
-            async let holder: Void = client.withConnection { connection in
-                try await connection.query("SELECT pg_advisory_lock(\(Migrator.advisoryLockKey))", logger: logger)
-                locked.set()
-                try await release.wait()
-                try await connection.query("SELECT pg_advisory_unlock(\(Migrator.advisoryLockKey))", logger: logger)
+            let returned = OnceFlag()
+            let migrating = try await AdvisoryLock.holding(Int(Migrator.advisoryLockKey), on: client, logger: logger) {
+                let migrating = Task {
+                    defer { returned.set() }
+                    return try await migrator.migrate()
+                }
+                // Were the lock taken, migrate would wait for the release, which comes only after this wait (or its
+                // limit, which fails the test).
+                await #expect(throws: Never.self) {
+                    try await waitUntil("migrate returns while another migrator holds the lock") { returned.isSet }
+                }
+                return migrating
             }
-            try await locked.wait()
-            let applied = Mutex<[Int]?>(nil)
-            let migrating = Task {
-                let versions = try await migrator.migrate()
-                applied.withLock { $0 = versions }
-            }
-            // Were the lock taken, migrate would wait for the release, which comes only after this wait (or its
-            // limit, which fails the test).
-            await #expect(throws: Never.self) {
-                try await waitUntil("migrate returns while another migrator holds the lock") { applied.withLock { $0 } != nil }
-            }
-            release.set()
-            try await migrating.value
-            try await holder
-            #expect(applied.withLock { $0 } == [])
+            #expect(try await migrating.value == [])
         }
     }
 
@@ -75,7 +65,7 @@ struct MigratorTests {
     func connectionClosedWhileWaiting() async throws {
         try await withFreshClient { client, url in
             let key = Int(Migrator.advisoryLockKey)
-            try await CancelledTransactionTests.holdingLock(key, on: client, logger: logger) {
+            try await AdvisoryLock.holding(key, on: client, logger: logger) {
                 let pool = PostgresClient(configuration: try DatabaseURL.configuration(from: url), backgroundLogger: logger)
                 let running = Task { await pool.run() }
                 let ended = OnceFlag()
@@ -83,7 +73,7 @@ struct MigratorTests {
                     defer { ended.set() }
                     return try await Migrator(client: pool, migrations: try Migration.bundled(), logger: logger).migrate()
                 }
-                try await waitUntil("migrate waits for the lock") { try await CancelledTransactionTests.lockWaiters(key, client) > 0 }
+                try await waitUntil("migrate waits for the lock") { try await AdvisoryLock.waiters(key, client) > 0 }
                 running.cancel()
                 // A ROLLBACK written to the closed connection would never be answered, and migrate would wait for ever.
                 try await waitUntil("the migrate ends") { ended.isSet }
