@@ -20,30 +20,32 @@ struct ConnectionLeases: Sendable {
     /// `body` on a connection of use.
     func leased<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         // The pool hands out a connection the server closed until it has handled that close, and PostgresNIO drops
-        // a query written to a closed connection without ever answering it: such a lease is given back at once and
-        // another taken, a bounded number of times. A suspect one is closed and another taken.
+        // a query written to a closed connection without ever answering it: such a lease is given back once the
+        // pool knows it closed (`closeCompletely`), and another taken, a bounded number of times. A suspect one is
+        // closed and another taken.
         var closedLeases = 0
         while closedLeases < Self.closedLeaseRetries {
             let outcome: Lease<Result> = try await client.withConnection { connection in
                 epochs.saw(connection.id)
-                if connection.isClosed { return .closed }
+                if connection.isClosed {
+                    await connection.closeCompletely()
+                    return .closed
+                }
                 if epochs.isSuspect(connection.id) {
-                    try? await connection.close()
+                    await connection.closeCompletely()
                     return .suspect
                 }
                 do {
                     return .answered(try await body(connection))
                 } catch  where connection.isClosed || PostgresErrorTranslator.leavesConnectionUnusable(error) {
                     if PostgresErrorTranslator.isReadOnly(error) { epochs.suspectAllSoFar() }
-                    try? await connection.close()
+                    await connection.closeCompletely()
                     throw error
                 }
             }
             switch outcome {
             case .answered(let result): return result
-            case .closed:
-                closedLeases += 1
-                await Task.yield()
+            case .closed: closedLeases += 1
             case .suspect: continue
             }
         }
@@ -82,7 +84,7 @@ struct ConnectionLeases: Sendable {
     /// query in flight (a signal, a cancelled task group): a ROLLBACK written then would wait for ever.
     static func endFailedTransaction(on connection: PostgresConnection, after error: any Error, logger: Logger) async {
         if connection.isClosed || PostgresErrorTranslator.leavesConnectionUnusable(error) {
-            try? await connection.close()
+            await connection.closeCompletely()
         } else {
             _ = try? await connection.query("ROLLBACK", logger: logger)
         }
@@ -109,5 +111,15 @@ struct ConnectionLeases: Sendable {
         func saw(_ id: Int) { highestSeen.max(id, ordering: .relaxed) }
         func isSuspect(_ id: Int) -> Bool { id < suspectBelow.load(ordering: .relaxed) }
         func suspectAllSoFar() { suspectBelow.max(highestSeen.load(ordering: .relaxed) + 1, ordering: .relaxed) }
+    }
+}
+
+extension PostgresConnection {
+    /// Closes the connection and returns once the close is complete, and so known to the pool. PostgresNIO's
+    /// `close()` of a connection the server already closed does not wait for that close to complete, and the pool
+    /// hears of it only then: a connection given back before is handed out again, dead.
+    func closeCompletely() async {
+        try? await close()
+        try? await closeFuture.get()
     }
 }

@@ -68,7 +68,7 @@ public struct Migrator: Sendable {
             } catch {
                 // The driver's error is known only here: a connection it left unusable is closed now, so that
                 // `locked` writes no ROLLBACK to it (see `ConnectionLeases.endFailedTransaction`).
-                if PostgresErrorTranslator.leavesConnectionUnusable(error) { try? await connection.close() }
+                if PostgresErrorTranslator.leavesConnectionUnusable(error) { await connection.closeCompletely() }
                 // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
                 throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
             }

@@ -68,7 +68,7 @@ public struct PostgresStore: BatonStore {
                     for try await value in rows.decode(Bool.self) { readOnly = value }
                     if readOnly {
                         leases.suspectAllSoFar()
-                        try? await connection.close()
+                        await connection.closeCompletely()
                     }
                     return readOnly
                 }
