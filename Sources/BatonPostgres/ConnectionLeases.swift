@@ -82,7 +82,7 @@ struct ConnectionLeases: Sendable {
     /// connection is closed, and the server rolls back a transaction whose connection ends. PostgresNIO 1.33 never
     /// answers a query written to a connection that is closed or closing, as one is when the pool shuts down under a
     /// query in flight (a signal, a cancelled task group): a ROLLBACK written then would wait for ever.
-    static func endFailedTransaction(on connection: PostgresConnection, after error: any Error, logger: Logger) async {
+    private static func endFailedTransaction(on connection: PostgresConnection, after error: any Error, logger: Logger) async {
         if connection.isClosed || PostgresErrorTranslator.leavesConnectionUnusable(error) {
             await connection.closeCompletely()
         } else {

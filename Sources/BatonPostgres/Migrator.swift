@@ -7,12 +7,12 @@ public struct Migrator: Sendable {
     /// Arbitrary but fixed: the advisory lock every Baton instance takes to migrate.
     static let advisoryLockKey: Int64 = 0x6261_746f_6e4d_6967  // "batonMig"
 
-    let client: PostgresClient
+    let leases: ConnectionLeases
     let migrations: [Migration]
     let logger: Logger
 
     public init(client: PostgresClient, migrations: [Migration], logger: Logger) {
-        self.client = client
+        self.leases = ConnectionLeases(client)
         self.migrations = migrations
         self.logger = logger
     }
@@ -22,7 +22,7 @@ public struct Migrator: Sendable {
     public func migrate() async throws -> [Int] {
         // A current schema (every instance of a fleet starting after the first) takes no lock: behind a pooler each
         // migrator waiting for it holds a server connection, and enough of them starve the pool's other clients.
-        if try await client.withConnection({ try await pendingMigrations(on: $0) }).isEmpty { return [] }
+        if try await leases.leased({ try await pendingMigrations(on: $0) }).isEmpty { return [] }
         try await createLedger()
         var applied: [Int] = []
         while let version = try await applyNext() { applied.append(version) }
@@ -31,7 +31,7 @@ public struct Migrator: Sendable {
 
     /// Throws `MigrationError` unless the database has exactly the migrations of this build, unedited.
     public func verifyCurrent() async throws {
-        let pending = try await client.withConnection { connection in
+        let pending = try await leases.leased { connection in
             try await pendingMigrations(on: connection)
         }
         guard pending.isEmpty else { throw MigrationError.behind(pending: pending.map(\.version)) }
@@ -67,7 +67,7 @@ public struct Migrator: Sendable {
                 )
             } catch {
                 // The driver's error is known only here: a connection it left unusable is closed now, so that
-                // `locked` writes no ROLLBACK to it (see `ConnectionLeases.endFailedTransaction`).
+                // `locked` writes no ROLLBACK to it (see `ConnectionLeases.transaction`).
                 if PostgresErrorTranslator.leavesConnectionUnusable(error) { await connection.closeCompletely() }
                 // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
                 throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
@@ -84,21 +84,13 @@ public struct Migrator: Sendable {
     /// its transaction on whichever server connection ran it, so migrators exclude each other behind a
     /// transaction-mode pooler too; a session lock there would stay on a server connection after its client left.
     private func locked<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                // Waiting for another migrator and building an index may outlast a request's statement timeout;
-                // LOCAL: for this transaction only, so nothing of it stays on a pooled server connection.
-                try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
-                // Read the answer: the wait for the lock ends with it, and so does an error (a query returns before its rows).
-                _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger).count()
-                let result = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
-                return result
-            } catch {
-                await ConnectionLeases.endFailedTransaction(on: connection, after: error, logger: logger)
-                throw error
-            }
+        try await leases.transaction(logger: logger) { connection in
+            // Waiting for another migrator and building an index may outlast a request's statement timeout;
+            // LOCAL: for this transaction only, so nothing of it stays on a pooled server connection.
+            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+            // Read the answer: the wait for the lock ends with it, and so does an error (a query returns before its rows).
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger).count()
+            return try await body(connection)
         }
     }
 
