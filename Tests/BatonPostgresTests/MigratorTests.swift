@@ -86,9 +86,9 @@ struct MigratorTests {
         }
     }
 
-    @Test("migrations are not cut by the service's statement timeout: waiting 400 ms for another migrator under a 100 ms timeout succeeds")
+    @Test("migrations are not cut by the service's statement timeout: waiting 4 s for another migrator under a 2 s timeout succeeds")
     func statementTimeoutExempt() async throws {
-        try await withFreshClient(statementTimeout: 100) { client in
+        try await withFreshClient(statementTimeout: 2000) { client in
             let migrator = Migrator(client: client, migrations: try Migration.bundled(), logger: logger)
             // Another session holds the migrators' advisory lock, as a concurrent `baton migrate` would.
             let locked = OnceFlag()
@@ -104,12 +104,14 @@ struct MigratorTests {
             try await locked.wait()
             async let migrated = migrator.migrate()
             // The statement timeout runs on the server's clock, so the server says when the migrator's wait for the lock
-            // has outlasted it (by three times, for a clear margin).
+            // has outlasted it (twice over: had it applied, the server would have cut the wait at 2 s). The migrator's
+            // other statements (its pending check, BEGIN, SET LOCAL) run under the timeout too, so the timeout is one
+            // that a loaded machine's trivial statements never reach: at 100 ms, one of them was cut once in a full run.
             try await waitUntil("the migrator has waited for the lock past the statement timeout") {
                 let rows = try await client.query(
                     """
                     SELECT count(*)::integer FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND now() - query_start > interval '300 milliseconds'
+                    WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND now() - query_start > interval '4 seconds'
                     """
                 )
                 return try await rows.collect().first?.decode(Int.self) ?? 0 > 0
@@ -117,10 +119,10 @@ struct MigratorTests {
             release.set()
             #expect(try await migrated.count == Migration.bundled().count)
             try await holder
-            // Statements after the migration are cut at 100 ms again.
+            // Statements after the migration are cut at 2 s again.
             let cut = try await client.withConnection { connection in
                 do {
-                    for try await _ in try await connection.query("SELECT pg_sleep(0.3)", logger: logger) {}
+                    for try await _ in try await connection.query("SELECT pg_sleep(6)", logger: logger) {}
                     return false
                 } catch { return true }
             }
