@@ -5,9 +5,6 @@ import PostgresNIO
 enum PostgresErrorSummary {
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let error as PostgresTransactionError:
-            guard let inner = error.closureError ?? error.beginError ?? error.commitError else { return "the transaction failed" }
-            return describe(inner)
         case let error as PSQLError:
             if let state = error.serverInfo?[.sqlState] {
                 return "\(error.serverInfo?[.message] ?? "refused") (SQLSTATE \(state))"

@@ -25,30 +25,20 @@ enum PostgresErrorTranslator {
     static func leavesConnectionUnusable(_ error: any Error) -> Bool {
         switch error {
         case let error as PSQLError: error.serverInfo == nil || isReadOnly(error)
-        case let error as PostgresTransactionError:
-            error.causes.contains(where: leavesConnectionUnusable)
         case let error as BatonError: error == .commitUnconfirmed
         default: false
         }
     }
 
-    /// Whether `error` is, or wraps, a write refused by a read-only server.
+    /// Whether `error` is a write refused by a read-only server.
     static func isReadOnly(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PSQLError: error.serverInfo?[.sqlState] == readOnlyTransaction
-        case let error as PostgresTransactionError:
-            error.causes.contains(where: isReadOnly)
-        default: false
-        }
+        (error as? PSQLError)?.serverInfo?[.sqlState] == readOnlyTransaction
     }
 
     static func translate(_ error: any Error, logger: Logger) -> any Error {
         switch error {
         case let error as BatonError:
             return error
-        case let error as PostgresTransactionError:
-            if let inner = error.causes.first { return translate(inner, logger: logger) }
-            return BatonError.storeFailure
         case let error as PSQLError:
             switch error.serverInfo?[.sqlState] {
             case uniqueViolation?:
@@ -83,9 +73,4 @@ enum PostgresErrorTranslator {
             return BatonError.storeFailure
         }
     }
-}
-
-extension PostgresTransactionError {
-    /// What went wrong inside the transaction, in the order the translator weighs it: the body, BEGIN, COMMIT.
-    var causes: [any Error] { [closureError, beginError, commitError].compactMap { $0 } }
 }

@@ -7,7 +7,7 @@ extension PostgresStore {
     /// (rows and CommandComplete) before its implicit commit, which comes with the Sync after it; a server dying in
     /// between (an immediate shutdown, a crashed backend) flushes those answers first, and the driver reports success
     /// for a write that was never committed. A barrier statement on the same connection is answered only after that
-    /// commit, or not at all. (`withTransaction` needs none: its COMMIT is answered after committing.)
+    /// commit, or not at all. (`ConnectionLeases.transaction` needs none: its COMMIT is answered after committing.)
     func committed<Result: Sendable>(_ write: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await leases.leased { connection in
             let result = try await write(connection)

@@ -82,40 +82,7 @@ extension PostgresStore {
             }
         }
         // No deadline task per refresh: the batcher answers each caller within the deadline itself.
-        return try await traced(#function) { try await admitted { try await rotationBatcher.rotate(request) } }
-    }
-
-    /// One batch of rotations (see `BatchRotationStatement`), results in request order, once committed. Sorted by
-    /// primary key, so concurrent batches take their row locks in one order; should PostgreSQL still pick this one
-    /// as a deadlock victim (against a statement locking a user's sessions in another order), it was rolled back
-    /// whole and runs once more.
-    static func rotateBatch(
-        _ requests: [RotationRequest],
-        leases: ConnectionLeases,
-        pooling: DatabasePooling,
-        logger: Logger
-    ) async throws -> [Session?] {
-        let keys = requests.map(RotationKey.init)
-        let order = requests.indices.sorted { keys[$0] < keys[$1] }
-        let sorted = order.map { requests[$0] }
-        var attempts = 0
-        while true {
-            attempts += 1
-            do {
-                return try await leases.leased { connection in
-                    var results = [Session?](repeating: nil, count: requests.count)
-                    for row in try await connection.rows(of: BatchRotationStatement(requests: sorted), pooling: pooling, logger: logger) {
-                        guard sorted.indices.contains(row.0 - 1) else { continue }
-                        let index = order[row.0 - 1]
-                        results[index] = BatchRotationStatement.rotated(row, tenantID: requests[index].tenantID).session
-                    }
-                    if results.contains(where: { $0 != nil }) { try await Self.confirmCommitted(on: connection, pooling: pooling, logger: logger) }
-                    return results
-                }
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == PostgresErrorTranslator.deadlockDetected && attempts < 2 {
-                logger.notice("rotation batch chosen as a deadlock victim; running it again", metadata: ["rotations": "\(requests.count)"])
-            }
-        }
+        return try await admitted(#function) { try await rotationBatcher.rotate(request) }
     }
 
     public func revokeSession(tenantID: TenantID, id: UUID, reason: String, at: Date) async throws -> Bool {

@@ -48,12 +48,9 @@ public struct PostgresStore: BatonStore {
         rotationBatcher = RotationBatcher(
             maxRunning: rotationBatches,
             maxBatch: RotationBatcher.defaultMaxBatch,
-            deadline: deadline
-        ) { [leases, logger, availability, pooling] requests in
-            // Callers queued while the probe found the database silent: answered now, not at their deadline.
-            try availability?.requireAnswering()
-            return try await Self.rotateBatch(requests, leases: leases, pooling: pooling, logger: logger)
-        }
+            deadline: deadline,
+            execute: RotationBatchWriter(leases: leases, pooling: pooling, logger: logger, availability: availability).rotate
+        )
     }
 
     /// Readiness: the database answers and takes writes. A read-only server (a demoted primary, a replica behind a
@@ -92,33 +89,28 @@ public struct PostgresStore: BatonStore {
         operation: StaticString = #function,
         _ body: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
-        try await traced(operation) {
-            try await admitted {
-                guard let deadline else { return try await body() }
-                return try await deadline.enforce(operation: operation, body)
-            }
+        try await admitted(operation) {
+            guard let deadline else { return try await body() }
+            return try await deadline.enforce(operation: operation, body)
         }
     }
 
-    /// `body` in a client span named for the store operation (`db <operation>`), a child of the request's span.
-    func traced<Result: Sendable>(_ operation: StaticString, _ body: () async throws -> Result) async throws -> Result {
+    /// `body` as the store operation `operation`, but as long as it takes: in a client span named for it
+    /// (`db <operation>`, a child of the request's span), behind the availability and admission checks, its driver
+    /// errors translated.
+    func admitted<Result: Sendable>(_ operation: StaticString, _ body: () async throws -> Result) async throws -> Result {
         try await withSpan("db \(operation)", ofKind: .client) { span in
             span.attributes["db.system"] = "postgresql"
-            return try await body()
-        }
-    }
-
-    /// `body` behind the availability and admission checks, with errors translated, but as long as it takes.
-    func admitted<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
-        try availability?.requireAnswering()
-        if let admission {
-            guard admission.enter() else { throw BatonError.unavailable("too many requests are waiting for the database") }
-        }
-        defer { admission?.leave() }
-        do {
-            return try await body()
-        } catch {
-            throw PostgresErrorTranslator.translate(error, logger: logger)
+            try availability?.requireAnswering()
+            if let admission {
+                guard admission.enter() else { throw BatonError.unavailable("too many requests are waiting for the database") }
+            }
+            defer { admission?.leave() }
+            do {
+                return try await body()
+            } catch {
+                throw PostgresErrorTranslator.translate(error, logger: logger)
+            }
         }
     }
 }

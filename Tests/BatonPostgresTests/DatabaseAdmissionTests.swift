@@ -39,7 +39,7 @@ struct DatabaseAdmissionTests {
 
                 // A store operation that holds the only connection (and a place) until released.
                 let release = OnceFlag()
-                async let busy: Void = store.admitted { try await client.withConnection { _ in try await release.wait() } }
+                async let busy: Void = store.admitted("busy") { try await client.withConnection { _ in try await release.wait() } }
                 try await waitUntil("the lock holds a place") { admission.count == 1 }
                 async let queued: Void = store.checkReachable()  // waits for the connection, in the second place
                 try await waitUntil("the second place is taken") { admission.count == 2 }

@@ -69,7 +69,12 @@ struct PoolerStartupTests {
             ]
         )
         defer { baton.stop() }
-        try await ProcessTests.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready")
+        do {
+            try await ProcessTests.waitUntil("http://127.0.0.1:\(port)/readyz", answers: "ready")
+        } catch {
+            Issue.record("not ready; its standard error: \(baton.standardError)")
+            throw error
+        }
         baton.process.terminate()
         #expect(await baton.exited() == 0)
     }

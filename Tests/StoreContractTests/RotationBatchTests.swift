@@ -124,12 +124,11 @@ struct RotationBatchTests {
                     logger: logger
                 ).collect()
                 let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
-                async let batch = PostgresStore.rotateBatch(
-                    requests,
+                async let batch = RotationBatchWriter(
                     leases: ConnectionLeases(client),
                     pooling: .direct,
                     logger: RecordingLogHandler.logger(records)
-                )
+                ).rotate(requests)
                 // Until the batch holds `first` and waits for `second` (observed in pg_locks, which unlike
                 // pg_stat_activity is not a snapshot per transaction).
                 try await waitUntil("the batch waits for the other transaction") { try await Self.blocked(by: otherPID, on: other) == 1 }
@@ -172,19 +171,17 @@ struct RotationBatchTests {
                 // `backward` queues second: unsorted, it would hold the other row and then wait for this one, while
                 // `forward`, served first, waits for that other row: a cycle.
                 let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
-                async let one = PostgresStore.rotateBatch(
-                    forward,
+                async let one = RotationBatchWriter(
                     leases: ConnectionLeases(client),
                     pooling: .direct,
                     logger: RecordingLogHandler.logger(records)
-                )
+                ).rotate(forward)
                 try await waitUntil("the first batch queues") { try await Self.blocked(by: otherPID, on: other) == 1 }
-                async let two = PostgresStore.rotateBatch(
-                    backward,
+                async let two = RotationBatchWriter(
                     leases: ConnectionLeases(client),
                     pooling: .direct,
                     logger: RecordingLogHandler.logger(records)
-                )
+                ).rotate(backward)
                 try await waitUntil("the second batch queues") { try await Self.blocked(by: otherPID, on: other) == 2 }
                 try await other.query("COMMIT", logger: logger)
                 #expect(try await one == [nil, nil])
