@@ -9,6 +9,8 @@ extension BatonError {
     static let databaseSilent = BatonError.unavailable("the database does not answer")
     /// The database refused or lost the connection, or is shutting down.
     static let databaseUnavailable = BatonError.unavailable("the database is unavailable")
+    /// The connection closed before its query was answered.
+    static let databaseConnectionEnded = BatonError.unavailable("the database ended the connection")
 
     /// A write's commit barrier failed: it may have committed or not; a retry (within the grace window, for a
     /// rotation) finds out.

@@ -63,17 +63,24 @@ struct ConnectionLeases: Sendable {
 
     /// `body` in a transaction on a `leased` connection. Not PostgresNIO's `withTransaction`: after an error that
     /// closed the connection it would still write a ROLLBACK, which is never answered (see `endFailedTransaction`).
-    func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    /// `untilClosed`, for work with no deadline to give up for it (the migrator): BEGIN, COMMIT and ROLLBACK are
+    /// answered even when the connection closes under them (`queryUntilClosed`). Store operations have
+    /// `DatabaseDeadline` instead: a pooled connection lives long, and each such query leaves it a close callback.
+    func transaction<Result: Sendable>(
+        logger: Logger,
+        untilClosed: Bool = false,
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         try await leased { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await Self.run("BEGIN", on: connection, untilClosed: untilClosed, logger: logger)
             let result: Result
             do {
                 result = try await body(connection)
             } catch {
-                await Self.endFailedTransaction(on: connection, after: error, logger: logger)
+                await Self.endFailedTransaction(on: connection, after: error, untilClosed: untilClosed, logger: logger)
                 throw error
             }
-            try await connection.query("COMMIT", logger: logger)
+            try await Self.run("COMMIT", on: connection, untilClosed: untilClosed, logger: logger)
             return result
         }
     }
@@ -82,11 +89,25 @@ struct ConnectionLeases: Sendable {
     /// connection is closed, and the server rolls back a transaction whose connection ends. PostgresNIO 1.33 never
     /// answers a query written to a connection that is closed or closing, as one is when the pool shuts down under a
     /// query in flight (a signal, a cancelled task group): a ROLLBACK written then would wait for ever.
-    private static func endFailedTransaction(on connection: PostgresConnection, after error: any Error, logger: Logger) async {
+    private static func endFailedTransaction(
+        on connection: PostgresConnection,
+        after error: any Error,
+        untilClosed: Bool,
+        logger: Logger
+    ) async {
         if connection.isClosed || PostgresErrorTranslator.leavesConnectionUnusable(error) {
             await connection.closeCompletely()
         } else {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            try? await run("ROLLBACK", on: connection, untilClosed: untilClosed, logger: logger)
+        }
+    }
+
+    /// One of a transaction's own statements, raced against the connection's close when `untilClosed`.
+    private static func run(_ statement: PostgresQuery, on connection: PostgresConnection, untilClosed: Bool, logger: Logger) async throws {
+        if untilClosed {
+            try await connection.queryUntilClosed(statement, logger: logger)
+        } else {
+            try await connection.query(statement, logger: logger)
         }
     }
 
@@ -115,6 +136,23 @@ struct ConnectionLeases: Sendable {
 }
 
 extension PostgresConnection {
+    /// `query`'s rows, or `BatonError.databaseConnectionEnded` once the connection has closed, whichever comes
+    /// first. PostgresNIO 1.33 never answers a query written to a connection the server has just closed: work with no
+    /// deadline to give up for it (a migration) would wait for ever. The lost query's task is left waiting; it holds
+    /// nothing but the closed connection. Each call leaves a callback on the connection until it closes: for short
+    /// work, not for every query on the service's long-lived connections.
+    @discardableResult
+    func queryUntilClosed(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
+        let answer = FirstAnswer<PostgresRowSequence>()
+        return try await withCheckedThrowingContinuation { continuation in
+            answer.await(continuation)
+            Task {
+                do { answer.settle(.success(try await self.query(query, logger: logger))) } catch { answer.settle(.failure(error)) }
+            }
+            closeFuture.whenComplete { _ in answer.settle(.failure(BatonError.databaseConnectionEnded)) }
+        }
+    }
+
     /// Closes the connection and returns once the close is complete, and so known to the pool. PostgresNIO's
     /// `close()` of a connection the server already closed does not wait for that close to complete, and the pool
     /// hears of it only then: a connection given back before is handed out again, dead.

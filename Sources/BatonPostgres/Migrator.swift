@@ -41,7 +41,7 @@ public struct Migrator: Sendable {
     /// create it), so it stays even if the first migration fails.
     private func createLedger() async throws {
         _ = try await locked { connection in
-            try await connection.query(
+            try await connection.queryUntilClosed(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
@@ -55,41 +55,44 @@ public struct Migrator: Sendable {
     /// pending. The pending list is read under the lock, so a migration another migrator just applied is not
     /// applied again.
     private func applyNext() async throws -> Int? {
-        let version: Int? = try await locked { connection in
-            guard let migration = try await pendingMigrations(on: connection).first else { return nil }
-            do {
+        var applying: Migration?
+        let applied: Migration?
+        do {
+            applied = try await locked { connection in
+                guard let migration = try await pendingMigrations(on: connection).first else { return nil }
+                applying = migration
                 for statement in SQLScript.statements(in: migration.sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.queryUntilClosed(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(
+                try await connection.queryUntilClosed(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES (\(migration.version), \(migration.name), \(migration.checksum))",
                     logger: logger
                 )
-            } catch {
-                // The driver's error is known only here: a connection it left unusable is closed now, so that
-                // `locked` writes no ROLLBACK to it (see `ConnectionLeases.transaction`).
-                if PostgresErrorTranslator.leavesConnectionUnusable(error) { await connection.closeCompletely() }
-                // The driver's error would print the whole file; this names the migration and PostgreSQL's reason.
-                throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
+                return migration
             }
-            return migration.version
+        } catch {
+            // Named here, once `locked` has ended the transaction with the driver's own error (so a connection it left
+            // unusable gets no ROLLBACK): the driver's error would print the whole file; this names the migration and
+            // PostgreSQL's reason.
+            guard let migration = applying, !(error is MigrationError) else { throw error }
+            throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
         }
-        if let version, let migration = migrations.first(where: { $0.version == version }) {
-            logger.info("migration applied", metadata: ["version": "\(version)", "name": "\(migration.name)"])
+        if let applied {
+            logger.info("migration applied", metadata: ["version": "\(applied.version)", "name": "\(applied.name)"])
         }
-        return version
+        return applied?.version
     }
 
     /// `body` in one transaction that takes the migrators' advisory lock first. A transaction-scoped lock ends with
     /// its transaction on whichever server connection ran it, so migrators exclude each other behind a
     /// transaction-mode pooler too; a session lock there would stay on a server connection after its client left.
     private func locked<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await leases.transaction(logger: logger) { connection in
+        try await leases.transaction(logger: logger, untilClosed: true) { connection in
             // Waiting for another migrator and building an index may outlast a request's statement timeout;
             // LOCAL: for this transaction only, so nothing of it stays on a pooled server connection.
-            try await connection.query("SET LOCAL statement_timeout = 0", logger: logger)
+            try await connection.queryUntilClosed("SET LOCAL statement_timeout = 0", logger: logger)
             // Read the answer: the wait for the lock ends with it, and so does an error (a query returns before its rows).
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger).count()
+            _ = try await connection.queryUntilClosed("SELECT pg_advisory_xact_lock(\(Self.advisoryLockKey))", logger: logger).count()
             return try await body(connection)
         }
     }
@@ -97,11 +100,11 @@ public struct Migrator: Sendable {
     /// The migrations not yet applied; throws if an applied one was edited or is unknown to this build.
     private func pendingMigrations(on connection: PostgresConnection) async throws -> [Migration] {
         var appliedChecksums: [Int: String] = [:]
-        let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+        let exists = try await connection.queryUntilClosed("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
         var tableExists = false
         for try await value in exists.decode(Bool.self) { tableExists = value }
         if tableExists {
-            let rows = try await connection.query("SELECT version, checksum FROM schema_migrations", logger: logger)
+            let rows = try await connection.queryUntilClosed("SELECT version, checksum FROM schema_migrations", logger: logger)
             for try await (version, checksum) in rows.decode((Int, String).self) { appliedChecksums[version] = checksum }
         }
         let known = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })

@@ -21,11 +21,14 @@ enum PostgresErrorTranslator {
     static let unavailableClasses = ["08", "53", "57"]
 
     /// Whether a connection that threw `error` should not serve another lease: the connection was lost (no server
-    /// answer), a commit on it could not be confirmed, or its server is read-only.
+    /// answer), the server ended the session (a FATAL or PANIC error, which the server follows by closing the
+    /// connection, perhaps not yet seen closed), it closed before answering, a commit on it could not be confirmed, or
+    /// its server is read-only.
     static func leavesConnectionUnusable(_ error: any Error) -> Bool {
         switch error {
-        case let error as PSQLError: error.serverInfo == nil || isReadOnly(error)
-        case let error as BatonError: error == .commitUnconfirmed
+        case let error as PSQLError:
+            error.serverInfo == nil || ["FATAL", "PANIC"].contains(error.serverInfo?[.severity]) || isReadOnly(error)
+        case let error as BatonError: error == .commitUnconfirmed || error == .databaseConnectionEnded
         default: false
         }
     }

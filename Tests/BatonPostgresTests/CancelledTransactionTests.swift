@@ -9,7 +9,7 @@ import Testing
 
 /// A transaction whose connection closes under it (the pool shutting down, as on a signal, closes even a leased one)
 /// must end without writing to that connection again: PostgresNIO 1.33 never answers a query written to a closed
-/// connection.
+/// connection. Work with no deadline (the migrator) races its queries against the close instead.
 @Suite("A transaction on a closed connection", .hangGuard)
 struct CancelledTransactionTests {
     let logger = Logger(label: "cancelled-transaction-test")
@@ -42,6 +42,25 @@ struct CancelledTransactionTests {
             let rows = try await client.query("SELECT count(*)::int FROM \(unescaped: table)")
             for try await count in rows.decode(Int.self) { #expect(count == 0) }
             try await client.query("DROP TABLE \(unescaped: table)")
+        }
+    }
+
+    @Test("a query written after the server ended its connection is answered with that end, not lost")
+    func queryAfterEnd() async throws {
+        try await TestDatabase.withClient { client in
+            try await client.withConnection { connection in
+                let pid = try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self)
+                try await client.query("SELECT pg_terminate_backend(\(try #require(pid)))")
+                try? await connection.closeFuture.get()
+                let answered = OnceFlag()
+                let querying = Task {
+                    defer { answered.set() }
+                    try await connection.queryUntilClosed("SELECT 1", logger: logger)
+                }
+                // With `query` alone, never: the driver has handled the close, and drops what is written after it.
+                try await waitUntil("the query is answered") { answered.isSet }
+                await #expect(throws: BatonError.databaseConnectionEnded) { try await querying.value }
+            }
         }
     }
 

@@ -181,6 +181,35 @@ struct MigratorTests {
         }
     }
 
+    @Test("a migration whose connection the server ends mid-migration fails naming it, applies nothing, and does not hang")
+    func connectionEndedMidMigration() async throws {
+        try await withFreshClient { client in
+            let ended = [
+                Migration(version: 1, name: "ended", sql: "CREATE TABLE half_done (id int);\nSELECT pg_terminate_backend(pg_backend_pid());")
+            ]
+            // The server ends the session either under the SELECT (a FATAL error) or just after it, when the migrator
+            // has written its next statement to the closing connection: PostgresNIO 1.33 never answers that one, and
+            // migrate would wait for ever without `queryUntilClosed`.
+            let returned = OnceFlag()
+            let migrating = Task {
+                defer { returned.set() }
+                return try await Migrator(client: client, migrations: ended, logger: logger).migrate()
+            }
+            try await waitUntil("migrate returns after its connection ended") { returned.isSet }
+            let error = await #expect(throws: MigrationError.self) { try await migrating.value }
+            guard case .failed(let version, let name, _) = error else {
+                Issue.record("not a failed migration: \(String(describing: error))")
+                return
+            }
+            #expect(version == 1 && name == "ended")
+            let rows = try await client.query("SELECT to_regclass('half_done') IS NULL, (SELECT count(*) FROM schema_migrations)")
+            for try await (tableAbsent, recorded) in rows.decode((Bool, Int).self) {
+                #expect(tableAbsent)
+                #expect(recorded == 0)
+            }
+        }
+    }
+
     @Test("a failing migration rolls back whole, is not recorded, and is reported by number, name and PostgreSQL's reason")
     func failingMigration() async throws {
         try await withFreshClient { client in
