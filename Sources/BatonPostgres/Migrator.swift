@@ -74,7 +74,7 @@ public struct Migrator: Sendable {
             // Named here, once `locked` has ended the transaction with the driver's own error (so a connection it left
             // unusable gets no ROLLBACK): the driver's error would print the whole file; this names the migration and
             // PostgreSQL's reason.
-            guard let migration = applying, !(error is MigrationError) else { throw error }
+            guard let migration = applying else { throw error }
             throw MigrationError.failed(version: migration.version, name: migration.name, reason: PostgresErrorSummary.describe(error))
         }
         if let applied {

@@ -64,6 +64,24 @@ struct CancelledTransactionTests {
         }
     }
 
+    @Test("a transaction with no deadline whose connection the server ends before its COMMIT fails with that end")
+    func commitAfterEnd() async throws {
+        try await TestDatabase.withClient { client in
+            let ended = OnceFlag()
+            let work = Task {
+                defer { ended.set() }
+                try await ConnectionLeases(client).transaction(logger: logger, untilClosed: true) { connection in
+                    let pid = try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self)
+                    try await client.query("SELECT pg_terminate_backend(\(try #require(pid)))")
+                    try? await connection.closeFuture.get()
+                }
+            }
+            // Without `untilClosed`, the COMMIT written to the ended connection would never be answered.
+            try await waitUntil("the transaction ends") { ended.isSet }
+            await #expect(throws: BatonError.databaseConnectionEnded) { try await work.value }
+        }
+    }
+
     @Test("a transaction whose body fails is rolled back, and its connection serves the next one")
     func failedBodyRollsBack() async throws {
         try await TestDatabase.withClient { client in

@@ -14,6 +14,11 @@ struct PostgresErrorTranslatorTests {
 
     /// The error `sql` raises on a connection of the test database, translated.
     func translated(_ sql: String, setup: String? = nil) async throws -> (any Error)? {
+        try await raised(sql, setup: setup).map { PostgresErrorTranslator.translate($0, logger: logger) }
+    }
+
+    /// The driver's error `sql` raises on a connection of the test database.
+    func raised(_ sql: String, setup: String? = nil) async throws -> (any Error)? {
         try await TestDatabase.withClient { client in
             try await client.withConnection { connection in
                 if let setup { try await connection.query(PostgresQuery(unsafeSQL: setup), logger: logger) }
@@ -22,7 +27,7 @@ struct PostgresErrorTranslatorTests {
                     for try await _ in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {}
                     return nil
                 } catch {
-                    return PostgresErrorTranslator.translate(error, logger: logger)
+                    return error
                 }
             }
         }
@@ -38,6 +43,14 @@ struct PostgresErrorTranslatorTests {
     func adminShutdown() async throws {
         let error = try await translated("SELECT pg_terminate_backend(pg_backend_pid())")
         #expect((error as? BatonError)?.kind == .unavailable)
+    }
+
+    @Test("a session the server ends (FATAL) leaves its connection unusable; an error of the statement itself does not")
+    func endedSessionUnusable() async throws {
+        let ended = try #require(try await raised("SELECT pg_terminate_backend(pg_backend_pid())"))
+        #expect(PostgresErrorTranslator.leavesConnectionUnusable(ended))
+        let own = try #require(try await raised("SELECT 1 / 0"))
+        #expect(!PostgresErrorTranslator.leavesConnectionUnusable(own))
     }
 
     @Test("an error of the statement itself stays a store failure")
