@@ -17,37 +17,41 @@ extension PostgresStore {
 
     public func user(tenantID: TenantID, id: UUID) async throws -> User? {
         try await translatingErrors {
-            try await firstUser(
+            try await Self.decodeUsers(
                 client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND user_id = \(id)", logger: logger),
-                tenantID
-            )
+                tenantID: tenantID
+            ).first
         }
     }
 
     public func user(tenantID: TenantID, username: String) async throws -> User? {
         try await translatingErrors {
-            try await firstUser(
+            try await Self.decodeUsers(
                 client.query("\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND username = \(username)", logger: logger),
-                tenantID
-            )
+                tenantID: tenantID
+            ).first
         }
     }
 
     static let userColumns = "SELECT user_id, username, password_hash, disabled, created_at, updated_at FROM users"
 
-    private func firstUser(_ rows: PostgresRowSequence, _ tenantID: TenantID) async throws -> User? {
+    /// The users `rows` of `userColumns` hold, in their order.
+    static func decodeUsers(_ rows: PostgresRowSequence, tenantID: TenantID) async throws -> [User] {
+        var users: [User] = []
         for try await (id, username, hash, disabled, created, updated) in rows.decode((UUID, String, String, Bool, Date, Date).self) {
-            return User(
-                tenantID: tenantID,
-                id: id,
-                username: username,
-                passwordHash: hash,
-                disabled: disabled,
-                createdAt: created,
-                updatedAt: updated
+            users.append(
+                User(
+                    tenantID: tenantID,
+                    id: id,
+                    username: username,
+                    passwordHash: hash,
+                    disabled: disabled,
+                    createdAt: created,
+                    updatedAt: updated
+                )
             )
         }
-        return nil
+        return users
     }
 }
 
@@ -58,21 +62,7 @@ extension PostgresStore {
                 "\(unescaped: Self.userColumns) WHERE tenant_id = \(tenantID.uuid) AND username > \(after ?? "") ORDER BY username LIMIT \(limit)",
                 logger: logger
             )
-            var users: [User] = []
-            for try await (id, username, hash, disabled, created, updated) in rows.decode((UUID, String, String, Bool, Date, Date).self) {
-                users.append(
-                    User(
-                        tenantID: tenantID,
-                        id: id,
-                        username: username,
-                        passwordHash: hash,
-                        disabled: disabled,
-                        createdAt: created,
-                        updatedAt: updated
-                    )
-                )
-            }
-            return users
+            return try await Self.decodeUsers(rows, tenantID: tenantID)
         }
     }
 

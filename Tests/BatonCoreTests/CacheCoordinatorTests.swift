@@ -1,4 +1,5 @@
 import BatonCore
+import BatonTestSupport
 import Foundation
 import Logging
 import Testing
@@ -36,21 +37,7 @@ struct CacheCoordinatorTests {
         func cachedTenantAndClient() async throws -> (Tenant, Client) {
             let tenant = try await tenants.create(slug: "cache-\(UUID().uuidString.prefix(8).lowercased())", displayName: "Before", settings: .init())
             let now = clock.now()
-            try await store.createClient(
-                Client(
-                    tenantID: tenant.id,
-                    clientID: "app",
-                    name: "Before",
-                    kind: .public,
-                    secretDigest: nil,
-                    grantTypes: ["refresh_token"],
-                    scopes: [],
-                    audiences: [],
-                    allowedOrigins: [],
-                    createdAt: now,
-                    updatedAt: now
-                )
-            )
+            try await store.createClient(Client.publicApp(name: "Before", of: tenant.id, at: now))
             _ = try await tenants.tenant(slug: tenant.slug.value)
             return (tenant, try await authenticate(tenant))
         }

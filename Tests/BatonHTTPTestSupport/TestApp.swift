@@ -99,6 +99,30 @@ extension TestClientProtocol {
         #expect(response.status == .created, "creating \(id): \(String(buffer: response.body))")
         return id
     }
+
+    /// Creates, in `tenant`, a public client `app` (with `clientMembers`, more JSON members of its body, if any) and
+    /// a user `ada` who logs in to it with `loginAsAda`.
+    func createAppAndAda(in tenant: String, clientMembers: String = "") async throws {
+        let client = try await send(
+            .post,
+            "/admin/v1/tenants/\(tenant)/clients",
+            key: TestApp.operatorKey,
+            json: #"{"client_id": "app", "name": "App", "type": "public"\#(clientMembers.isEmpty ? "" : ", " + clientMembers)}"#
+        )
+        #expect(client.status == .created, "\(String(buffer: client.body))")
+        let user = try await send(
+            .post,
+            "/admin/v1/tenants/\(tenant)/users",
+            key: TestApp.operatorKey,
+            json: #"{"username": "ada", "password": "ada-password"}"#
+        )
+        #expect(user.status == .created, "\(String(buffer: user.body))")
+    }
+
+    /// `ada`'s login to `app` of `tenant` (see `createAppAndAda`).
+    func loginAsAda(in tenant: String) async throws -> TestResponse {
+        try await send(.post, "/t/\(tenant)/login", json: #"{"client_id": "app", "username": "ada", "password": "ada-password"}"#)
+    }
 }
 
 extension TestResponse {

@@ -33,30 +33,8 @@ struct CommitConfirmationTests {
                             logger: Self.logger
                         ).create(slug: "commit", displayName: nil, settings: .init())
                         let now = clock.now()
-                        try await store.createClient(
-                            Client(
-                                tenantID: tenant.id,
-                                clientID: "app",
-                                name: "App",
-                                kind: .public,
-                                secretDigest: nil,
-                                grantTypes: ["refresh_token"],
-                                scopes: ["read"],
-                                audiences: [],
-                                allowedOrigins: [],
-                                createdAt: now,
-                                updatedAt: now
-                            )
-                        )
-                        let user = User(
-                            tenantID: tenant.id,
-                            id: UUID(),
-                            username: "u",
-                            passwordHash: "$argon2id$fake",
-                            disabled: false,
-                            createdAt: now,
-                            updatedAt: now
-                        )
+                        try await store.createClient(Client.publicApp(name: "App", of: tenant.id, scopes: ["read"], at: now))
+                        let user = User.sessionOwner(of: tenant.id, at: now)
                         try await store.createUser(user)
                         let refresh = RefreshTokenGrant.forTests(store: store, sealer: sealer, clock: clock, logger: Self.logger)
                         let (session, token) = try await refresh.startSession(

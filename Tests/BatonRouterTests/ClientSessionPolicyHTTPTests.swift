@@ -16,24 +16,8 @@ struct ClientSessionPolicyHTTPTests {
         let tenant = try await client.createTenant(
             settings: #"{"access_token_ttl": 900, "reuse_grace": 10, "refresh_idle_ttl": 1800, "refresh_absolute_ttl": 3600}"#
         )
-        let created = try await client.send(
-            .post,
-            "/admin/v1/tenants/\(tenant)/clients",
-            key: TestApp.operatorKey,
-            json: #"{"client_id": "app", "name": "App", "type": "public"\#(policy.isEmpty ? "" : ", " + policy)}"#
-        )
-        #expect(created.status == .created, "\(String(buffer: created.body))")
-        _ = try await client.send(
-            .post,
-            "/admin/v1/tenants/\(tenant)/users",
-            key: TestApp.operatorKey,
-            json: #"{"username": "ada", "password": "ada-password"}"#
-        )
+        try await client.createAppAndAda(in: tenant, clientMembers: policy)
         return tenant
-    }
-
-    static func login(_ client: any TestClientProtocol, _ tenant: String) async throws -> TestResponse {
-        try await client.send(.post, "/t/\(tenant)/login", json: #"{"client_id": "app", "username": "ada", "password": "ada-password"}"#)
     }
 
     static func patch(_ client: any TestClientProtocol, _ tenant: String, _ json: String) async throws -> TestResponse {
@@ -52,18 +36,18 @@ struct ClientSessionPolicyHTTPTests {
     func accessTokenLifetimeFixedAtLogin() async throws {
         try await TestApp.run { client in
             let tenant = try await Self.tenant(client, policy: #""access_token_ttl": 120"#)
-            let login = try await Self.login(client, tenant)
+            let login = try await client.loginAsAda(in: tenant)
             #expect(login.json["expires_in"] as? Int == 120)
             #expect(try Self.lifetime(of: login) == 120)
             #expect(try await Self.patch(client, tenant, #"{"access_token_ttl": 300}"#).status == .ok)
             let refreshed = try await Flows.refresh(client, try #require(login.json["refresh_token"] as? String), clientID: "app", tenant: tenant)
             #expect(refreshed.json["expires_in"] as? Int == 120)
             #expect(try Self.lifetime(of: refreshed) == 120)
-            #expect(try await Self.login(client, tenant).json["expires_in"] as? Int == 300)
+            #expect(try await client.loginAsAda(in: tenant).json["expires_in"] as? Int == 300)
             // null gives the tenant's back, to new logins.
             let cleared = try await Self.patch(client, tenant, #"{"access_token_ttl": null}"#)
             #expect(cleared.json["access_token_ttl"] is NSNull)
-            let afterClearing = try await Self.login(client, tenant)
+            let afterClearing = try await client.loginAsAda(in: tenant)
             #expect(afterClearing.json["expires_in"] as? Int == 900, "\(String(buffer: afterClearing.body))")
         }
     }
@@ -72,7 +56,7 @@ struct ClientSessionPolicyHTTPTests {
     func graceFixedAtLogin() async throws {
         try await TestApp.run { client in
             let tenant = try await Self.tenant(client, policy: #""reuse_grace": 0"#)
-            let r0 = try #require(try await Self.login(client, tenant).json["refresh_token"] as? String)
+            let r0 = try #require(try await client.loginAsAda(in: tenant).json["refresh_token"] as? String)
             // Raising the client's grace later does not reach the session.
             #expect(try await Self.patch(client, tenant, #"{"reuse_grace": 60}"#).status == .ok)
             let first = try await Flows.refresh(client, r0, clientID: "app", tenant: tenant)
@@ -89,7 +73,7 @@ struct ClientSessionPolicyHTTPTests {
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
         try await TestApp.run(clock: clock) { client in
             let tenant = try await Self.tenant(client, policy: #""refresh_idle_ttl": 120, "refresh_absolute_ttl": 300"#)
-            var token = try #require(try await Self.login(client, tenant).json["refresh_token"] as? String)
+            var token = try #require(try await client.loginAsAda(in: tenant).json["refresh_token"] as? String)
             #expect(try await Self.patch(client, tenant, #"{"refresh_idle_ttl": 600, "refresh_absolute_ttl": 3600}"#).status == .ok)
             // Each refresh within the session's 120 s idle lifetime keeps it going, until its 300 s absolute end.
             for _ in 0..<2 {
@@ -103,7 +87,7 @@ struct ClientSessionPolicyHTTPTests {
 
             // A session idle past the client's idle lifetime ends, though the tenant's would keep it.
             #expect(try await Self.patch(client, tenant, #"{"refresh_idle_ttl": 200}"#).status == .ok)
-            let idle = try #require(try await Self.login(client, tenant).json["refresh_token"] as? String)
+            let idle = try #require(try await client.loginAsAda(in: tenant).json["refresh_token"] as? String)
             clock.advance(by: 201)
             #expect(try await Flows.refresh(client, idle, clientID: "app", tenant: tenant).errorCode == "invalid_grant")
         }
@@ -113,12 +97,12 @@ struct ClientSessionPolicyHTTPTests {
     func clientCap() async throws {
         try await TestApp.run { client in
             let tenant = try await Self.tenant(client, policy: #""max_sessions_per_user": 1, "on_limit": "evict_oldest""#)
-            let first = try #require(try await Self.login(client, tenant).json["refresh_token"] as? String)
-            let second = try await Self.login(client, tenant)
+            let first = try #require(try await client.loginAsAda(in: tenant).json["refresh_token"] as? String)
+            let second = try await client.loginAsAda(in: tenant)
             #expect(second.status == .ok)
             #expect(try await Flows.refresh(client, first, clientID: "app", tenant: tenant).errorCode == "invalid_grant")
             #expect(try await Self.patch(client, tenant, #"{"on_limit": "reject"}"#).json["on_limit"] as? String == "reject")
-            let refused = try await Self.login(client, tenant)
+            let refused = try await client.loginAsAda(in: tenant)
             #expect(refused.status == .badRequest)
             #expect(refused.errorCode == "session_limit_reached")
             let refreshed = try await Flows.refresh(client, try #require(second.json["refresh_token"] as? String), clientID: "app", tenant: tenant)

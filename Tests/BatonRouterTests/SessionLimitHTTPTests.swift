@@ -10,39 +10,24 @@ import Testing
 struct SessionLimitHTTPTests {
     static func tenant(_ client: any TestClientProtocol, settings: String) async throws -> String {
         let tenant = try await client.createTenant(settings: settings)
-        _ = try await client.send(
-            .post,
-            "/admin/v1/tenants/\(tenant)/clients",
-            key: TestApp.operatorKey,
-            json: #"{"client_id": "app", "name": "App", "type": "public"}"#
-        )
-        _ = try await client.send(
-            .post,
-            "/admin/v1/tenants/\(tenant)/users",
-            key: TestApp.operatorKey,
-            json: #"{"username": "ada", "password": "ada-password"}"#
-        )
+        try await client.createAppAndAda(in: tenant)
         return tenant
-    }
-
-    static func login(_ client: any TestClientProtocol, _ tenant: String) async throws -> TestResponse {
-        try await client.send(.post, "/t/\(tenant)/login", json: #"{"client_id": "app", "username": "ada", "password": "ada-password"}"#)
     }
 
     @Test("reject: a login past the cap is session_limit_reached and creates nothing; after a logout it succeeds")
     func reject() async throws {
         try await TestApp.run { client in
             let tenant = try await Self.tenant(client, settings: #"{"max_sessions_per_user": 2, "on_limit": "reject"}"#)
-            let first = try await Self.login(client, tenant)
-            #expect(try await Self.login(client, tenant).status == .ok)
-            let refused = try await Self.login(client, tenant)
+            let first = try await client.loginAsAda(in: tenant)
+            #expect(try await client.loginAsAda(in: tenant).status == .ok)
+            let refused = try await client.loginAsAda(in: tenant)
             #expect(refused.status == .badRequest)
             #expect(refused.errorCode == "session_limit_reached")
             let access = try #require(first.json["access_token"] as? String)
             let sessions = try await client.send(.get, "/t/\(tenant)/sessions", headers: [.authorization: "Bearer \(access)"])
             #expect((sessions.json["sessions"] as? [Any])?.count == 2)
             #expect(try await client.send(.post, "/t/\(tenant)/logout", headers: [.authorization: "Bearer \(access)"]).status == .noContent)
-            #expect(try await Self.login(client, tenant).status == .ok)
+            #expect(try await client.loginAsAda(in: tenant).status == .ok)
         }
     }
 
@@ -50,8 +35,8 @@ struct SessionLimitHTTPTests {
     func evictOldest() async throws {
         try await TestApp.run { client in
             let tenant = try await Self.tenant(client, settings: #"{"max_sessions_per_user": 1, "on_limit": "evict_oldest"}"#)
-            let first = try #require(try await Self.login(client, tenant).json["refresh_token"] as? String)
-            let second = try await Self.login(client, tenant)
+            let first = try #require(try await client.loginAsAda(in: tenant).json["refresh_token"] as? String)
+            let second = try await client.loginAsAda(in: tenant)
             #expect(second.status == .ok)
             #expect(try await Flows.refresh(client, first, clientID: "app", tenant: tenant).errorCode == "invalid_grant")
             #expect(

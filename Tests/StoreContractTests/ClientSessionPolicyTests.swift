@@ -21,20 +21,7 @@ extension StoreContractTests {
         try await Self.withStore(backend) { store in
             let tenant = try await insertTenant(into: store)
             #expect(try await store.longestAccessTokenTTL(tenantID: tenant.id) == nil)
-            var client = Client(
-                tenantID: tenant.id,
-                clientID: "mobile",
-                name: "Mobile",
-                kind: .public,
-                secretDigest: nil,
-                grantTypes: ["refresh_token"],
-                scopes: [],
-                audiences: [],
-                allowedOrigins: [],
-                createdAt: now,
-                updatedAt: now,
-                sessionPolicy: Self.ownPolicy
-            )
+            var client = Client.publicApp("mobile", name: "Mobile", of: tenant.id, sessionPolicy: Self.ownPolicy, at: now)
             try await store.createClient(client)
             #expect(try await store.client(tenantID: tenant.id, clientID: "mobile") == client)
             #expect(try await store.clients(tenantID: tenant.id, after: nil, limit: 10) == [client])
@@ -111,48 +98,19 @@ extension StoreContractTests {
         try await Self.withStore(backend) { store in
             let tenant = try await insertTenant(into: store)
             let user = try await insertAppAndUser(in: tenant, into: store)
-            var other = try #require(try await store.client(tenantID: tenant.id, clientID: "app"))
-            other = Client(
-                tenantID: tenant.id,
-                clientID: "other",
-                name: "other",
-                kind: .public,
-                secretDigest: nil,
-                grantTypes: other.grantTypes,
-                scopes: [],
-                audiences: [],
-                allowedOrigins: [],
-                createdAt: now,
-                updatedAt: now
-            )
-            try await store.createClient(other)
-            func session(of clientID: String, at offset: TimeInterval) -> Session {
-                Session(
-                    tenantID: tenant.id,
-                    id: UUID(),
-                    userID: user.id,
-                    clientID: clientID,
-                    scope: [],
-                    audience: ["api"],
-                    createdAt: now.addingTimeInterval(offset),
-                    absoluteExpiresAt: now.addingTimeInterval(3_600),
-                    idleExpiresAt: now.addingTimeInterval(600),
-                    generation: 0,
-                    currentHash: Data(repeating: 7, count: 32)
-                )
-            }
+            try await store.createClient(Client.publicApp("other", of: tenant.id, at: now))
             let appOnly = SessionLimit(maxPerUser: 1, action: .evictOldest, clientID: "app")
             let tenantWide = SessionLimit(maxPerUser: 3, action: .reject)
-            let otherSession = session(of: "other", at: 1)
-            let firstApp = session(of: "app", at: 2)
+            let otherSession = session(of: user, clientID: "other", at: 1)
+            let firstApp = session(of: user, clientID: "app", at: 2)
             #expect(try await store.createSession(otherSession, within: [appOnly, tenantWide]) == [])
             #expect(try await store.createSession(firstApp, within: [appOnly, tenantWide]) == [])
             // The app's cap evicts the app's older session, not the other client's, and so makes room under the tenant's.
-            let secondApp = session(of: "app", at: 3)
+            let secondApp = session(of: user, clientID: "app", at: 3)
             #expect(try await store.createSession(secondApp, within: [appOnly, tenantWide])?.map(\.id) == [firstApp.id])
             #expect(try await store.session(tenantID: tenant.id, id: otherSession.id)?.revokedAt == nil)
             // Two live now; the tenant's cap of 2 refuses a third session of the other client, and nothing changes.
-            let refused = session(of: "other", at: 4)
+            let refused = session(of: user, clientID: "other", at: 4)
             let tight = SessionLimit(maxPerUser: 2, action: .reject)
             #expect(try await store.createSession(refused, within: [SessionLimit(maxPerUser: 5, action: .reject, clientID: "other"), tight]) == nil)
             #expect(try await store.session(tenantID: tenant.id, id: refused.id) == nil)

@@ -30,30 +30,8 @@ struct CrossInstanceRefreshTests {
                     settings: .init(reuseGrace: grace)
                 )
                 let now = clock.now()
-                try await storeA.createClient(
-                    Client(
-                        tenantID: tenant.id,
-                        clientID: "app",
-                        name: "app",
-                        kind: .public,
-                        secretDigest: nil,
-                        grantTypes: ["refresh_token"],
-                        scopes: [],
-                        audiences: [],
-                        allowedOrigins: [],
-                        createdAt: now,
-                        updatedAt: now
-                    )
-                )
-                let user = User(
-                    tenantID: tenant.id,
-                    id: UUID(),
-                    username: "u",
-                    passwordHash: "$argon2id$x",
-                    disabled: false,
-                    createdAt: now,
-                    updatedAt: now
-                )
+                try await storeA.createClient(Client.publicApp(of: tenant.id, at: now))
+                let user = User.sessionOwner(of: tenant.id, at: now)
                 try await storeA.createUser(user)
                 let instanceA = RefreshTokenGrant.forTests(store: storeA, sealer: sealer, clock: clock, logger: logger)
                 let instanceB = RefreshTokenGrant.forTests(store: storeB, sealer: sealer, clock: clock, logger: logger)

@@ -13,7 +13,7 @@ extension StoreContractTests {
         try await Self.withStore(backend) { store in
             let tenant = try await insertTenant(into: store)
             let user = try await insertAppAndUser(in: tenant, into: store)
-            let bound = session(of: user, in: tenant, at: 0, dpopJKT: "key-one")
+            let bound = session(of: user, at: 0, dpopJKT: "key-one")
             try await store.createSession(bound)
             #expect(try await store.session(tenantID: tenant.id, id: bound.id)?.dpopJKT == "key-one")
             func request(_ thumbprint: String?) -> RotationRequest {

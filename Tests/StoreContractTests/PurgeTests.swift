@@ -24,30 +24,8 @@ struct PurgeTests {
             logger: Logger(label: "t")
         ).create(slug: "p-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: settings)
         let now = f.clock.now()
-        try await f.store.createClient(
-            Client(
-                tenantID: tenant.id,
-                clientID: "app",
-                name: "app",
-                kind: .public,
-                secretDigest: nil,
-                grantTypes: ["refresh_token"],
-                scopes: ["read"],
-                audiences: [],
-                allowedOrigins: [],
-                createdAt: now,
-                updatedAt: now
-            )
-        )
-        let user = User(
-            tenantID: tenant.id,
-            id: UUID(),
-            username: "u",
-            passwordHash: "$argon2id$fake",
-            disabled: false,
-            createdAt: now,
-            updatedAt: now
-        )
+        try await f.store.createClient(Client.publicApp(of: tenant.id, scopes: ["read"], at: now))
+        let user = User.sessionOwner(of: tenant.id, at: now)
         try await f.store.createUser(user)
         return Fixture(store: f.store, tenant: tenant, userID: user.id, clock: f.clock, service: f.service, sealer: f.sealer)
     }

@@ -64,31 +64,9 @@ struct RefreshRotationTests {
             let tenant = try await tenants.create(slug: "r-\(UUID().uuidString.prefix(8).lowercased())", displayName: nil, settings: settings)
             let now = clock.now()
             for clientID in ["app", "other-app"] {
-                try await store.createClient(
-                    Client(
-                        tenantID: tenant.id,
-                        clientID: clientID,
-                        name: clientID,
-                        kind: .public,
-                        secretDigest: nil,
-                        grantTypes: ["refresh_token"],
-                        scopes: ["read"],
-                        audiences: [],
-                        allowedOrigins: [],
-                        createdAt: now,
-                        updatedAt: now
-                    )
-                )
+                try await store.createClient(Client.publicApp(clientID, of: tenant.id, scopes: ["read"], at: now))
             }
-            let user = User(
-                tenantID: tenant.id,
-                id: UUID(),
-                username: "u",
-                passwordHash: "$argon2id$fake",
-                disabled: false,
-                createdAt: now,
-                updatedAt: now
-            )
+            let user = User.sessionOwner(of: tenant.id, at: now)
             try await store.createUser(user)
             let service = RefreshTokenGrant.forTests(store: anyStore, sealer: sealer, clock: clock, logger: Logger(label: "t"))
             try await body(Fixture(store: store, tenant: tenant, userID: user.id, clock: clock, service: service, sealer: sealer))

@@ -28,19 +28,7 @@ struct RotationAfterSchemaChangeTests {
                 let tenant = try await contract.insertTenant(into: store)
                 let user = try await contract.insertAppAndUser(in: tenant, into: store)
                 let hashes = (0..<3).map { SecretDigest.sha256("secret \($0)") }
-                let session = Session(
-                    tenantID: tenant.id,
-                    id: UUID(),
-                    userID: user.id,
-                    clientID: "app",
-                    scope: [],
-                    audience: [],
-                    createdAt: now,
-                    absoluteExpiresAt: now.addingTimeInterval(3_600),
-                    idleExpiresAt: now.addingTimeInterval(600),
-                    generation: 0,
-                    currentHash: hashes[0]
-                )
+                let session = contract.session(of: user, hash: hashes[0])
                 try await store.createSession(session)
                 func rotate(from generation: Int) async throws -> Session? {
                     try await store.rotate(

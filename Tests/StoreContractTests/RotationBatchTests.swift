@@ -14,24 +14,11 @@ struct RotationBatchTests {
 
     /// `count` sessions of one user, each at generation 0 with hash of "s<i>-0".
     func sessions(_ count: Int, in store: any BatonStore) async throws -> (Tenant, [Session]) {
-        let now = contract.now
         let tenant = try await contract.insertTenant(into: store)
         let user = try await contract.insertAppAndUser(in: tenant, into: store)
         var sessions: [Session] = []
         for index in 0..<count {
-            let session = Session(
-                tenantID: tenant.id,
-                id: UUID(),
-                userID: user.id,
-                clientID: "app",
-                scope: [],
-                audience: [],
-                createdAt: now,
-                absoluteExpiresAt: now.addingTimeInterval(3_600),
-                idleExpiresAt: now.addingTimeInterval(600),
-                generation: 0,
-                currentHash: SecretDigest.sha256("s\(index)-0")
-            )
+            let session = contract.session(of: user, hash: SecretDigest.sha256("s\(index)-0"))
             try await store.createSession(session)
             sessions.append(session)
         }

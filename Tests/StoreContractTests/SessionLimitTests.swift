@@ -6,24 +6,6 @@ import Testing
 
 /// `max_sessions_per_user`: enforced atomically with session creation, across instances.
 extension StoreContractTests {
-    /// A live session of `user`, created `offset` seconds after `now`.
-    func session(of user: User, in tenant: Tenant, at offset: TimeInterval, dpopJKT: String? = nil) -> Session {
-        Session(
-            tenantID: tenant.id,
-            id: UUID(),
-            userID: user.id,
-            clientID: "app",
-            scope: [],
-            audience: ["api"],
-            createdAt: now.addingTimeInterval(offset),
-            absoluteExpiresAt: now.addingTimeInterval(3_600),
-            idleExpiresAt: now.addingTimeInterval(600),
-            generation: 0,
-            currentHash: Data(repeating: 7, count: 32),
-            dpopJKT: dpopJKT
-        )
-    }
-
     // Direct connections only: through PgBouncer, under the whole suite's load, the waiters' lock waits passed the
     // pooled role's 5 s statement timeout (each waiter holds one of the pool's server connections); the sequential
     // test below covers the pooled path.
@@ -42,7 +24,7 @@ extension StoreContractTests {
                 let outcomes = try await withThrowingTaskGroup(of: [Session]?.self) { group in
                     for attempt in 0..<6 {
                         let instance = attempt.isMultiple(of: 2) ? store : second
-                        let candidate = session(of: user, in: tenant, at: 1)
+                        let candidate = session(of: user, at: 1)
                         group.addTask { try await instance.createSession(candidate, within: limit) }
                     }
                     return try await group.reduce(into: []) { $0.append($1) }
@@ -70,20 +52,20 @@ extension StoreContractTests {
             let tenant = try await insertTenant(into: store)
             let user = try await insertAppAndUser(in: tenant, into: store)
             let limit = SessionLimit(maxPerUser: 2, action: .evictOldest)
-            let first = session(of: user, in: tenant, at: 1)
-            let second = session(of: user, in: tenant, at: 2)
-            var ended = session(of: user, in: tenant, at: 0)
+            let first = session(of: user, at: 1)
+            let second = session(of: user, at: 2)
+            var ended = session(of: user, at: 0)
             ended.revokedAt = now
             try await store.createSession(ended)
             #expect(try await store.createSession(first, within: limit) == [])
             #expect(try await store.createSession(second, within: limit) == [])
-            let evicted = try #require(try await store.createSession(session(of: user, in: tenant, at: 3), within: limit))
+            let evicted = try #require(try await store.createSession(session(of: user, at: 3), within: limit))
             #expect(evicted.map(\.id) == [first.id])
             let stored = try #require(try await store.session(tenantID: tenant.id, id: first.id))
             #expect(stored.revokeReason == SessionLimit.evictionReason)
             #expect(try await store.session(tenantID: tenant.id, id: second.id)?.revokedAt == nil)
             // Refused: nothing written.
-            let refused = session(of: user, in: tenant, at: 4)
+            let refused = session(of: user, at: 4)
             #expect(try await store.createSession(refused, within: SessionLimit(maxPerUser: 2, action: .reject)) == nil)
             #expect(try await store.session(tenantID: tenant.id, id: refused.id) == nil)
         }

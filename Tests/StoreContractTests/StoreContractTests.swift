@@ -58,24 +58,35 @@ struct StoreContractTests {
 
     /// A public client `app` (refresh_token grant) and a user `u` in `tenant`, for tests about sessions.
     func insertAppAndUser(in tenant: Tenant, into store: any BatonStore) async throws -> User {
-        try await store.createClient(
-            Client(
-                tenantID: tenant.id,
-                clientID: "app",
-                name: "app",
-                kind: .public,
-                secretDigest: nil,
-                grantTypes: ["refresh_token"],
-                scopes: [],
-                audiences: [],
-                allowedOrigins: [],
-                createdAt: now,
-                updatedAt: now
-            )
-        )
-        let user = User(tenantID: tenant.id, id: UUID(), username: "u", passwordHash: "h", disabled: false, createdAt: now, updatedAt: now)
+        try await store.createClient(Client.publicApp(of: tenant.id, at: now))
+        let user = User.sessionOwner(of: tenant.id, at: now)
         try await store.createUser(user)
         return user
+    }
+
+    /// A live session of `user` with the client `clientID`, never rotated, created `offset` seconds after `now`:
+    /// idle for 600 s, for 3,600 s at most.
+    func session(
+        of user: User,
+        clientID: String = "app",
+        at offset: TimeInterval = 0,
+        hash: Data = Data(repeating: 7, count: 32),
+        dpopJKT: String? = nil
+    ) -> Session {
+        Session(
+            tenantID: user.tenantID,
+            id: UUID(),
+            userID: user.id,
+            clientID: clientID,
+            scope: [],
+            audience: ["api"],
+            createdAt: now.addingTimeInterval(offset),
+            absoluteExpiresAt: now.addingTimeInterval(3_600),
+            idleExpiresAt: now.addingTimeInterval(600),
+            generation: 0,
+            currentHash: hash,
+            dpopJKT: dpopJKT
+        )
     }
 
     @Test("a created tenant reads back field for field, with its keys and chain key", arguments: Backend.allCases)
@@ -276,19 +287,7 @@ struct StoreContractTests {
             let a = try await insertTenant("a", into: store)
             let b = try await insertTenant("b", into: store)
             func spa(_ id: String, in tenant: Tenant, origins: [String]) -> Client {
-                Client(
-                    tenantID: tenant.id,
-                    clientID: id,
-                    name: id,
-                    kind: .public,
-                    secretDigest: nil,
-                    grantTypes: ["refresh_token"],
-                    scopes: [],
-                    audiences: [],
-                    allowedOrigins: origins,
-                    createdAt: now,
-                    updatedAt: now
-                )
+                Client.publicApp(id, of: tenant.id, allowedOrigins: origins, at: now)
             }
             var one = spa("one", in: a, origins: ["https://one.example", "http://localhost:5173"])
             try await store.createClient(one)

@@ -103,24 +103,17 @@ public struct PasswordLogin<
             dpopJKT: proof?.thumbprint
         )
         logger.info("login succeeded", metadata: ["tenant": "\(tenant.slug)", "user_id": "\(user.id)", "session_id": "\(session.id)"])
-        await audit.record(
-            .loginSucceeded,
-            tenant: tenant.id,
-            actor: actor,
-            sessionID: session.id,
-            userID: user.id,
-            clientID: client.clientID,
-            sourceIP: ipAddress
-        )
-        await audit.record(
-            .sessionCreated,
-            tenant: tenant.id,
-            actor: actor,
-            sessionID: session.id,
-            userID: user.id,
-            clientID: client.clientID,
-            sourceIP: ipAddress
-        )
+        for kind in [AuditEvent.Kind.loginSucceeded, .sessionCreated] {
+            await audit.record(
+                kind,
+                tenant: tenant.id,
+                actor: actor,
+                sessionID: session.id,
+                userID: user.id,
+                clientID: client.clientID,
+                sourceIP: ipAddress
+            )
+        }
         return try issuer.response(
             tenant: tenant,
             subject: user.id.uuidString.lowercased(),
