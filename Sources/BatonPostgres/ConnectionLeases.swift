@@ -146,9 +146,7 @@ extension PostgresConnection {
         let answer = FirstAnswer<PostgresRowSequence>()
         return try await withCheckedThrowingContinuation { continuation in
             answer.await(continuation)
-            Task {
-                do { answer.settle(.success(try await self.query(query, logger: logger))) } catch { answer.settle(.failure(error)) }
-            }
+            Task { await answer.settle { try await self.query(query, logger: logger) } }
             closeFuture.whenComplete { _ in answer.settle(.failure(BatonError.databaseConnectionEnded)) }
         }
     }

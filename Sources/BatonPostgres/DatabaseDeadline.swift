@@ -52,9 +52,7 @@ public final class DatabaseDeadline: Service, Sendable {
         return try await withCheckedThrowingContinuation { continuation in
             answer.await(continuation)
             let work = Task {
-                let outcome: Result<Value, any Error>
-                do { outcome = .success(try await body()) } catch { outcome = .failure(error) }
-                answer.settle(outcome)
+                await answer.settle(byRunning: body)
                 self.finished(answer)
             }
             watch(answer, operation: operation, due: due, work: work) { answer.settle(.failure($0)) }

@@ -21,6 +21,11 @@ final class FirstAnswer<Value: Sendable>: Sendable {
         continuation?.resume(with: outcome)
         return continuation != nil
     }
+
+    /// Settles with `body`'s outcome, its value or its error, once it has one.
+    func settle(byRunning body: () async throws -> Value) async {
+        do { settle(.success(try await body())) } catch { settle(.failure(error)) }
+    }
 }
 
 extension FirstAnswer {

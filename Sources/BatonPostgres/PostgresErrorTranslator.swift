@@ -22,13 +22,14 @@ enum PostgresErrorTranslator {
 
     /// Whether a connection that threw `error` should not serve another lease: the connection was lost (no server
     /// answer), the server ended the session (a FATAL or PANIC error, which the server follows by closing the
-    /// connection, perhaps not yet seen closed), it closed before answering, a commit on it could not be confirmed, or
-    /// its server is read-only.
+    /// connection, perhaps not yet seen closed), a commit on it could not be confirmed, or its server is read-only.
+    /// (`databaseConnectionEnded` needs no case: it comes only once the connection is closed, which every caller
+    /// checks first.)
     static func leavesConnectionUnusable(_ error: any Error) -> Bool {
         switch error {
         case let error as PSQLError:
             error.serverInfo == nil || ["FATAL", "PANIC"].contains(error.serverInfo?[.severity]) || isReadOnly(error)
-        case let error as BatonError: error == .commitUnconfirmed || error == .databaseConnectionEnded
+        case let error as BatonError: error == .commitUnconfirmed
         default: false
         }
     }
