@@ -82,12 +82,12 @@ struct RotationBatchTests {
 
     @Test("a batch PostgreSQL picks as a deadlock victim was rolled back whole, runs once more, and both its rotations land")
     func deadlockVictimRunsAgain() async throws {
-        // PostgreSQL looks for a cycle once, when a wait has lasted deadlock_timeout: the batch's look must come after
-        // the other transaction closes the cycle (a few statements later), and the other's long after that.
+        // PostgreSQL looks for a cycle once per wait, when that wait has lasted deadlock_timeout. The batch's wait
+        // closes the cycle, so its look finds it; the others' look comes a minute after their waits began.
         try await TestDatabase.withFreshDatabase { url in
             let name = try TestDatabase.name(of: url)
             try await TestDatabase.withClient { admin in
-                try await admin.query("ALTER DATABASE \(unescaped: String(name)) SET deadlock_timeout = '5s'")
+                try await admin.query("ALTER DATABASE \(unescaped: String(name)) SET deadlock_timeout = '1s'")
             }
             try await deadlockVictimRunsAgain(url: url)
         }
@@ -103,30 +103,37 @@ struct RotationBatchTests {
             let (first, second) = (sorted[0].sessionID, sorted[1].sessionID)
             let records = RecordingLogHandler.Records()
             let logger = Logger(label: "test-other")
-            try await client.withConnection { other in
-                try await other.query("BEGIN", logger: logger)
-                try await other.query("SET LOCAL deadlock_timeout = '60s'", logger: logger)  // so the batch's backend finds the cycle, and yields
-                _ = try await other.query(
-                    "SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(second) FOR UPDATE",
+            func begin(locking session: UUID, on connection: PostgresConnection) async throws -> Int32 {
+                try await connection.query("BEGIN", logger: logger)
+                try await connection.query("SET LOCAL deadlock_timeout = '60s'", logger: logger)
+                _ = try await connection.query(
+                    "SELECT 1 FROM sessions WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(session) FOR UPDATE",
                     logger: logger
                 ).collect()
-                let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
-                async let batch = RotationBatchWriter(
-                    leases: ConnectionLeases(client),
-                    pooling: .direct,
-                    logger: RecordingLogHandler.logger(records)
-                ).rotate(requests)
-                // Until the batch holds `first` and waits for `second` (observed in pg_locks, which unlike
-                // pg_stat_activity is not a snapshot per transaction).
-                try await waitUntil("the batch waits for the other transaction") { try await Self.blocked(by: otherPID, on: other) == 1 }
-                // Closes the cycle; answered once PostgreSQL has rolled the batch back, which frees `first`.
-                _ = try await other.query(
-                    "UPDATE sessions SET user_agent = user_agent WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) RETURNING 1",
-                    logger: logger
-                ).collect()
-                try await other.query("COMMIT", logger: logger)
-                let results = try await batch
-                #expect(results.map { $0?.generation } == [1, 1])
+                return try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
+            }
+            try await client.withConnection { holder in
+                try await client.withConnection { other in
+                    // `holder` keeps the batch from `first` until the other transaction, holding `second`, queues
+                    // behind it for `first` too (observed in pg_locks, which unlike pg_stat_activity is not a
+                    // snapshot per transaction).
+                    let holderPID = try await begin(locking: first, on: holder)
+                    _ = try await begin(locking: second, on: other)
+                    async let batch = Self.writer(client, logging: records).rotate(requests)
+                    try await waitUntil("the batch waits for first") { try await Self.blocked(by: holderPID, on: holder) == 1 }
+                    async let otherTakesFirst = other.query(
+                        "UPDATE sessions SET user_agent = user_agent WHERE tenant_id = \(tenant.id.uuid) AND session_id = \(first) RETURNING 1",
+                        logger: logger
+                    ).collect()
+                    try await waitUntil("the other transaction queues behind it") { try await Self.blocked(by: holderPID, on: holder) == 2 }
+                    // The batch, first in line, takes `first` and waits for `second`: a cycle its own wait closes. Once
+                    // PostgreSQL has rolled the batch back, `first` goes to the other transaction.
+                    try await holder.query("COMMIT", logger: logger)
+                    _ = try await otherTakesFirst
+                    try await other.query("COMMIT", logger: logger)
+                    let results = try await batch
+                    #expect(results.map { $0?.generation } == [1, 1])
+                }
             }
             #expect(records.all.contains { $0.contains("deadlock victim") }, "the batch was not the victim: \(records.all)")
             for (index, session) in sessions.enumerated() {
@@ -158,17 +165,9 @@ struct RotationBatchTests {
                 // `backward` queues second: unsorted, it would hold the other row and then wait for this one, while
                 // `forward`, served first, waits for that other row: a cycle.
                 let otherPID = try await other.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
-                async let one = RotationBatchWriter(
-                    leases: ConnectionLeases(client),
-                    pooling: .direct,
-                    logger: RecordingLogHandler.logger(records)
-                ).rotate(forward)
+                async let one = Self.writer(client, logging: records).rotate(forward)
                 try await waitUntil("the first batch queues") { try await Self.blocked(by: otherPID, on: other) == 1 }
-                async let two = RotationBatchWriter(
-                    leases: ConnectionLeases(client),
-                    pooling: .direct,
-                    logger: RecordingLogHandler.logger(records)
-                ).rotate(backward)
+                async let two = Self.writer(client, logging: records).rotate(backward)
                 try await waitUntil("the second batch queues") { try await Self.blocked(by: otherPID, on: other) == 2 }
                 try await other.query("COMMIT", logger: logger)
                 #expect(try await one == [nil, nil])
@@ -220,6 +219,11 @@ struct RotationBatchTests {
             // as any unanswered request may).
             #expect(try await store.session(tenantID: tenant.id, id: sessions[1].id)?.generation == 0)
         }
+    }
+
+    /// The batcher's writer on `client`, straight to PostgreSQL, its log lines kept in `records`.
+    static func writer(_ client: PostgresClient, logging records: RecordingLogHandler.Records) -> RotationBatchWriter {
+        RotationBatchWriter(leases: ConnectionLeases(client), pooling: .direct, logger: RecordingLogHandler.logger(records))
     }
 
     /// How many backends wait for a lock behind the backend `pid`, directly or behind one that does (pg_locks, which
